@@ -1,0 +1,35 @@
+/**
+ * The one place where a thrown error becomes an answer. Clients never see a stack trace or an
+ * internal message: anything that is not an OAuthError or HttpError is a 500 with a generic body.
+ */
+import { OAuthError } from '../oauth/errors.js';
+import { HttpError } from './errors.js';
+import { escapeHtml, html, json, type HttpResponse } from './response.js';
+import type { ErrorStyle } from './router.js';
+
+export interface RenderOptions {
+  /** `enable_client_debug_messages`: whether `error_description` is sent. */
+  clientDebugMessages: boolean;
+}
+
+export function renderError(err: unknown, style: ErrorStyle, options: RenderOptions): HttpResponse {
+  if (err instanceof OAuthError) {
+    const headers = { 'Cache-Control': 'no-store', ...err.headers };
+    return json(err.status, err.toJSON(options.clientDebugMessages), headers);
+  }
+  if (err instanceof HttpError) return renderHttpError(err, style);
+  return renderHttpError(new HttpError(500, 'Internal Server Error'), style);
+}
+
+function renderHttpError(err: HttpError, style: ErrorStyle): HttpResponse {
+  switch (style) {
+    case 'oauth': {
+      const error = err.status >= 500 ? 'server_error' : 'invalid_request';
+      return json(err.status, { error, error_description: err.message }, { 'Cache-Control': 'no-store', ...err.headers });
+    }
+    case 'page':
+      return html(err.status, `<!doctype html><title>${err.status}</title><p>${escapeHtml(err.message)}</p>`, err.headers);
+    case 'api':
+      return json(err.status, { status: 'KO', message: err.message }, err.headers);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The request as handlers see it: parsed once, with lazily read, size-bounded bodies.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { payloadTooLarge, unsupportedMediaType, badRequest } from './errors.js';
+
+export interface HttpRequest {
+  readonly id: string;
+  /** Upper-case method. */
+  readonly method: string;
+  /** The path without query string, as sent (not percent-decoded). */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** The client's address, after trusted proxies. */
+  readonly clientIp: string;
+  /** Whether the TCP peer is a trusted proxy, so `X-Forwarded-*` may be believed. */
+  readonly fromTrustedProxy: boolean;
+  readonly raw: IncomingMessage;
+  /** The raw body, at most `maxBodyBytes`; 413 beyond. */
+  body(): Promise<Buffer>;
+  /** An `application/x-www-form-urlencoded` body; 415 for any other content type. */
+  form(): Promise<URLSearchParams>;
+  /** An `application/json` body; 415 for any other content type, 400 when it does not parse. */
+  json(): Promise<unknown>;
+  /** A single header value (the first when repeated). */
+  header(name: string): string | undefined;
+}
+
+export interface RequestInit {
+  id: string;
+  raw: IncomingMessage;
+  clientIp: string;
+  fromTrustedProxy: boolean;
+  maxBodyBytes: number;
+}
+
+export function createRequest(init: RequestInit): HttpRequest {
+  const { raw } = init;
+  const url = raw.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  let query: URLSearchParams | undefined;
+  let bodyPromise: Promise<Buffer> | undefined;
+
+  const body = (): Promise<Buffer> => (bodyPromise ??= readBody(raw, init.maxBodyBytes));
+  const header = (name: string): string | undefined => {
+    const value = raw.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+
+  return {
+    id: init.id,
+    method: (raw.method ?? 'GET').toUpperCase(),
+    path,
+    get query() {
+      return (query ??= new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+    },
+    headers: raw.headers,
+    clientIp: init.clientIp,
+    fromTrustedProxy: init.fromTrustedProxy,
+    raw,
+    body,
+    header,
+    async form() {
+      requireMediaType(header('content-type'), 'application/x-www-form-urlencoded');
+      return new URLSearchParams((await body()).toString('utf8'));
+    },
+    async json() {
+      requireMediaType(header('content-type'), 'application/json');
+      const text = (await body()).toString('utf8');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw badRequest('The request body is not valid JSON');
+      }
+    },
+  };
+}
+
+/** `application/x-www-form-urlencoded; charset=UTF-8` → `application/x-www-form-urlencoded`. */
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function requireMediaType(contentType: string | undefined, expected: string): void {
+  if (mediaType(contentType) !== expected) throw unsupportedMediaType(expected);
+}
+
+function readBody(raw: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(raw.headers['content-length'] ?? NaN);
+  if (declared > limit) {
+    raw.resume(); // drain, so a keep-alive connection stays usable
+    return Promise.reject(payloadTooLarge(limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    raw.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(payloadTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    raw.on('end', () => { if (!failed) resolve(Buffer.concat(chunks)); });
+    raw.on('error', (err) => { if (!failed) { failed = true; reject(badRequest(`The request body could not be read: ${err.message}`)); } });
+  });
+}

@@ -1,0 +1,139 @@
+/**
+ * The raw node:http server: request ids, trusted-proxy resolution, routing, one error renderer,
+ * access logs and metrics, timeouts, and a graceful shutdown that lets in-flight requests finish.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../observability/log.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
+import { clientAddress, type TrustedProxies } from './forwarded.js';
+import { createRequest } from './request.js';
+import { methodNotAllowed, notFound } from './errors.js';
+import { renderError } from './render-error.js';
+import { BASE_SECURITY_HEADERS } from './headers.js';
+import type { Router, ErrorStyle } from './router.js';
+import type { HttpResponse } from './response.js';
+
+export interface HttpServerOptions {
+  router: Router;
+  logger: Logger;
+  metrics: MetricsRecorder;
+  trustedProxies: TrustedProxies;
+  maxBodyBytes: number;
+  clientDebugMessages: boolean;
+  timeouts: { readSeconds: number; writeSeconds: number; idleSeconds: number };
+}
+
+export interface HttpServer {
+  readonly server: Server;
+  listen(host: string, port: number): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+  close(graceMs?: number): Promise<void>;
+  inFlight(): number;
+}
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const { router, logger, metrics } = options;
+  let inFlight = 0;
+  let closing = false;
+
+  const server = createServer({ requestTimeout: options.timeouts.readSeconds * 1000 }, (raw, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (closing) server.closeIdleConnections();
+    });
+    void handle(raw, res);
+  });
+  server.headersTimeout = options.timeouts.readSeconds * 1000;
+  server.keepAliveTimeout = options.timeouts.idleSeconds * 1000;
+  server.timeout = (options.timeouts.readSeconds + options.timeouts.writeSeconds) * 1000;
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    logger.debug('client error', { error: (err as Error).message });
+  });
+
+  async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const peer = raw.socket.remoteAddress ?? '';
+    const fromTrustedProxy = options.trustedProxies(peer);
+    const forwardedFor = raw.headers['x-forwarded-for'];
+    const req = createRequest({
+      id: randomUUID(),
+      raw,
+      clientIp: clientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, options.trustedProxies),
+      fromTrustedProxy,
+      maxBodyBytes: options.maxBodyBytes,
+    });
+
+    const match = router.match(req.method, req.path);
+    const routeName = match.kind === 'not_found' ? 'not_found' : match.route.name;
+    let errorStyle: ErrorStyle = match.kind === 'not_found' ? 'api' : match.route.errorStyle;
+    let response: HttpResponse;
+    try {
+      if (match.kind === 'not_found') throw notFound();
+      if (match.kind === 'method_not_allowed') throw methodNotAllowed(match.allow);
+      errorStyle = match.route.errorStyle;
+      response = await match.handler(req);
+    } catch (err) {
+      response = renderError(err, errorStyle, { clientDebugMessages: options.clientDebugMessages });
+      if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
+      else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
+    }
+    if (closing) res.setHeader('Connection', 'close');
+    write(res, req.method, response);
+
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.recordHttpRequest(routeName, req.method, response.status, seconds);
+    const level = match.kind === 'found' ? (match.route.accessLogLevel ?? 'info') : 'info';
+    if (logger.isLevelEnabled(level)) {
+      // The path only: a query string may carry codes, tokens or state.
+      logger[level]('request', {
+        request_id: req.id,
+        method: req.method,
+        path: req.path,
+        route: routeName,
+        status: response.status,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+        client_ip: req.clientIp,
+      });
+    }
+  }
+
+  return {
+    server,
+    inFlight: () => inFlight,
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    close(graceMs = 10_000) {
+      closing = true;
+      return new Promise<void>((resolve) => {
+        // Stop accepting now; the callback runs once every connection has ended.
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Idle keep-alive sockets go at once; busy ones after their answer (sent with Connection: close).
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function write(res: ServerResponse, method: string, response: HttpResponse): void {
+  const body = response.body === undefined ? undefined : typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+  const headers: Record<string, string | number | readonly string[]> = { ...BASE_SECURITY_HEADERS, ...response.headers };
+  headers['Content-Length'] = body ? body.length : 0;
+  res.writeHead(response.status, headers as Record<string, string | number | string[]>);
+  res.end(method === 'HEAD' ? undefined : body);
+}

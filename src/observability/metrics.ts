@@ -1,0 +1,42 @@
+/**
+ * Every metric name and label lives here, behind a small recorder: the rest of the code says
+ * what happened (`recordHttpRequest`), never how it is counted. Own Registry, no global state.
+ * Labels are bounded: route names and fixed enums, never raw paths or user input.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsRecorder {
+  readonly registry: Registry;
+  recordHttpRequest(route: string, method: string, status: number, durationSeconds: number): void;
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export function createMetrics(options: { collectProcessMetrics: boolean } = { collectProcessMetrics: true }): MetricsRecorder {
+  const registry = new Registry();
+  if (options.collectProcessMetrics) collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'gatehouse_http_requests_total',
+    help: 'HTTP requests answered, by route name, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'gatehouse_http_request_duration_seconds',
+    help: 'Time from the request arriving to the answer being written, by route name.',
+    labelNames: ['route'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    recordHttpRequest(route, method, status, durationSeconds) {
+      // An unknown method would be an unbounded label value: fold it.
+      const m = KNOWN_METHODS.has(method) ? method : 'OTHER';
+      requests.inc({ route, method: m, status: String(status) });
+      duration.observe({ route }, durationSeconds);
+    },
+  };
+}
