@@ -15,7 +15,7 @@ export interface CliIO {
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface ParsedCommandLine {
-  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   positionals: string[];
 }
 

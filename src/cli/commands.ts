@@ -1,0 +1,20 @@
+/** Every CLI command, in the order `gatehouse --help` lists them. */
+import type { Command } from './command.js';
+import { serveCommand } from './serve.js';
+import { configValidateCommand } from './config-validate.js';
+import { cryptoHashGenerateCommand, cryptoHashValidateCommand } from './crypto-hash.js';
+import { cryptoPairEcdsaGenerateCommand, cryptoPairRsaGenerateCommand } from './crypto-pair.js';
+import { cryptoRandCommand } from './crypto-rand.js';
+import { storageMigrateStatusCommand, storageMigrateUpCommand } from './storage-migrate.js';
+
+export const commands: readonly Command[] = [
+  serveCommand,
+  configValidateCommand,
+  cryptoHashGenerateCommand,
+  cryptoHashValidateCommand,
+  cryptoPairRsaGenerateCommand,
+  cryptoPairEcdsaGenerateCommand,
+  cryptoRandCommand,
+  storageMigrateUpCommand,
+  storageMigrateStatusCommand,
+];

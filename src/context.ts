@@ -1,0 +1,90 @@
+/**
+ * Builds everything once at start-up from the validated config and hands each endpoint the
+ * slice it needs. No module-level singletons: tests build as many contexts as they like.
+ */
+import { dirname, resolve } from 'node:path';
+import type { Config } from './config/index.js';
+import type { Logger } from './observability/log.js';
+import { createMetrics, type MetricsRecorder } from './observability/metrics.js';
+import type { Clock } from './util/clock.js';
+import { openStorage } from './storage/index.js';
+import type { Storage } from './storage/types.js';
+import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
+import { loadOrCreateSecrets } from './crypto/generated-secrets.js';
+import { createOpaqueTokenStrategy, type OpaqueTokenStrategy } from './crypto/opaque-token.js';
+
+export interface OidcContext {
+  keys: IssuerKeySet;
+  tokens: OpaqueTokenStrategy;
+}
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  metrics: MetricsRecorder;
+  storage: Storage;
+  /** Present when `identity_providers.oidc` is configured. */
+  oidc: OidcContext | null;
+}
+
+export interface ContextDeps {
+  logger: Logger;
+  clock: Clock;
+  /** Process metrics (event loop, heap) are off in tests that build many contexts. */
+  collectProcessMetrics?: boolean;
+}
+
+export async function buildContext(config: Config, deps: ContextDeps): Promise<AppContext> {
+  const { logger, clock } = deps;
+  const oidcConfig = config.identity_providers?.oidc;
+  const secrets = await resolveSecrets(config, logger);
+
+  const storage = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true });
+  try {
+    const oidc: OidcContext | null = oidcConfig
+      ? {
+          keys: await loadIssuerKeys(oidcConfig.jwks.length > 0 ? oidcConfig.jwks : [{ key: secrets.issuerKeyPem!, algorithm: 'RS256' }]),
+          tokens: createOpaqueTokenStrategy(secrets.hmacSecret!),
+        }
+      : null;
+    const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
+    return { config, logger, clock, metrics, storage, oidc };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}
+
+interface ResolvedSecrets {
+  encryptionKey: string;
+  hmacSecret?: string;
+  issuerKeyPem?: string;
+}
+
+/**
+ * Configured secrets win. What the embedded default leaves out is generated once into the data
+ * directory (beside the SQLite file) and reused; PostgreSQL deployments must configure them all
+ * (config validation enforces it), since several replicas have to share them.
+ */
+async function resolveSecrets(config: Config, logger: Logger): Promise<ResolvedSecrets> {
+  const oidc = config.identity_providers?.oidc;
+  const need = {
+    encryptionKey: !config.storage.encryption_key,
+    hmacSecret: !!oidc && !oidc.hmac_secret,
+    issuerKey: !!oidc && oidc.jwks.length === 0,
+  };
+  const configured: ResolvedSecrets = {
+    encryptionKey: config.storage.encryption_key ?? '',
+    hmacSecret: oidc?.hmac_secret,
+  };
+  if (!need.encryptionKey && !need.hmacSecret && !need.issuerKey) return configured;
+  if (!config.storage.local) throw new Error('secrets can only be generated for local (SQLite) storage');
+  const dataDir = dirname(resolve(config.storage.local.path));
+  const generated = await loadOrCreateSecrets(dataDir, need, logger);
+  return {
+    encryptionKey: configured.encryptionKey || generated.encryptionKey!,
+    hmacSecret: configured.hmacSecret ?? generated.hmacSecret,
+    issuerKeyPem: generated.issuerKeyPem,
+  };
+}

@@ -1,0 +1,150 @@
+import t, { type Test } from 'tap';
+import { request } from 'node:http';
+import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { Router } from '../../src/http/router.js';
+import { compileTrustedProxies } from '../../src/http/forwarded.js';
+import { json, empty } from '../../src/http/response.js';
+import { OAuthError } from '../../src/oauth/errors.js';
+import { memoryLogger } from '../../src/observability/log.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+
+interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+
+function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+async function start(t: Test, opts: { trusted?: string[]; debug?: boolean } = {}) {
+  const logger = memoryLogger('debug');
+  const metrics = createMetrics({ collectProcessMetrics: false });
+  let release: () => void = () => {};
+  const slowGate = new Promise<void>((r) => { release = r; });
+  const router = new Router([
+    { name: 'echo_form', path: '/form', errorStyle: 'oauth', methods: { POST: async (req) => json(200, Object.fromEntries(await req.form())) } },
+    { name: 'echo_json', path: '/json', errorStyle: 'api', methods: { POST: async (req) => json(200, await req.json()) } },
+    { name: 'who', path: '/who', errorStyle: 'api', methods: { GET: (req) => json(200, { ip: req.clientIp, trusted: req.fromTrustedProxy }) } },
+    { name: 'oauth_fail', path: '/oauth-fail', errorStyle: 'oauth', methods: { GET: () => { throw new OAuthError('invalid_grant', 'the code was already used'); } } },
+    { name: 'boom', path: '/boom', errorStyle: 'oauth', methods: { GET: () => { throw new Error('database password is hunter2'); } } },
+    { name: 'slow', path: '/slow', errorStyle: 'api', methods: { GET: async () => { await slowGate; return empty(204); } } },
+    { name: 'prefixed', path: '/pre', prefix: true, errorStyle: 'api', methods: { '*': (req) => json(200, { path: req.path }) } },
+  ]);
+  const server: HttpServer = createHttpServer({
+    router,
+    logger,
+    metrics,
+    trustedProxies: compileTrustedProxies(opts.trusted ?? []),
+    maxBodyBytes: 1024,
+    clientDebugMessages: opts.debug ?? true,
+    timeouts: { readSeconds: 5, writeSeconds: 5, idleSeconds: 5 },
+  });
+  const address = await server.listen('127.0.0.1', 0);
+  t.teardown(() => server.close(100));
+  return { port: address.port, logger, metrics, server, release };
+}
+
+t.test('routing: 404 for unknown paths, 405 with Allow for wrong methods, HEAD falls back to GET', async (t) => {
+  const { port } = await start(t);
+  const missing = await send(port, 'GET', '/nope');
+  t.equal(missing.status, 404);
+  t.same(JSON.parse(missing.body), { status: 'KO', message: 'Not Found' });
+  const wrong = await send(port, 'DELETE', '/who');
+  t.equal(wrong.status, 405);
+  t.equal(wrong.headers.allow, 'GET, HEAD');
+  const head = await send(port, 'HEAD', '/who');
+  t.equal(head.status, 200);
+  t.equal(head.body, '');
+  const prefixed = await send(port, 'PATCH', '/pre/a/b?x=1');
+  t.same(JSON.parse(prefixed.body), { path: '/pre/a/b' });
+});
+
+t.test('bodies: 413 past the limit (declared or streamed), 415 for the wrong media type, 400 for bad JSON', async (t) => {
+  const { port } = await start(t);
+  const big = 'a='.concat('x'.repeat(2000));
+  const declared = await send(port, 'POST', '/form', { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(big.length) }, big);
+  t.equal(declared.status, 413);
+  t.equal(JSON.parse(declared.body).error, 'invalid_request', 'RFC 6749 error object on an OAuth route');
+  const streamed = await send(port, 'POST', '/form', { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' }, big);
+  t.equal(streamed.status, 413);
+  const wrongType = await send(port, 'POST', '/form', { 'content-type': 'application/json' }, '{"a":1}');
+  t.equal(wrongType.status, 415);
+  t.match(JSON.parse(wrongType.body), { error: 'invalid_request', error_description: 'Unsupported Media Type: expected application/x-www-form-urlencoded' });
+  const badJson = await send(port, 'POST', '/json', { 'content-type': 'application/json' }, '{nope');
+  t.equal(badJson.status, 400);
+  t.same(JSON.parse(badJson.body), { status: 'KO', message: 'The request body is not valid JSON' });
+  const ok = await send(port, 'POST', '/form', { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' }, 'a=1&b=two');
+  t.same(JSON.parse(ok.body), { a: '1', b: 'two' });
+});
+
+t.test('errors: RFC 6749 §5.2 objects for OAuthError; a 500 never carries the internal message', async (t) => {
+  const { port, logger } = await start(t);
+  const oauth = await send(port, 'GET', '/oauth-fail');
+  t.equal(oauth.status, 400);
+  t.equal(oauth.headers['cache-control'], 'no-store');
+  t.same(JSON.parse(oauth.body), { error: 'invalid_grant', error_description: 'the code was already used' });
+  const boom = await send(port, 'GET', '/boom');
+  t.equal(boom.status, 500);
+  t.same(JSON.parse(boom.body), { error: 'server_error', error_description: 'Internal Server Error' });
+  t.notMatch(boom.body, /hunter2|at .*\.ts/, 'no internal message or stack trace to the client');
+  t.ok(logger.lines.some((l) => l.includes('request failed')), 'the failure is logged');
+});
+
+t.test('enable_client_debug_messages=false: error_description is withheld', async (t) => {
+  const { port } = await start(t, { debug: false });
+  const oauth = await send(port, 'GET', '/oauth-fail');
+  t.same(JSON.parse(oauth.body), { error: 'invalid_grant' });
+});
+
+t.test('security headers on every answer', async (t) => {
+  const { port } = await start(t);
+  const r = await send(port, 'GET', '/who');
+  t.equal(r.headers['x-content-type-options'], 'nosniff');
+  t.equal(r.headers['x-frame-options'], 'DENY');
+  t.equal(r.headers['referrer-policy'], 'no-referrer');
+  t.equal(r.headers['cache-control'], 'no-store');
+});
+
+t.test('X-Forwarded-For is believed only from trusted proxies', async (t) => {
+  const untrusted = await start(t, { trusted: [] });
+  const r1 = await send(untrusted.port, 'GET', '/who', { 'x-forwarded-for': '203.0.113.9' });
+  t.same(JSON.parse(r1.body), { ip: '127.0.0.1', trusted: false });
+  const trusted = await start(t, { trusted: ['127.0.0.0/8'] });
+  const r2 = await send(trusted.port, 'GET', '/who', { 'x-forwarded-for': '198.51.100.1, 203.0.113.9, 127.0.0.5' });
+  t.same(JSON.parse(r2.body), { ip: '203.0.113.9', trusted: true }, 'right-most untrusted hop');
+});
+
+t.test('access logs: method, path, status, duration, client ip; never the query string or a credential', async (t) => {
+  const { port, logger, metrics } = await start(t);
+  await send(port, 'GET', '/who?code=SECRETCODE&access_token=SECRETTOKEN', { authorization: 'Bearer SECRETBEARER', cookie: 'authelia_session=SECRETCOOKIE' });
+  await send(port, 'POST', '/form', { 'content-type': 'application/x-www-form-urlencoded' }, 'client_secret=SECRETPOST&password=SECRETPW');
+  const all = logger.lines.join('\n');
+  t.notMatch(all, /SECRET/);
+  const rec = logger.records().find((r) => r['path'] === '/who');
+  t.match(rec, { level: 'info', msg: 'request', method: 'GET', path: '/who', status: 200, client_ip: '127.0.0.1', route: 'who' });
+  t.type(rec?.['duration_ms'], 'number');
+  const text = await metrics.registry.metrics();
+  t.match(text, /gatehouse_http_requests_total\{route="who",method="GET",status="200"\} 1/);
+  t.match(text, /gatehouse_http_request_duration_seconds_bucket\{le="[^"]+",route="who"\}/);
+});
+
+t.test('graceful shutdown: stops accepting, finishes the request in flight', async (t) => {
+  const { port, server, release } = await start(t);
+  const pending = send(port, 'GET', '/slow');
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(server.inFlight(), 1);
+  const closed = server.close(5000);
+  await new Promise((r) => setTimeout(r, 50));
+  await t.rejects(send(port, 'GET', '/who'), 'new connections are refused while closing');
+  release();
+  const answer = await pending;
+  t.equal(answer.status, 204, 'the in-flight request completed');
+  await closed;
+});
