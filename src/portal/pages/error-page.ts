@@ -1,0 +1,21 @@
+/**
+ * A page for when something went wrong. It shows only what the caller chose to say: no stack,
+ * no internal message (those go to the log).
+ */
+import { html } from './escape.js';
+import { renderLayout } from './layout.js';
+
+export interface ErrorPageModel {
+  title: string;
+  message: string;
+  /** HTTP status, shown as a small reference the person can quote. */
+  status?: number | undefined;
+}
+
+export function renderError(model: ErrorPageModel): string {
+  return renderLayout({
+    title: model.title,
+    body: html`<p role="alert" class="error">${model.message}</p>
+${model.status === undefined ? null : html`<p class="muted">Error ${model.status}</p>\n`}`,
+  });
+}

@@ -1,0 +1,15 @@
+/** The portal's pages: pure `(model) => string` renderers, plus the stylesheet they link to. */
+export { renderSignIn, type SignInModel } from './sign-in.js';
+export { renderSecondFactor, type SecondFactorModel } from './second-factor.js';
+export { renderTotpEnrolment, type TotpEnrolmentModel } from './totp-enrolment.js';
+export { renderConsent, type ConsentModel } from './consent.js';
+export { renderSignedOut, type SignedOutModel } from './signed-out.js';
+export { renderError, type ErrorPageModel } from './error-page.js';
+export { renderSignedIn, type SignedInModel, type AuthenticationLevel } from './signed-in.js';
+export { describeScope } from './describe-scope.js';
+export { escapeHtml } from './escape.js';
+export { PORTAL_FIELDS, CONSENT_DECISIONS, type ConsentDecision } from './fields.js';
+export { LOGOUT_PATH } from './form-parts.js';
+export { STYLESHEET_PATH } from './layout.js';
+export { ONE_TIME_CODE_PATTERN } from './one-time-code.js';
+export { STYLESHEET, STYLESHEET_ETAG, STYLESHEET_CONTENT_TYPE, STYLESHEET_CACHE_CONTROL } from './style.js';

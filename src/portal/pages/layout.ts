@@ -1,0 +1,42 @@
+/**
+ * The page shell every portal page shares. Served under a CSP without inline style or script, so
+ * the only styling is the stylesheet at STYLESHEET_PATH and nothing here needs JavaScript.
+ */
+import { html, type HtmlValue, type SafeHtml } from './escape.js';
+
+export const STYLESHEET_PATH = '/static/style.css';
+export const SITE_NAME = 'Gatehouse';
+
+export interface LayoutModel {
+  /** Page title: shown as the h1 and, followed by the site name, in the browser tab. */
+  title: string;
+  /** Shown in a role="alert" paragraph above the content. */
+  error?: string | undefined;
+  body: HtmlValue;
+}
+
+export function renderLayout(model: LayoutModel): string {
+  const page: SafeHtml = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<title>${model.title} — ${SITE_NAME}</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+</head>
+<body>
+<main class="card">
+<h1>${model.title}</h1>
+${errorAlert(model.error)}${model.body}</main>
+</body>
+</html>
+`;
+  return page.toString();
+}
+
+/** The one way errors are shown: announced by screen readers, styled by `.error`. */
+export function errorAlert(error: string | undefined): SafeHtml {
+  return error ? html`<p role="alert" class="error">${error}</p>\n` : html``;
+}
