@@ -1,0 +1,48 @@
+/**
+ * Opaque access tokens, refresh tokens and authorization codes (ARCHITECTURE.md, Tokens):
+ * `gatehouse_<kind>_<random>.<signature>`. The random part carries 256 bits; the signature is
+ * HMAC-SHA-512/256 over everything before the dot, keyed from `hmac_secret`. Storage holds only
+ * the signature, so a database leak yields no usable token, and a forged token fails before any
+ * storage look-up.
+ */
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from './constant-time.js';
+
+export type TokenKind = 'at' | 'rt' | 'ac';
+
+export interface OpaqueTokenStrategy {
+  generate(kind: TokenKind): { token: string; signature: string };
+  /** The signature of a presented token of this kind, after checking format, kind and HMAC in constant time; null when it is not a valid token of that kind. Storage looks tokens up by this signature. */
+  signatureOf(token: string, kind: TokenKind): string | null;
+}
+
+export const TOKEN_PREFIX = 'gatehouse';
+const RANDOM_BYTES = 32;
+/** Base64url length of 32 bytes, for both the random part and the 256-bit signature. */
+const ENCODED_LENGTH = 43;
+const TOKEN_SHAPE = /^gatehouse_(at|rt|ac)_([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
+const HKDF_INFO = 'gatehouse opaque tokens';
+
+export function createOpaqueTokenStrategy(hmacSecret: string): OpaqueTokenStrategy {
+  if (typeof hmacSecret !== 'string' || hmacSecret === '') throw new Error('the HMAC secret for opaque tokens is empty');
+  // One derivation at start-up: the token key is independent of other uses of hmac_secret.
+  const key = Buffer.from(hkdfSync('sha256', hmacSecret, Buffer.alloc(0), HKDF_INFO, 32));
+  const sign = (body: string): string => createHmac('sha512-256', key).update(body).digest('base64url');
+
+  return {
+    generate(kind) {
+      const body = `${TOKEN_PREFIX}_${kind}_${randomBytes(RANDOM_BYTES).toString('base64url')}`;
+      const signature = sign(body);
+      return { token: `${body}.${signature}`, signature };
+    },
+    signatureOf(token, kind) {
+      // The length check first keeps the regular expression off arbitrarily long input.
+      if (typeof token !== 'string' || token.length !== TOKEN_PREFIX.length + 4 + 2 * ENCODED_LENGTH + 1) return null;
+      const match = TOKEN_SHAPE.exec(token);
+      if (!match || match[1] !== kind) return null;
+      const presented = match[3]!;
+      const expected = sign(token.slice(0, token.length - ENCODED_LENGTH - 1));
+      return constantTimeEqual(presented, expected) ? expected : null;
+    },
+  };
+}
