@@ -1,0 +1,21 @@
+/**
+ * The migrations, in code and in order. Names sort lexically, so they carry a zero-padded number;
+ * a new migration is a new file here and a new line in the map, never an edit to a shipped one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StorageEngine } from '../types.js';
+import { initialMigration } from './0001_initial.js';
+
+export function migrationsFor(engine: StorageEngine): Record<string, Migration> {
+  return {
+    '0001_initial': initialMigration(engine),
+  };
+}
+
+export function migrationProvider(engine: StorageEngine): MigrationProvider {
+  return { getMigrations: async () => migrationsFor(engine) };
+}
+
+/** Our own names for Kysely's bookkeeping tables. */
+export const MIGRATION_TABLE = 'gatehouse_migrations';
+export const MIGRATION_LOCK_TABLE = 'gatehouse_migrations_lock';

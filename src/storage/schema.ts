@@ -1,0 +1,132 @@
+/**
+ * The tables as Kysely sees them. Milliseconds are `bigint` columns, which `pg` may hand back as
+ * strings, so their select type is `number | string` and the mapping layer applies `Number()`.
+ * Booleans are 0/1 integers on both engines; string lists are JSON text; encrypted values are
+ * binary (`blob` / `bytea`).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export type Ms = ColumnType<number | string, number, number>;
+export type Flag = number;
+
+export interface TokenSessionTable {
+  kind: string;
+  signature: string;
+  request_id: string;
+  client_id: string;
+  subject: string | null;
+  requested_at_ms: Ms;
+  expires_at_ms: Ms;
+  used_at_ms: Ms | null;
+  requested_scopes: string;
+  granted_scopes: string;
+  requested_audience: string;
+  granted_audience: string;
+  active: Flag;
+  revoked: Flag;
+  session_data: Uint8Array;
+}
+
+export interface ParTable {
+  request_uri: string;
+  client_id: string;
+  expires_at_ms: Ms;
+  used: Flag;
+  parameters: Uint8Array;
+}
+
+export interface ConsentTable {
+  challenge_id: string;
+  client_id: string;
+  subject: string;
+  requested_at_ms: Ms;
+  responded_at_ms: Ms | null;
+  expires_at_ms: Ms | null;
+  authorized: Flag;
+  granted: Flag;
+  requested_scopes: string;
+  granted_scopes: string;
+  requested_audience: string;
+  granted_audience: string;
+  pre_configured: Flag;
+  form_data: Uint8Array;
+}
+
+export interface SubjectTable {
+  identifier: string;
+  service: string;
+  sector_id: string;
+  username: string;
+}
+
+export interface JtiTable {
+  jti: string;
+  expires_at_ms: Ms;
+}
+
+export interface TotpTable {
+  username: string;
+  issuer: string;
+  algorithm: string;
+  digits: number;
+  period: number;
+  secret: Uint8Array;
+  created_at_ms: Ms;
+}
+
+export interface TotpHistoryTable {
+  username: string;
+  step: Ms;
+  used_at_ms: Ms;
+}
+
+export interface AuthLogTable {
+  id: Generated<number>;
+  time_ms: Ms;
+  successful: Flag;
+  username: string;
+  remote_ip: string;
+  auth_type: string;
+  request_uri: string | null;
+  request_method: string | null;
+}
+
+export interface BanTable {
+  kind: string;
+  value: string;
+  expires_at_ms: Ms;
+  reason: string;
+}
+
+export interface PortalSessionTable {
+  id_hash: string;
+  username: string | null;
+  data: Uint8Array;
+  expires_at_ms: Ms;
+}
+
+export interface EncryptionTable {
+  name: string;
+  value: Uint8Array;
+}
+
+export interface Database {
+  oauth2_token_sessions: TokenSessionTable;
+  oauth2_par_requests: ParTable;
+  oauth2_consent_sessions: ConsentTable;
+  user_opaque_identifiers: SubjectTable;
+  oauth2_blacklisted_jti: JtiTable;
+  totp_configurations: TotpTable;
+  totp_history: TotpHistoryTable;
+  authentication_logs: AuthLogTable;
+  bans: BanTable;
+  portal_sessions: PortalSessionTable;
+  encryption: EncryptionTable;
+}
+
+/** Converts a selected millisecond column (number, or string from `pg`) to a number. */
+export const ms = (value: number | string): number => Number(value);
+export const msOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
+export const flag = (value: boolean): Flag => (value ? 1 : 0);
+export const list = (value: string): string[] => JSON.parse(value) as string[];
+export const listText = (value: string[]): string => JSON.stringify(value);

@@ -1,0 +1,267 @@
+/**
+ * Storage contracts, one small interface per concern (as fosite splits `handler/oauth2/storage.go`, `handler/pkce/storage.go`).
+ * All times are epoch milliseconds. Session data (OIDC session blobs, form data, TOTP secrets,
+ * portal sessions) is encrypted at rest; tokens are stored by signature only, so the API never
+ * sees a raw token. Every engine passes the same contract suite (test/storage/contract.ts).
+ */
+import type { Logger } from '../observability/log.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type TokenKind = 'access_token' | 'refresh_token' | 'authorization_code' | 'openid_connect' | 'pkce';
+
+export interface TokenSessionRecord {
+  signature: string;
+  /** The authorization every token of one grant family was issued from. */
+  request_id: string;
+  client_id: string;
+  subject: string | null;
+  requested_at_ms: number;
+  expires_at_ms: number;
+  requested_scopes: string[];
+  granted_scopes: string[];
+  requested_audience: string[];
+  granted_audience: string[];
+  /** False once consumed (single use) or revoked. */
+  active: boolean;
+  revoked: boolean;
+  /** The OIDC session and claims; encrypted at rest. */
+  session: JsonObject;
+}
+
+export type NewTokenSession = Omit<TokenSessionRecord, 'active' | 'revoked'>;
+
+export interface TokenSessions {
+  /** Stores a new active record; rejects with StorageConflictError when (kind, signature) exists. */
+  create(kind: TokenKind, record: NewTokenSession): Promise<void>;
+  /** The record whatever its state (inactive, revoked, expired), or null when unknown. */
+  get(kind: TokenKind, signature: string): Promise<TokenSessionRecord | null>;
+  /**
+   * Atomic single use: the first call marks the row inactive and answers `firstUse: true`; every
+   * later call (a replay, or a revoked token) answers `firstUse: false` so the caller can revoke the
+   * family (RFC 6749 §4.1.2, RFC 9700 §4.14.2). Null when unknown or expired at `nowMs`.
+   */
+  consume(kind: TokenKind, signature: string, nowMs: number): Promise<{ record: TokenSessionRecord; firstUse: boolean } | null>;
+  /** Marks one record revoked and inactive; false when unknown. */
+  revoke(kind: TokenKind, signature: string): Promise<boolean>;
+  /** Revokes the whole grant family and lists every member, so the caller can evict caches. */
+  revokeByRequestId(requestId: string): Promise<Array<{ kind: TokenKind; signature: string }>>;
+  /** Deletes records expired at `nowMs`; returns how many. */
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+export interface PushedAuthorizationRequest {
+  request_uri: string;
+  client_id: string;
+  expires_at_ms: number;
+  /** The authorization request parameters; encrypted at rest. */
+  parameters: Record<string, string>;
+}
+
+export interface PushedAuthorizationRequests {
+  /** Rejects with StorageConflictError when the request_uri exists. */
+  create(request: PushedAuthorizationRequest): Promise<void>;
+  /**
+   * Atomic single use, bound to the client that pushed it (RFC 9126 §4): null when unknown,
+   * expired at `nowMs`, already used, or pushed by another client.
+   */
+  consume(requestUri: string, clientId: string, nowMs: number): Promise<PushedAuthorizationRequest | null>;
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+export interface ConsentSession {
+  /** A UUID, the handle the consent page posts back. */
+  challenge_id: string;
+  client_id: string;
+  /** The opaque subject identifier. */
+  subject: string;
+  requested_at_ms: number;
+  responded_at_ms: number | null;
+  /** Set for a pre-configured consent: it may be reused until then. */
+  expires_at_ms: number | null;
+  /** The user's answer: true when accepted. */
+  authorized: boolean;
+  /** True once tokens were issued on this consent. */
+  granted: boolean;
+  requested_scopes: string[];
+  granted_scopes: string[];
+  requested_audience: string[];
+  granted_audience: string[];
+  pre_configured: boolean;
+  /** The authorization request, form encoded, to resume after the answer; encrypted at rest. */
+  form: string;
+}
+
+export type NewConsentSession = Omit<
+  ConsentSession,
+  'responded_at_ms' | 'expires_at_ms' | 'authorized' | 'granted' | 'granted_scopes' | 'granted_audience' | 'pre_configured'
+>;
+
+export interface ConsentResponse {
+  authorized: boolean;
+  granted_scopes: string[];
+  granted_audience: string[];
+  responded_at_ms: number;
+  /** When present, the consent becomes pre-configured and reusable until this time. */
+  pre_configured_until_ms?: number;
+}
+
+export interface Consents {
+  /** Rejects with StorageConflictError when the challenge_id exists. */
+  create(session: NewConsentSession): Promise<void>;
+  get(challengeId: string): Promise<ConsentSession | null>;
+  /** Records the user's answer once: false when unknown or already answered. */
+  respond(challengeId: string, response: ConsentResponse): Promise<boolean>;
+  /** Marks an accepted consent as used to issue tokens; false when unknown. */
+  markGranted(challengeId: string): Promise<boolean>;
+  /**
+   * A pre-configured, accepted, unexpired consent of the same subject and client whose granted
+   * scopes and audience are exactly (order-insensitively) the ones requested now; else null.
+   */
+  findPreConfigured(query: { client_id: string; subject: string; scopes: string[]; audience: string[]; nowMs: number }): Promise<ConsentSession | null>;
+}
+
+export interface SubjectKey {
+  service: 'openid';
+  /** '' for public subjects, the sector identifier host for pairwise ones. */
+  sector_id: string;
+  username: string;
+}
+
+export interface SubjectIdentifiers {
+  /** The user's opaque identifier (RFC 4122 UUIDv4), created on first use; safe under races. */
+  getOrCreate(key: SubjectKey): Promise<string>;
+  findByIdentifier(identifier: string): Promise<SubjectKey | null>;
+}
+
+export interface JwtBlacklist {
+  /**
+   * Remembers a used `jti` (callers scope it, e.g. `client_id:jti`) until `expiresAtMs`: true when
+   * newly added, false when already present and unexpired at `nowMs` (a replay). Atomic.
+   */
+  add(jti: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+export interface TotpConfiguration {
+  username: string;
+  issuer: string;
+  algorithm: TotpAlgorithm;
+  digits: number;
+  period: number;
+  /** The shared secret; encrypted at rest. */
+  secret: Buffer;
+  created_at_ms: number;
+}
+
+export interface TotpConfigurations {
+  /** Creates or replaces the user's configuration (and forgets its used steps). */
+  save(config: TotpConfiguration): Promise<void>;
+  get(username: string): Promise<TotpConfiguration | null>;
+  /** Deletes the configuration and its history; false when there was none. */
+  delete(username: string): Promise<boolean>;
+  /** Records a used time step: true the first time for (username, step), false on a replay. Atomic. */
+  markUsed(username: string, step: number, usedAtMs: number): Promise<boolean>;
+  /** Forgets steps used before `ms` (they can no longer validate anyway). */
+  deleteHistoryBefore(ms: number): Promise<number>;
+}
+
+export type AuthType = '1fa' | '2fa' | 'basic';
+export type BanKind = 'user' | 'ip';
+
+export interface AuthenticationAttempt {
+  username: string;
+  remote_ip: string;
+  successful: boolean;
+  auth_type: AuthType;
+  time_ms: number;
+  request_uri?: string;
+  request_method?: string;
+}
+
+export interface AuthenticationLog {
+  record(attempt: AuthenticationAttempt): Promise<void>;
+  /**
+   * Failures since the last success, counting only attempts at or after `sinceMs` (Authelia's
+   * regulation window). Filters by username, remote IP, or both; at least one is required.
+   */
+  countFailures(query: { username?: string; remote_ip?: string; sinceMs: number }): Promise<number>;
+  /** Bans a user or an IP until `expires_at_ms`, replacing an earlier ban of the same value. */
+  ban(ban: { kind: BanKind; value: string; expires_at_ms: number; reason: string }): Promise<void>;
+  activeBan(kind: BanKind, value: string, nowMs: number): Promise<{ expires_at_ms: number; reason: string } | null>;
+  /** Lifts a ban; false when there was none. */
+  lift(kind: BanKind, value: string): Promise<boolean>;
+}
+
+export interface PortalSessions {
+  /**
+   * Creates or replaces a session. `idHash` is the SHA-256 hex of the cookie value; `data` is
+   * encrypted at rest, and its `username` field (when a string) is also kept in its own column.
+   */
+  put(idHash: string, data: JsonObject, expiresAtMs: number): Promise<void>;
+  /** The session data, or null when unknown or expired at `nowMs`. */
+  get(idHash: string, nowMs: number): Promise<JsonObject | null>;
+  delete(idHash: string): Promise<boolean>;
+  /** Logs a user out everywhere; returns how many sessions were deleted. */
+  deleteForUser(username: string): Promise<number>;
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
+export type StorageEngine = 'sqlite' | 'postgres';
+
+export interface Storage {
+  tokens: TokenSessions;
+  par: PushedAuthorizationRequests;
+  consents: Consents;
+  subjects: SubjectIdentifiers;
+  jwtBlacklist: JwtBlacklist;
+  totp: TotpConfigurations;
+  authLog: AuthenticationLog;
+  sessions: PortalSessions;
+  engine: StorageEngine;
+  /** A trivial query; rejects when the database is unreachable. */
+  health(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PostgresTlsConfig {
+  server_name?: string;
+  skip_verify: boolean;
+  minimum_version?: 'TLS1.2' | 'TLS1.3';
+  /** A client certificate chain (PEM) presented with `private_key` (mutual TLS). */
+  certificate_chain?: string;
+  private_key?: string;
+}
+
+export interface PostgresConfig {
+  host: string;
+  port: number;
+  database: string;
+  /** Default 'public'; created when missing. */
+  schema: string;
+  username: string;
+  password: string;
+  timeout: number /* seconds */;
+  tls?: PostgresTlsConfig;
+}
+
+export interface StorageConfig {
+  encryption_key: string;
+  /** SQLite file; its directory is created (0700) when missing. */
+  local?: { path: string };
+  postgres?: PostgresConfig;
+}
+
+export interface OpenStorageOptions {
+  logger: Logger;
+  /** Apply pending migrations (default true); when false, pending migrations are an error. */
+  migrate?: boolean;
+}
+
+export interface MigrationState {
+  name: string;
+  executed_at_ms: number | null;
+}
