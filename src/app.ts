@@ -3,7 +3,7 @@
  * `gatehouse serve` and the end-to-end tests both go through `startApp`.
  */
 import type { Config } from './config/index.js';
-import { buildContext, type AppContext, type ContextDeps } from './context.js';
+import { buildContext, closeContext, type AppContext, type ContextDeps } from './context.js';
 import { buildRoutes } from './endpoints/index.js';
 import { createHttpServer } from './http/server.js';
 import { Router } from './http/router.js';
@@ -50,13 +50,13 @@ export async function startApp(config: Config, deps: ContextDeps): Promise<Runni
       metricsUrl,
       async stop(graceMs = 10_000) {
         await Promise.all([http.close(graceMs), metricsServer?.close()]);
-        await context.storage.close();
+        await closeContext(context);
         context.logger.info('stopped');
       },
     };
   } catch (err) {
     await Promise.allSettled([http.close(0), metricsServer?.close()]);
-    await context.storage.close();
+    await closeContext(context);
     throw err;
   }
 }

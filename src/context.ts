@@ -12,10 +12,18 @@ import type { Storage } from './storage/types.js';
 import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
 import { loadOrCreateSecrets } from './crypto/generated-secrets.js';
 import { createOpaqueTokenStrategy, type OpaqueTokenStrategy } from './crypto/opaque-token.js';
+import { openFileBackend, type UsersBackend } from './users/index.js';
+import type { OidcConfig } from './config/index.js';
+import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 
 export interface OidcContext {
+  config: OidcConfig;
+  /** The issuer identifier (no trailing slash): `identity_providers.oidc.issuer`, else the first portal URL. */
+  issuer: string;
   keys: IssuerKeySet;
   tokens: OpaqueTokenStrategy;
+  /** Clients, client authentication and other services the OAuth endpoints share. */
+  services: OAuthServices;
 }
 
 export interface AppContext {
@@ -24,6 +32,8 @@ export interface AppContext {
   clock: Clock;
   metrics: MetricsRecorder;
   storage: Storage;
+  /** The users database (`authentication_backend.file`), when configured. */
+  users: UsersBackend | null;
   /** Present when `identity_providers.oidc` is configured. */
   oidc: OidcContext | null;
 }
@@ -41,19 +51,40 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   const secrets = await resolveSecrets(config, logger);
 
   const storage = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true });
+  let users: (UsersBackend & { close(): void }) | null = null;
   try {
+    const file = config.authentication_backend.file;
+    users = file ? await openFileBackend({ path: file.path, watch: file.watch, logger: logger.child({ component: 'users' }) }) : null;
     const oidc: OidcContext | null = oidcConfig
       ? {
+          config: oidcConfig,
+          issuer: issuerOf(config),
           keys: await loadIssuerKeys(oidcConfig.jwks.length > 0 ? oidcConfig.jwks : [{ key: secrets.issuerKeyPem!, algorithm: 'RS256' }]),
           tokens: createOpaqueTokenStrategy(secrets.hmacSecret!),
+          services: createOAuthServices({ config: oidcConfig, logger, clock }),
         }
       : null;
     const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
-    return { config, logger, clock, metrics, storage, oidc };
+    return { config, logger, clock, metrics, storage, users, oidc };
   } catch (err) {
+    users?.close();
     await storage.close();
     throw err;
   }
+}
+
+/** Closes what the context opened (storage, file watchers). */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  ctx.users?.close();
+  await ctx.storage.close();
+}
+
+function issuerOf(config: Config): string {
+  const explicit = config.identity_providers?.oidc?.issuer;
+  const portal = config.session.cookies[0]?.authelia_url;
+  const issuer = explicit ?? portal;
+  if (!issuer) throw new Error('identity_providers.oidc.issuer is required when session.cookies names no authelia_url');
+  return issuer.replace(/\/+$/, '');
 }
 
 interface ResolvedSecrets {

@@ -2,7 +2,21 @@
 import type { AppContext } from '../context.js';
 import type { Route } from '../http/router.js';
 import { healthRoute } from './health.js';
+import { tokenRoutes } from './token.js';
+import { introspectionRoutes } from './introspection.js';
+import { revocationRoutes } from './revocation.js';
+import { discoveryRoutes } from './discovery.js';
+import { jwksRoutes } from './jwks.js';
+import { userinfoRoutes } from './userinfo.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
-  return [healthRoute({ storage: ctx.storage })];
+  return [
+    healthRoute({ storage: ctx.storage }),
+    ...discoveryRoutes(ctx),
+    ...jwksRoutes(ctx),
+    ...tokenRoutes(ctx),
+    ...introspectionRoutes(ctx),
+    ...revocationRoutes(ctx),
+    ...userinfoRoutes(ctx),
+  ];
 }

@@ -1,0 +1,7 @@
+/** Placeholder: filled in by the OIDC provider core. */
+import type { AppContext } from '../context.js';
+import type { Route } from '../http/router.js';
+
+export function userinfoRoutes(_ctx: AppContext): Route[] {
+  return [];
+}
