@@ -1,0 +1,25 @@
+/**
+ * All cross-field checks, in file order. Each section is parsed on its own, so the checks of the
+ * sections that parsed still run when another section has problems: one run reports them all.
+ */
+import { checkAccessControl } from './access-control.js';
+import { checkOidc } from './oidc-provider.js';
+import { checkSession } from './session.js';
+import { checkSharedSecrets, checkStorage } from './storage.js';
+import type { CheckReport, ParsedConfig } from './types.js';
+
+export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): CheckReport {
+  const report: CheckReport = { problems: [], warnings: [] };
+  const oidcParsed = 'identity_providers' in sections;
+  const oidc = sections.identity_providers?.oidc;
+  if (oidc) {
+    const oidcReport = checkOidc(oidc, nowMs);
+    report.problems.push(...oidcReport.problems);
+    report.warnings.push(...oidcReport.warnings);
+  }
+  if (sections.session) report.problems.push(...checkSession(sections.session));
+  if (sections.storage) report.problems.push(...checkStorage(sections.storage));
+  if (sections.storage && oidcParsed) report.problems.push(...checkSharedSecrets(sections.storage, oidc));
+  if (sections.access_control) report.problems.push(...checkAccessControl(sections.access_control));
+  return report;
+}

@@ -1,0 +1,41 @@
+/** The whole file: one strict object per top-level section, every default beside its field. */
+import { z } from 'zod';
+import { accessControlSchema } from './access-control.js';
+import { authenticationBackendSchema } from './authentication-backend.js';
+import { logSchema } from './log.js';
+import { oidcSchema } from './oidc.js';
+import { regulationSchema } from './regulation.js';
+import { serverSchema } from './server.js';
+import { sessionSchema } from './session.js';
+import { storageSchema } from './storage.js';
+import { telemetrySchema } from './telemetry.js';
+import { totpSchema } from './totp.js';
+
+export const configSchema = z.strictObject({
+  server: serverSchema,
+  log: logSchema,
+  identity_providers: z.strictObject({ oidc: oidcSchema.optional() }).optional(),
+  authentication_backend: authenticationBackendSchema.prefault({}),
+  session: sessionSchema,
+  storage: storageSchema,
+  access_control: accessControlSchema,
+  regulation: regulationSchema,
+  totp: totpSchema,
+  telemetry: telemetrySchema,
+});
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The validated, frozen model the rest of Gatehouse reads. */
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+export type OidcConfig = NonNullable<NonNullable<Config['identity_providers']>['oidc']>;
+export type OidcClientConfig = OidcConfig['clients'][number];
+export type IssuerJwkConfig = OidcConfig['jwks'][number];
+export type ServerConfig = Config['server'];
+export type SessionConfig = Config['session'];
+export type StorageConfigModel = Config['storage'];
+export type AccessControlConfig = Config['access_control'];

@@ -1,0 +1,42 @@
+/** `gatehouse config validate`: through dispatch, with an in-memory io and a temporary config file. */
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dispatch } from '../../src/cli/dispatch.js';
+import type { CliIO } from '../../src/cli/command.js';
+import { configValidateCommand } from '../../src/cli/config-validate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-validate-'));
+
+async function run(files: Record<string, string>, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (s) => out.push(s), err: (s) => err.push(s), env: {}, cwd: dir };
+  const code = await dispatch([configValidateCommand], ['config', 'validate', ...argv], io);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+t.test('a valid file: success message, warnings to stderr, exit 0', async (t) => {
+  const result = await run({ 'config.yml': 'storage:\n  local:\n    path: /db.sqlite3\nserver:\n  port: 9000\n' });
+  t.equal(result.code, 0);
+  t.equal(result.stdout, 'Configuration parsed and loaded successfully without errors.');
+  t.equal(result.stderr, 'warning: server.port is deprecated: use server.address instead');
+});
+
+t.test('an invalid file: every problem with line:column, exit 1', async (t) => {
+  const result = await run({ 'bad.yml': 'storage:\n  local:\n    path: /db.sqlite3\nlog:\n  level: loud\n  colour: true\n' }, '--config', 'bad.yml');
+  t.equal(result.code, 1);
+  t.equal(result.stdout, '');
+  t.equal(
+    result.stderr,
+    "Configuration bad.yml has errors:\nlog.level (line 5:3): must be one of 'trace', 'debug', 'info', 'warn', 'error' but is 'loud'\nlog.colour (line 6:3): is an unknown key",
+  );
+});
+
+t.test('a missing file', async (t) => {
+  const result = await run({}, '-c', 'missing.yml');
+  t.equal(result.code, 1);
+  t.equal(result.stderr, `Configuration missing.yml has errors:\n<root>: cannot read the configuration file '${join(dir, 'missing.yml')}': ENOENT`);
+});
