@@ -15,6 +15,8 @@ import { createOpaqueTokenStrategy, type OpaqueTokenStrategy } from './crypto/op
 import { openFileBackend, type UsersBackend } from './users/index.js';
 import type { OidcConfig } from './config/index.js';
 import { createOAuthServices, type OAuthServices } from './oauth/services.js';
+import { createPortalServices, type PortalServices } from './portal/services.js';
+import type { UniformTimingOptions } from './portal/regulation.js';
 
 export interface OidcContext {
   config: OidcConfig;
@@ -34,6 +36,8 @@ export interface AppContext {
   storage: Storage;
   /** The users database (`authentication_backend.file`), when configured. */
   users: UsersBackend | null;
+  /** Login portal: sessions, regulation, CSRF, TOTP policy. */
+  portal: PortalServices;
   /** Present when `identity_providers.oidc` is configured. */
   oidc: OidcContext | null;
 }
@@ -43,6 +47,8 @@ export interface ContextDeps {
   clock: Clock;
   /** Process metrics (event loop, heap) are off in tests that build many contexts. */
   collectProcessMetrics?: boolean;
+  /** Tests shorten the portal's uniform-timing floor (500 ms by default). */
+  portalTiming?: UniformTimingOptions;
 }
 
 export async function buildContext(config: Config, deps: ContextDeps): Promise<AppContext> {
@@ -65,7 +71,16 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
         }
       : null;
     const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
-    return { config, logger, clock, metrics, storage, users, oidc };
+    const portal = createPortalServices({
+      config,
+      storage,
+      users,
+      logger,
+      secret: secrets.encryptionKey,
+      onBan: () => metrics.recordBan(),
+      ...(deps.portalTiming ? { timing: deps.portalTiming } : {}),
+    });
+    return { config, logger, clock, metrics, storage, users, portal, oidc };
   } catch (err) {
     users?.close();
     await storage.close();

@@ -8,6 +8,7 @@ import { revocationRoutes } from './revocation.js';
 import { discoveryRoutes } from './discovery.js';
 import { jwksRoutes } from './jwks.js';
 import { userinfoRoutes } from './userinfo.js';
+import { portalRoutes } from './portal/index.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
   return [
@@ -18,5 +19,6 @@ export function buildRoutes(ctx: AppContext): Route[] {
     ...introspectionRoutes(ctx),
     ...revocationRoutes(ctx),
     ...userinfoRoutes(ctx),
+    ...portalRoutes(ctx),
   ];
 }

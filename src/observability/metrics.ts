@@ -8,7 +8,14 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface MetricsRecorder {
   readonly registry: Registry;
   recordHttpRequest(route: string, method: string, status: number, durationSeconds: number): void;
+  /** A portal sign-in attempt: factor '1fa' | '2fa', outcome 'success' | 'invalid_credentials' | 'banned' | 'replayed'. */
+  recordAuthentication(factor: AuthenticationFactor, outcome: AuthenticationOutcome): void;
+  /** A ban placed by regulation (on the user, the IP, or both, per `regulation.modes`). */
+  recordBan(): void;
 }
+
+export type AuthenticationFactor = '1fa' | '2fa';
+export type AuthenticationOutcome = 'success' | 'invalid_credentials' | 'banned' | 'replayed';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -30,8 +37,22 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
 
+  const authentications = new Counter({
+    name: 'gatehouse_authentication_attempts_total',
+    help: 'Portal sign-in attempts, by factor and outcome.',
+    labelNames: ['factor', 'outcome'] as const,
+    registers: [registry],
+  });
+  const bans = new Counter({
+    name: 'gatehouse_regulation_bans_total',
+    help: 'Bans placed by regulation after too many failed attempts.',
+    registers: [registry],
+  });
+
   return {
     registry,
+    recordAuthentication: (factor, outcome) => authentications.inc({ factor, outcome }),
+    recordBan: () => bans.inc(),
     recordHttpRequest(route, method, status, durationSeconds) {
       // An unknown method would be an unbounded label value: fold it.
       const m = KNOWN_METHODS.has(method) ? method : 'OTHER';

@@ -1,0 +1,12 @@
+/** The login portal's pages. */
+import type { AppContext } from '../../context.js';
+import type { Route } from '../../http/router.js';
+import { logoutRoutes } from './logout.js';
+import { secondFactorRoutes } from './second-factor.js';
+import { signInRoutes } from './sign-in.js';
+import { stylesheetRoutes } from './stylesheet.js';
+import { totpEnrolmentRoutes } from './totp-enrolment.js';
+
+export function portalRoutes(ctx: AppContext): Route[] {
+  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...logoutRoutes(ctx), ...stylesheetRoutes()];
+}

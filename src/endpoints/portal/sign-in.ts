@@ -1,0 +1,98 @@
+/**
+ * The portal's front door. GET `/`: the sign-in form, or — for a signed-in person — onwards (second
+ * factor, the safe `rd` target, or the portal home). POST `/login`: the first factor.
+ */
+import type { AppContext } from '../../context.js';
+import type { HttpRequest } from '../../http/request.js';
+import type { HttpResponse } from '../../http/response.js';
+import type { Route } from '../../http/router.js';
+import { checkFirstFactor } from '../../portal/regulation.js';
+import { redirectAfterSignIn } from '../../portal/redirect.js';
+import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/index.js';
+import type { PortalSession } from '../../portal/session/index.js';
+import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
+
+export const PORTAL_PATHS = {
+  home: '/',
+  login: '/login',
+  secondFactor: '/login/2fa',
+  totpEnrolment: '/settings/totp',
+  logout: '/logout',
+} as const;
+
+const INVALID_CREDENTIALS = 'Incorrect username or password.';
+
+export function signInRoutes(ctx: AppContext): Route[] {
+  return [
+    { name: 'portal_home', path: PORTAL_PATHS.home, errorStyle: 'page', methods: { GET: (req) => home(ctx, req) } },
+    { name: 'portal_login', path: PORTAL_PATHS.login, errorStyle: 'page', methods: { GET: (req) => home(ctx, req), POST: (req) => firstFactor(ctx, req) } },
+  ];
+}
+
+async function home(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(ctx, req);
+  const flow = flowParams(req.query);
+  const session = pr.loaded?.session;
+  if (!session || session.level === 'none' || !session.username) return signInPage(pr, flow, 200);
+  return onwards(ctx, pr, session, flow);
+}
+
+/** Where a signed-in person goes next: TOTP if they have it and have not used it, else the target. */
+async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSession, flow: Record<string, string>, extraCookies: string[] = []): Promise<HttpResponse> {
+  const username = session.username!;
+  const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
+  if (session.level === 'one_factor' && totp) return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow), extraCookies);
+  const target = redirectAfterSignIn(flow['rd'], pr.settings, ctx.portal.cookies);
+  if (target) return redirectTo(pr, target, extraCookies);
+  if (pr.req.method === 'POST') return redirectTo(pr, PORTAL_PATHS.home, extraCookies);
+  const markup = renderSignedIn({
+    username,
+    displayName: session.display_name ?? username,
+    level: session.level === 'two_factor' ? 'two_factor' : 'one_factor',
+    csrfToken: pr.csrfToken,
+    hasTotp: totp !== null,
+    ...(totp || ctx.portal.totp.disabled ? {} : { enrolUrl: PORTAL_PATHS.totpEnrolment }),
+  });
+  return page(pr, 200, markup, extraCookies);
+}
+
+function signInPage(pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): HttpResponse {
+  return page(
+    pr,
+    status,
+    renderSignIn({ csrfToken: pr.csrfToken, action: PORTAL_PATHS.login, rememberMeAllowed: pr.settings.remember_me > 0, hidden: flow, error, username }),
+  );
+}
+
+async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(ctx, req);
+  const form = await req.form();
+  checkCsrf(ctx, pr, form);
+  const flow = flowParams(form);
+  const username = (form.get(PORTAL_FIELDS.username) ?? '').trim();
+  const password = form.get(PORTAL_FIELDS.password) ?? '';
+  if (!ctx.users || username === '' || password === '') return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);
+
+  const outcome = await checkFirstFactor(
+    { username, password, ip: req.clientIp, nowMs: pr.nowMs, request_uri: PORTAL_PATHS.login, request_method: 'POST' },
+    { users: ctx.users, regulator: ctx.portal.regulator, timing: ctx.portal.timing, logger: ctx.logger },
+  );
+  ctx.metrics.recordAuthentication('1fa', outcome.ok ? 'success' : outcome.reason);
+  if (!outcome.ok) return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);
+
+  const remember = form.get(PORTAL_FIELDS.rememberMe) === 'on' && pr.settings.remember_me > 0;
+  const session: PortalSession = {
+    username: outcome.user.username,
+    display_name: outcome.user.display_name,
+    level: 'one_factor',
+    auth_time_s: Math.floor(pr.nowMs / 1000),
+    amr: ['pwd'],
+    remember_me: remember,
+    created_at_ms: pr.nowMs,
+    last_activity_at_ms: pr.nowMs,
+  };
+  // A new session id after every successful factor: no fixation (OWASP session management).
+  const { setCookie } = await ctx.portal.sessions.establish(pr.loaded?.id ?? null, session, pr.settings, pr.https, pr.nowMs);
+  ctx.logger.info('first factor succeeded', { username: session.username, client_ip: req.clientIp });
+  return onwards(ctx, pr, session, flow, [setCookie]);
+}

@@ -1,0 +1,80 @@
+/**
+ * What the portal endpoints (and the forward-auth cookie strategy) share, built once per context:
+ * cookie settings per domain, the session manager, regulation, CSRF protection and TOTP policy.
+ */
+import { hkdfSync } from 'node:crypto';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../observability/log.js';
+import type { Storage } from '../storage/types.js';
+import type { UsersBackend } from '../users/index.js';
+import { createCsrfProtection, type CsrfProtection } from './csrf.js';
+import { createRegulator, DEFAULT_UNIFORM_TIMING, type Regulator, type UniformTimingOptions } from './regulation.js';
+import { createSessionManager, type SessionCookieSettings, type SessionManager } from './session/index.js';
+import type { TotpPolicy } from './totp.js';
+
+export interface PortalServices {
+  cookies: readonly SessionCookieSettings[];
+  sessions: SessionManager;
+  regulator: Regulator;
+  csrf: CsrfProtection;
+  totp: TotpPolicy & { disabled: boolean };
+  timing: UniformTimingOptions;
+}
+
+export interface PortalServicesDeps {
+  config: Config;
+  storage: Storage;
+  users: UsersBackend | null;
+  logger: Logger;
+  /** Secret input keying material for the CSRF HMAC (the storage encryption key: always present). */
+  secret: string;
+  /** Told about every ban regulation places (metrics). */
+  onBan?: () => void;
+  /** Tests shorten the uniform-timing floor; production keeps the default. */
+  timing?: UniformTimingOptions;
+}
+
+const NO_USERS = { get: () => null };
+
+export function createPortalServices(deps: PortalServicesDeps): PortalServices {
+  const { config, storage, logger } = deps;
+  const cookies: SessionCookieSettings[] = config.session.cookies.map((c) => ({
+    domain: c.domain,
+    authelia_url: c.authelia_url,
+    ...(c.default_redirection_url ? { default_redirection_url: c.default_redirection_url } : {}),
+    name: c.name,
+    same_site: c.same_site,
+    expiration: c.expiration,
+    inactivity: c.inactivity,
+    remember_me: c.remember_me,
+  }));
+  const csrfKey = Buffer.from(hkdfSync('sha256', deps.secret, Buffer.alloc(0), 'gatehouse portal csrf', 32));
+  return {
+    cookies,
+    sessions: createSessionManager({ sessions: storage.sessions, users: deps.users ?? NO_USERS, logger: logger.child({ component: 'session' }) }),
+    regulator: observeBans(createRegulator(config.regulation, { authLog: storage.authLog, logger: logger.child({ component: 'regulation' }) }), deps.onBan),
+    csrf: createCsrfProtection(csrfKey),
+    totp: {
+      disabled: config.totp.disable,
+      issuer: config.totp.issuer,
+      algorithm: config.totp.algorithm,
+      digits: config.totp.digits,
+      period: config.totp.period,
+      skew: config.totp.skew,
+      secret_size: config.totp.secret_size,
+    },
+    timing: deps.timing ?? { ...DEFAULT_UNIFORM_TIMING },
+  };
+}
+
+function observeBans(regulator: Regulator, onBan: (() => void) | undefined): Regulator {
+  if (!onBan) return regulator;
+  return {
+    banned: (username, ip, nowMs) => regulator.banned(username, ip, nowMs),
+    async record(attempt) {
+      const result = await regulator.record(attempt);
+      if (result.banned) onBan();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Shared material for the OIDC tests: a users file, issuer keys for all nine algorithms, clients
+ * parsed by the real config schema, and a free port so the issuer URL is known before start-up.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { oidcClientSchema } from '../../src/config/schema/oidc-client.js';
+import type { OidcClientConfig } from '../../src/config/index.js';
+import type { JwkConfig } from '../../src/crypto/keys.js';
+
+/** The demo user's argon2id digest (of "demo"): the tests never log in, the file only has to parse. */
+const DIGEST = '$argon2id$v=19$m=65536,t=3,p=4$a0ToIRTmXntJHBfs92utJA$RQfooyEOV3TqN9nERDoB1sjdHr8/mcKAZ1tvACTwL5o';
+
+export const USERS_YAML = `users:
+  john:
+    displayname: John Doe
+    password: '${DIGEST}'
+    emails: [john@example.com, jdoe@example.org, j@example.net]
+    groups: [admins, dev]
+  single:
+    displayname: Single Mail
+    password: '${DIGEST}'
+    email: single@example.com
+    groups: []
+  gone:
+    displayname: Disabled Person
+    password: '${DIGEST}'
+    email: gone@example.com
+    groups: [dev]
+    disabled: true
+`;
+
+export function writeUsersFile(dir: string): string {
+  const path = join(dir, 'users.yml');
+  writeFileSync(path, USERS_YAML);
+  return path;
+}
+
+/** One RSA key (serving the six RSA algorithms) and one key per curve: every algorithm is signable. */
+export function issuerJwks(): JwkConfig[] {
+  const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return [
+    { key_id: 'rsa', algorithm: 'RS256', key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },
+    { key_id: 'p256', algorithm: 'ES256', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey) },
+    { key_id: 'p384', algorithm: 'ES384', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey) },
+    { key_id: 'p521', algorithm: 'ES512', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey) },
+  ];
+}
+
+/** A client exactly as the config schema resolves it (defaults applied). */
+export function oidcClient(fields: Record<string, unknown> = {}): OidcClientConfig {
+  return oidcClientSchema.parse({ client_id: 'app', client_secret: 'secret-of-app', redirect_uris: ['https://app.example.com/cb'], ...fields }) as OidcClientConfig;
+}
+
+/** A port that was free a moment ago (the issuer must name it before the server starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
