@@ -199,3 +199,18 @@ t.test('TOTP: enrol with one valid code, then sign in with password + code; repl
   const replayed = await b2.submit(await b2.get('/login/2fa'), '/login/2fa', { code });
   t.equal(replayed.status, 401, 'RFC 6238 §5.2: a code is accepted once only');
 });
+
+t.test('behind a TLS proxy the CSRF cookie is a __Host- cookie and the session cookie is Secure', async (t) => {
+  const { browser } = await start(t);
+  const b = browser();
+  const https = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'localhost' };
+  const page = await b.get('/', https);
+  const csrf = page.headers.getSetCookie().find((c) => c.startsWith('__Host-gatehouse_csrf='));
+  t.ok(csrf, 'a __Host- prefixed CSRF cookie');
+  t.match(csrf, /; Secure/);
+  t.match(csrf, /; Path=\//);
+  t.notMatch(csrf, /Domain=/);
+  const ok = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' }, https);
+  t.equal(ok.status, 303);
+  t.match(ok.headers.getSetCookie().find((c) => c.startsWith('authelia_session=')), /; Secure/);
+});

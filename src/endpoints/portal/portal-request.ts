@@ -43,12 +43,11 @@ export async function openPortalRequest(ctx: AppContext, req: HttpRequest): Prom
   const loaded = await ctx.portal.sessions.load(cookieHeader, settings, nowMs);
 
   const setCookies: string[] = [];
-  let csrfCookie = parseCookies(cookieHeader).get(CSRF_COOKIE_NAME);
+  const secure = cookieIsSecure(settings, https);
+  let csrfCookie = parseCookies(cookieHeader).get(csrfCookieName(secure));
   if (!isCsrfCookieValue(csrfCookie)) {
     csrfCookie = ctx.portal.csrf.newCookieValue();
-    setCookies.push(
-      serializeCookie(CSRF_COOKIE_NAME, csrfCookie, { path: '/', httpOnly: true, secure: cookieIsSecure(settings, https), sameSite: 'Strict' }),
-    );
+    setCookies.push(serializeCookie(csrfCookieName(secure), csrfCookie, { path: '/', httpOnly: true, secure, sameSite: 'Strict' }));
   }
   return { req, settings, https, nowMs, loaded, csrfToken: ctx.portal.csrf.tokenFor(csrfCookie), setCookies };
 }
@@ -62,10 +61,19 @@ export function checkCsrf(ctx: AppContext, pr: PortalRequest, form: URLSearchPar
   if (origin !== undefined && origin !== 'null' && origin !== new URL(pr.settings.authelia_url).origin && origin !== currentOrigin(pr)) {
     throw new HttpError(403, 'This form was sent from another site.');
   }
-  const cookie = parseCookies(pr.req.header('cookie')).get(CSRF_COOKIE_NAME);
+  const cookie = parseCookies(pr.req.header('cookie')).get(csrfCookieName(cookieIsSecure(pr.settings, pr.https)));
   if (!ctx.portal.csrf.verify(cookie, form.get(CSRF_FIELD_NAME) ?? undefined)) {
     throw new HttpError(403, 'This form has expired. Go back, reload the page and try again.');
   }
+}
+
+/**
+ * Over https the CSRF cookie is a `__Host-` cookie (RFC 6265bis §4.1.3.2): Secure, host-only, Path=/,
+ * so a sibling subdomain cannot plant its own cookie + token pair (the weakness of a plain
+ * double-submit cookie).
+ */
+function csrfCookieName(secure: boolean): string {
+  return secure ? `__Host-${CSRF_COOKIE_NAME}` : CSRF_COOKIE_NAME;
 }
 
 function currentOrigin(pr: PortalRequest): string {
