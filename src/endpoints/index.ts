@@ -9,12 +9,14 @@ import { discoveryRoutes } from './discovery.js';
 import { jwksRoutes } from './jwks.js';
 import { userinfoRoutes } from './userinfo.js';
 import { portalRoutes } from './portal/index.js';
+import { authorizationRoutes } from './authorization/index.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
   return [
     healthRoute({ storage: ctx.storage }),
     ...discoveryRoutes(ctx),
     ...jwksRoutes(ctx),
+    ...authorizationRoutes(ctx),
     ...tokenRoutes(ctx),
     ...introspectionRoutes(ctx),
     ...revocationRoutes(ctx),

@@ -1,7 +1,112 @@
-/** Placeholder: filled in by the OIDC provider core. */
+/**
+ * GET and POST /api/oidc/userinfo (OIDC Core §5.3): the claims of the user an access token was
+ * issued for. A named pipeline, each step citing its rule:
+ *   1. read the access token from `Authorization: Bearer` or the form body (RFC 6750 §2.1, §2.2)
+ *   2. no token at all → 401 challenge without an error code (RFC 6750 §3.1)
+ *   3. the token is ours, active, unexpired and unrevoked, else invalid_token (RFC 6750 §3.1)
+ *   4. the grant includes `openid`, else insufficient_scope (OIDC Core §5.3.1)
+ *   5. the user still exists and is enabled, else invalid_token
+ *   6. answer `sub` (the stored one: pairwise subjects match the ID Token) + the scope claims
+ *      of the user as the users backend knows them now, with `iss` and `aud`.
+ */
 import type { AppContext } from '../context.js';
+import { mediaType, type HttpRequest } from '../http/request.js';
+import { empty, json, type HttpResponse } from '../http/response.js';
 import type { Route } from '../http/router.js';
+import { findActiveAccessToken } from '../oauth/access-token.js';
+import { bearerChallenge, type BearerErrorCode } from '../oauth/bearer-challenge.js';
+import { OAuthError } from '../oauth/errors.js';
+import { scopeClaims } from '../oidc/claims.js';
+import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import type { UserDetails } from '../users/user.js';
 
-export function userinfoRoutes(_ctx: AppContext): Route[] {
-  return [];
+/** RFC 6750 §2.1 b64token. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const OPENID_SCOPE = 'openid';
+
+/** How a bearer failure is answered: the challenge's realm, and whether descriptions go out. */
+export interface BearerErrorPolicy {
+  realm: string;
+  /** `enable_client_debug_messages`: the same rule as for error bodies. */
+  withDescription: boolean;
+}
+
+export function bearerError(policy: BearerErrorPolicy, error: BearerErrorCode, description: string, scope?: readonly string[]): OAuthError {
+  const challenge = bearerChallenge({
+    realm: policy.realm,
+    error,
+    error_description: policy.withDescription ? description : undefined,
+    scope,
+  });
+  return new OAuthError(error, description, { headers: { 'WWW-Authenticate': challenge } });
+}
+
+/**
+ * Step 1: the presented access token, or null when none was sent. RFC 6750 §2: a client MUST NOT
+ * use more than one method, so a token in both the header and the body is invalid_request.
+ */
+export async function readAccessToken(req: HttpRequest, policy: BearerErrorPolicy): Promise<string | null> {
+  const fromHeader = bearerFromAuthorization(req.header('authorization'), policy);
+  const fromBody = req.method === 'POST' ? await bearerFromForm(req, policy) : null;
+  if (fromHeader !== null && fromBody !== null) {
+    throw bearerError(policy, 'invalid_request', 'The access token must be sent in exactly one way: the Authorization header or the form body.');
+  }
+  return fromHeader ?? fromBody;
+}
+
+/** RFC 6750 §2.1: `Bearer <b64token>`, the scheme case-insensitive (RFC 7235 §2.1). Other schemes carry no bearer token. */
+function bearerFromAuthorization(value: string | undefined, policy: BearerErrorPolicy): string | null {
+  if (value === undefined) return null;
+  const match = /^([^\s]+)(?:\s+(.*))?$/.exec(value.trim());
+  if (!match || match[1]!.toLowerCase() !== 'bearer') return null;
+  const token = (match[2] ?? '').trim();
+  if (!B64TOKEN.test(token)) throw bearerError(policy, 'invalid_request', 'The Authorization header is not a valid Bearer credential.');
+  return token;
+}
+
+/** RFC 6750 §2.2: `access_token` in an application/x-www-form-urlencoded body, once. */
+async function bearerFromForm(req: HttpRequest, policy: BearerErrorPolicy): Promise<string | null> {
+  if (mediaType(req.header('content-type')) !== 'application/x-www-form-urlencoded') return null;
+  const values = (await req.form()).getAll('access_token');
+  if (values.length === 0) return null;
+  if (values.length > 1) throw bearerError(policy, 'invalid_request', "The parameter 'access_token' must not be repeated.");
+  if (values[0] === '') throw bearerError(policy, 'invalid_request', "The parameter 'access_token' is empty.");
+  return values[0]!;
+}
+
+export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users' | 'clock'>): Route[] {
+  if (!ctx.oidc) return [];
+  const oidc = ctx.oidc;
+  const policy: BearerErrorPolicy = { realm: oidc.issuer, withDescription: oidc.config.enable_client_debug_messages };
+
+  const handler = async (req: HttpRequest): Promise<HttpResponse> => {
+    const token = await readAccessToken(req, policy);
+    if (token === null) {
+      return empty(401, { 'WWW-Authenticate': bearerChallenge({ realm: policy.realm }), 'Cache-Control': 'no-store' });
+    }
+    const active = await findActiveAccessToken({ storage: ctx.storage, tokens: oidc.tokens }, token, ctx.clock.nowMs());
+    if (!active) throw bearerError(policy, 'invalid_token', 'The access token is invalid, expired or revoked.');
+    const { record, session } = active;
+    if (!record.granted_scopes.includes(OPENID_SCOPE)) {
+      throw bearerError(policy, 'insufficient_scope', "The access token was not granted the scope 'openid'.", [OPENID_SCOPE]);
+    }
+    const user = currentUser(ctx.users, session.username);
+    if (!user || record.subject === null) {
+      throw bearerError(policy, 'invalid_token', 'The user of the access token no longer exists or is disabled.');
+    }
+    return json(200, {
+      ...scopeClaims(user, record.granted_scopes),
+      iss: oidc.issuer,
+      aud: [record.client_id],
+      sub: record.subject,
+    });
+  };
+
+  return [{ name: 'userinfo', path: OIDC_PATHS.userinfo, errorStyle: 'oauth', methods: { GET: handler, POST: handler } }];
+}
+
+function currentUser(users: AppContext['users'], username: string | null): UserDetails | null {
+  if (username === null || users === null) return null;
+  const user = users.get(username);
+  return user && !user.disabled ? user : null;
 }

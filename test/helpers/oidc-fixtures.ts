@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { oidcClientSchema } from '../../src/config/schema/oidc-client.js';
 import type { OidcClientConfig } from '../../src/config/index.js';
 import type { JwkConfig } from '../../src/crypto/keys.js';
+import type { Clock } from '../../src/util/clock.js';
+import type { Test } from 'tap';
+import { merge, startTestServer, type ConfigObject, type TestServer } from './server.js';
 
 /** The demo user's argon2id digest (of "demo"): the tests never log in, the file only has to parse. */
 const DIGEST = '$argon2id$v=19$m=65536,t=3,p=4$a0ToIRTmXntJHBfs92utJA$RQfooyEOV3TqN9nERDoB1sjdHr8/mcKAZ1tvACTwL5o';
@@ -64,4 +67,43 @@ export function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/** The digest of 'insecure_secret' (config.yml's demo client). */
+export const CLIENT_SECRET = 'insecure_secret';
+const CLIENT_SECRET_DIGEST = '$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng';
+
+/**
+ * The real server with the provider on: its issuer is its own http://127.0.0.1:<port> (so
+ * openid-client's issuer check holds), a users file, a public-subject client `app` and a
+ * pairwise client `pairwise-app`. `over` is merged over `identity_providers.oidc`.
+ */
+export async function startOidcServer(
+  t: Test,
+  options: { oidc?: ConfigObject; clock?: Clock } = {},
+): Promise<TestServer & { issuer: string }> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  const client = { client_secret: CLIENT_SECRET_DIGEST, redirect_uris: ['https://app.example.com/cb'], scopes: ['openid', 'offline_access', 'profile', 'email', 'groups'] };
+  const server = await startTestServer(
+    t,
+    (dir) => ({
+      server: { address: `tcp://127.0.0.1:${port}` },
+      authentication_backend: { file: { path: writeUsersFile(dir), watch: false } },
+      identity_providers: {
+        oidc: merge(
+          {
+            issuer,
+            clients: [
+              { client_id: 'app', ...client },
+              { client_id: 'pairwise-app', sector_identifier_uri: 'https://sector.example.com/sector.json', ...client },
+            ],
+          },
+          options.oidc ?? {},
+        ),
+      },
+    }),
+    { clock: options.clock },
+  );
+  return { ...server, issuer };
 }

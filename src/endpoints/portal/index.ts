@@ -1,6 +1,7 @@
 /** The login portal's pages. */
 import type { AppContext } from '../../context.js';
 import type { Route } from '../../http/router.js';
+import { consentRoutes } from './consent.js';
 import { logoutRoutes } from './logout.js';
 import { secondFactorRoutes } from './second-factor.js';
 import { signInRoutes } from './sign-in.js';
@@ -8,5 +9,5 @@ import { stylesheetRoutes } from './stylesheet.js';
 import { totpEnrolmentRoutes } from './totp-enrolment.js';
 
 export function portalRoutes(ctx: AppContext): Route[] {
-  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...logoutRoutes(ctx), ...stylesheetRoutes()];
+  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes()];
 }

@@ -33,7 +33,9 @@ async function home(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
   const pr = await openPortalRequest(ctx, req);
   const flow = flowParams(req.query);
   const session = pr.loaded?.session;
-  if (!session || session.level === 'none' || !session.username) return signInPage(pr, flow, 200);
+  // reauth=1: a client asked for a fresh sign-in (OIDC prompt=login, max_age).
+  const reauth = req.query.get('reauth') === '1';
+  if (!session || session.level === 'none' || !session.username || reauth) return signInPage(pr, flow, 200);
   return onwards(ctx, pr, session, flow);
 }
 

@@ -1,0 +1,57 @@
+/**
+ * The authorization endpoint (RFC 6749 §3.1, §4.1; OIDC Core §3.1.2), GET and POST, as a named
+ * pipeline: validate the request → the person signed in at the client's level → consent → code.
+ */
+import type { AppContext } from '../../context.js';
+import type { HttpRequest } from '../../http/request.js';
+import type { HttpResponse } from '../../http/response.js';
+import type { Route } from '../../http/router.js';
+import { UnsafeAuthorizationError, validateAuthorizationRequest, type AuthorizationRequest, type ErrorDestination } from '../../oauth/authorize/index.js';
+import { OAuthError } from '../../oauth/errors.js';
+import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
+import { errorPage } from '../portal/portal-request.js';
+import { authorizationResponse } from './respond.js';
+import { proceed } from './proceed.js';
+
+export function authorizationRoutes(ctx: AppContext): Route[] {
+  if (!ctx.oidc) return [];
+  const handler = (req: HttpRequest): Promise<HttpResponse> => authorize(ctx, req);
+  return [{ name: 'oidc_authorization', path: OIDC_PATHS.authorization, errorStyle: 'page', methods: { GET: handler, POST: handler } }];
+}
+
+async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const oidc = ctx.oidc!;
+  const params = req.method === 'POST' ? await req.form() : req.query;
+  let destination: ErrorDestination | null = null;
+  try {
+    const consentId = params.get('consent_id');
+    const stored = consentId ? await ctx.storage.consents.get(consentId) : null;
+    if (consentId && !stored) throw new UnsafeAuthorizationError('invalid_request', 'This consent request is unknown or has expired. Start again from the application.');
+    const request = validateAuthorizationRequest(stored ? new URLSearchParams(stored.form) : params, { clients: oidc.services.clients, config: oidc.config }, (d) => {
+      destination = d;
+    });
+    const response = await proceed(ctx, req, request, stored);
+    log(ctx, request, 'success');
+    return response;
+  } catch (err) {
+    if (!(err instanceof OAuthError)) throw err;
+    ctx.logger.debug('authorization request refused', { path: req.path, client_id: params.get('client_id') ?? undefined, error: err.error, reason: err.description });
+    if (err instanceof UnsafeAuthorizationError || destination === null) {
+      return errorPage('Authorization failed', `${err.description} (${err.error})`, err.status >= 500 ? 500 : 400);
+    }
+    return redirectError(ctx, destination, err);
+  }
+}
+
+/** RFC 6749 §4.1.2.1: error, error_description (when debug messages are enabled), state, iss. */
+function redirectError(ctx: AppContext, destination: ErrorDestination, err: OAuthError): HttpResponse {
+  const params: Record<string, string> = { error: err.error };
+  if (ctx.oidc!.config.enable_client_debug_messages) params['error_description'] = err.description;
+  if (destination.state) params['state'] = destination.state;
+  params['iss'] = ctx.oidc!.issuer;
+  return authorizationResponse(destination, params);
+}
+
+function log(ctx: AppContext, request: AuthorizationRequest, outcome: string): void {
+  ctx.logger.debug('authorization request', { path: OIDC_PATHS.authorization, client_id: request.client.config.client_id, outcome });
+}

@@ -1,0 +1,103 @@
+/**
+ * GET/POST `/consent`: the person decides whether a client may have what it asked for. The answer
+ * is recorded once; "remember" makes it a pre-configured consent for
+ * `pre_configured_consent_duration`, only where the client's consent mode allows it.
+ */
+import type { AppContext } from '../../context.js';
+import type { HttpRequest } from '../../http/request.js';
+import type { HttpResponse } from '../../http/response.js';
+import type { Route } from '../../http/router.js';
+import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
+import { resolveSubject } from '../../oidc/subject.js';
+import { PORTAL_FIELDS, renderConsent } from '../../portal/pages/index.js';
+import type { ConsentSession } from '../../storage/types.js';
+import type { RegisteredClient } from '../../oauth/clients.js';
+import { checkCsrf, errorPage, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
+import { PORTAL_PATHS } from './sign-in.js';
+import { CONSENT_PATH } from '../authorization/proceed.js';
+
+export function consentRoutes(ctx: AppContext): Route[] {
+  if (!ctx.oidc) return [];
+  return [{ name: 'portal_consent', path: CONSENT_PATH, errorStyle: 'page', methods: { GET: (req) => show(ctx, req), POST: (req) => answer(ctx, req) } }];
+}
+
+interface PendingConsent {
+  consent: ConsentSession;
+  client: RegisteredClient;
+  username: string;
+}
+
+/** The unanswered consent named by `id`, asked of the signed-in person; or the answer to give instead. */
+async function pending(ctx: AppContext, pr: PortalRequest, id: string): Promise<PendingConsent | HttpResponse> {
+  const username = pr.loaded?.session.username;
+  if (!pr.loaded || !username || pr.loaded.session.level === 'none') {
+    return redirectTo(pr, withQuery(PORTAL_PATHS.home, { rd: withQuery(CONSENT_PATH, { id }) }));
+  }
+  const consent = id ? await ctx.storage.consents.get(id) : null;
+  const client = consent ? ctx.oidc!.services.clients.get(consent.client_id) : null;
+  if (!consent || !client || consent.responded_at_ms !== null) {
+    return errorPage('Consent request not found', 'This consent request is unknown, expired or already answered. Start again from the application.', 404);
+  }
+  if ((await resolveSubject(ctx.storage, client.config, username)) !== consent.subject) {
+    return errorPage('Not your consent request', 'This consent request was made for another person.', 403);
+  }
+  return { consent, client, username };
+}
+
+async function show(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(ctx, req);
+  const id = req.query.get('id') ?? '';
+  const found = await pending(ctx, pr, id);
+  if ('status' in found) return found;
+  const { consent, client } = found;
+  const rememberAllowed = client.config.consent_mode_effective === 'pre-configured';
+  return page(
+    pr,
+    200,
+    renderConsent({
+      csrfToken: pr.csrfToken,
+      action: CONSENT_PATH,
+      clientName: client.config.client_name,
+      clientId: client.config.client_id,
+      scopes: consent.requested_scopes,
+      audience: consent.requested_audience,
+      rememberAllowed,
+      ...(rememberAllowed ? { rememberDurationText: durationText(client.config.pre_configured_consent_duration) } : {}),
+      username: found.username,
+      hidden: { id },
+    }),
+  );
+}
+
+async function answer(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(ctx, req);
+  const form = await req.form();
+  checkCsrf(ctx, pr, form);
+  const id = form.get('id') ?? '';
+  const found = await pending(ctx, pr, id);
+  if ('status' in found) return found;
+  const { consent, client } = found;
+  const accepted = form.get(PORTAL_FIELDS.decision) === 'accept';
+  const remember = accepted && form.get(PORTAL_FIELDS.remember) === 'on' && client.config.consent_mode_effective === 'pre-configured';
+  const recorded = await ctx.storage.consents.respond(id, {
+    authorized: accepted,
+    granted_scopes: accepted ? consent.requested_scopes : [],
+    granted_audience: accepted ? consent.requested_audience : [],
+    responded_at_ms: pr.nowMs,
+    ...(remember ? { pre_configured_until_ms: pr.nowMs + client.config.pre_configured_consent_duration * 1000 } : {}),
+  });
+  if (!recorded) return errorPage('Consent request not found', 'This consent request was already answered.', 409);
+  ctx.logger.info('consent answered', { client_id: consent.client_id, username: found.username, accepted, remembered: remember });
+  return redirectTo(pr, withQuery(OIDC_PATHS.authorization, { consent_id: id }));
+}
+
+function durationText(seconds: number): string {
+  const units: Array<[number, string]> = [[604_800, 'week'], [86_400, 'day'], [3600, 'hour'], [60, 'minute']];
+  for (const [size, name] of units) {
+    if (seconds % size === 0 && seconds >= size) {
+      const n = seconds / size;
+      return `${n} ${name}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return `${seconds} seconds`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The authorization endpoint's request checks, in the order the specs imply: client and redirect
+ * URI first (errors shown to the person), then everything else (errors sent to the client).
+ */
+import type { OidcConfig } from '../../config/index.js';
+import { parseAudience, requireAudienceWithin } from '../audience.js';
+import type { ClientRegistry } from '../clients.js';
+import { rejectDuplicateParameters } from '../parameters.js';
+import { checkClient, checkRedirectUri, UnsafeAuthorizationError } from './check-client.js';
+import { checkParameterEntropy } from './check-entropy.js';
+import { checkPkce } from './check-pkce.js';
+import { checkMaxAge, checkPrompt } from './check-prompt.js';
+import { checkResponseMode, checkResponseType } from './check-response.js';
+import { checkScope } from './check-scope.js';
+import type { AuthorizationRequest, ErrorDestination } from './types.js';
+
+export { UnsafeAuthorizationError } from './check-client.js';
+export type { AuthorizationRequest, ErrorDestination, Prompt, SupportedResponseMode } from './types.js';
+
+export interface AuthorizeDeps {
+  clients: ClientRegistry;
+  config: Pick<OidcConfig, 'enforce_pkce' | 'enable_pkce_plain_challenge' | 'minimum_parameter_entropy'>;
+}
+
+/**
+ * Validates an authorization request. Throws UnsafeAuthorizationError (show a page) or, once the
+ * redirect URI is trusted, an OAuthError paired with where to send it via `onRedirectable`.
+ */
+export function validateAuthorizationRequest(
+  params: URLSearchParams,
+  deps: AuthorizeDeps,
+  onRedirectable: (destination: ErrorDestination) => void,
+): AuthorizationRequest {
+  try {
+    rejectDuplicateParameters(params);
+  } catch (err) {
+    throw new UnsafeAuthorizationError('invalid_request', (err as Error).message.replace(/^invalid_request: /, ''));
+  }
+  const client = checkClient(params, deps.clients);
+  const redirect_uri = checkRedirectUri(params, client);
+  const state = params.get('state') || undefined;
+  const requestedMode = params.get('response_mode');
+  onRedirectable({ redirect_uri, response_mode: requestedMode === 'form_post' ? 'form_post' : 'query', ...(state ? { state } : {}) });
+
+  const response_type = checkResponseType(params, client.config);
+  const response_mode = checkResponseMode(params, client.config);
+  onRedirectable({ redirect_uri, response_mode, ...(state ? { state } : {}) });
+  const entropy = checkParameterEntropy(params, deps.config.minimum_parameter_entropy);
+  const scopes = checkScope(params, client.config);
+  const audience = parseAudience(params);
+  requireAudienceWithin(audience, client.config.audience);
+  const pkce = checkPkce(params, deps.config, client.config);
+  const prompt = checkPrompt(params);
+  const max_age = checkMaxAge(params);
+  return {
+    client,
+    redirect_uri,
+    response_type,
+    response_mode,
+    scopes,
+    audience,
+    ...entropy,
+    ...pkce,
+    prompt,
+    ...(max_age === undefined ? {} : { max_age }),
+    params,
+  };
+}

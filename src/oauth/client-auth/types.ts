@@ -1,0 +1,36 @@
+/** The shape every client authentication method module shares (RFC 6749 §2.3, OIDC Core §9). */
+import type { TokenEndpointAuthMethod } from '../../config/index.js';
+import type { RegisteredClient } from '../clients.js';
+import type { SecretCache } from '../secret-cache.js';
+
+/** What a back-channel request offers for client authentication. */
+export interface ClientAuthRequest {
+  /** The `Authorization` header, when sent. */
+  authorization: string | undefined;
+  /** The form body. */
+  params: URLSearchParams;
+}
+
+/** Credentials one method found in the request. */
+export interface PresentedCredentials {
+  client_id: string;
+  /** The secret (client_secret_basic, client_secret_post). */
+  secret?: string;
+  /** The JWT (client_secret_jwt, private_key_jwt). */
+  assertion?: string;
+}
+
+export interface ClientAuthDeps {
+  secrets: SecretCache;
+}
+
+export interface ClientAuthMethod {
+  /** How this module is named in discovery and in error messages. */
+  readonly name: string;
+  /** The `token_endpoint_auth_method` values this module verifies. */
+  readonly methods: readonly TokenEndpointAuthMethod[];
+  /** The credentials this request presents for this method, or null when it presents none. */
+  extract(request: ClientAuthRequest): PresentedCredentials | null;
+  /** Throws `invalid_client` unless the credentials prove that the request comes from `client`. */
+  verify(client: RegisteredClient, credentials: PresentedCredentials, deps: ClientAuthDeps): Promise<void>;
+}

@@ -1,0 +1,70 @@
+/**
+ * The provider metadata (OIDC Discovery 1.0 §3, RFC 8414 §2): states exactly what is implemented
+ * today, so relying parties never negotiate a feature we would then refuse. Pure: built once at
+ * start-up from the issuer, the keys and the config.
+ */
+import type { OidcConfig } from '../config/index.js';
+import type { IssuerKeySet } from '../crypto/keys.js';
+import { SCOPE_CLAIM_NAMES } from './claims.js';
+import { OIDC_PATHS } from './endpoint-paths.js';
+
+export interface DiscoveryDeps {
+  issuer: string;
+  keys: Pick<IssuerKeySet, 'algorithms'>;
+  config: Pick<OidcConfig, 'enable_pkce_plain_challenge' | 'require_pushed_authorization_requests'>;
+}
+
+/** 004 "Scope Definitions": every scope the provider knows. */
+export const SUPPORTED_SCOPES: readonly string[] = Object.freeze(['openid', 'offline_access', 'profile', 'email', 'groups', 'authelia.bearer.authz']);
+
+/**
+ * Claims of the ID Token and UserInfo: 004's `openid` table (those an ID Token carries) plus
+ * `nonce`, then every scope table.
+ */
+export const SUPPORTED_CLAIMS: readonly string[] = Object.freeze([
+  'amr', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'jti', 'nonce', 'rat', 'sub',
+  ...SCOPE_CLAIM_NAMES,
+]);
+
+/** RFC 6749 §2.3: the client authentication the token endpoint accepts. */
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'none']);
+/** RFC 7662 §2.1: introspection requires an authenticated caller, so no `none`. */
+export const INTROSPECTION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post']);
+/** RFC 7009 §2.1: public clients revoke their own tokens with only their client_id. */
+export const REVOCATION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'none']);
+
+export type DiscoveryMetadata = Readonly<Record<string, unknown>>;
+
+export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): DiscoveryMetadata {
+  const at = (path: string): string => `${issuer}${path}`;
+  return Object.freeze({
+    issuer,
+    authorization_endpoint: at(OIDC_PATHS.authorization),
+    token_endpoint: at(OIDC_PATHS.token),
+    userinfo_endpoint: at(OIDC_PATHS.userinfo),
+    introspection_endpoint: at(OIDC_PATHS.introspection),
+    revocation_endpoint: at(OIDC_PATHS.revocation),
+    jwks_uri: at(OIDC_PATHS.jwks),
+    response_types_supported: ['code'],
+    response_modes_supported: ['form_post', 'query'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    scopes_supported: [...SUPPORTED_SCOPES],
+    claims_supported: [...SUPPORTED_CLAIMS],
+    subject_types_supported: ['public', 'pairwise'],
+    id_token_signing_alg_values_supported: keys.algorithms(),
+    // Signed UserInfo answers are not implemented yet: JSON only.
+    userinfo_signing_alg_values_supported: ['none'],
+    token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    introspection_endpoint_auth_methods_supported: [...INTROSPECTION_ENDPOINT_AUTH_METHODS],
+    revocation_endpoint_auth_methods_supported: [...REVOCATION_ENDPOINT_AUTH_METHODS],
+    code_challenge_methods_supported: config.enable_pkce_plain_challenge ? ['S256', 'plain'] : ['S256'],
+    // RFC 9207: the authorization response carries `iss`.
+    authorization_response_iss_parameter_supported: true,
+    // OIDC Discovery §3 defaults request_uri_parameter_supported to true: say false explicitly.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+    require_pushed_authorization_requests: config.require_pushed_authorization_requests,
+    prompt_values_supported: ['none', 'login', 'consent'],
+  });
+}

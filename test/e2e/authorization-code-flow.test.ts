@@ -1,0 +1,205 @@
+/**
+ * The authorization code flow end to end, with openid-client as the relying party and the portal
+ * driven over HTTP by following its real forms: discovery → authorization (PKCE S256) → sign-in →
+ * consent → code → tokens (ID token validated by the library) → userinfo → refresh.
+ */
+import t, { type Test } from 'tap';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import { hashPassword } from '../../src/crypto/password-hash/index.js';
+import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
+import { freePort } from '../helpers/free-port.js';
+import { startTestServer, tempDir } from '../helpers/server.js';
+
+const CALLBACK = 'http://localhost:8080/callback';
+const SECRET = 'app-secret-0123456789-abcdefghij';
+
+async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: Record<string, unknown> = {}) {
+  const dir = tempDir(t);
+  const port = await freePort();
+  const issuer = `http://localhost:${port}`;
+  const users = join(dir, 'users.yml');
+  const digest = await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
+  writeFileSync(users, `users:\n  alice:\n    displayname: Alice Liddell\n    password: '${digest}'\n    emails: [alice@example.com, al@example.org]\n    groups: [dev, admins]\n`);
+  const server = await startTestServer(
+    t,
+    {
+      server: { address: `tcp://127.0.0.1:${port}` },
+      authentication_backend: { file: { path: users, watch: false } },
+      session: { cookies: [{ domain: 'localhost', authelia_url: issuer }] },
+      identity_providers: {
+        oidc: {
+          enable_client_debug_messages: true,
+          ...oidcExtra,
+          clients: [
+            {
+              client_id: 'app',
+              client_secret: await hashPassword(SECRET, { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 }),
+              redirect_uris: [CALLBACK],
+              scopes: ['openid', 'offline_access', 'profile', 'email', 'groups'],
+              grant_types: ['authorization_code', 'refresh_token'],
+              authorization_policy: 'one_factor',
+              consent_mode: 'explicit',
+              ...client,
+            },
+          ],
+        },
+      },
+    },
+    { dir },
+  );
+  const config = await oidc.discovery(new URL(issuer), 'app', SECRET, oidc.ClientSecretBasic(SECRET), { execute: [oidc.allowInsecureRequests] });
+  return { server, issuer, config, browser: new BrowserClient(issuer) };
+}
+
+/** Follows redirects within the provider, signing in and consenting on the way, until the callback. */
+async function authorize(b: BrowserClient, url: URL, opts: { consent?: 'accept' | 'deny'; password?: string } = {}): Promise<URL> {
+  let next = url.href;
+  for (let hops = 0; hops < 12; hops++) {
+    if (next.startsWith(CALLBACK)) return new URL(next);
+    const page = await b.get(next);
+    if (page.status === 302 || page.status === 303) {
+      next = new URL(page.location!, next).href;
+      continue;
+    }
+    if (page.body.includes('name="password"')) {
+      const res = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: opts.password ?? 'correct horse' });
+      next = new URL(res.location ?? '/', b.base).href;
+      continue;
+    }
+    if (page.body.includes('name="decision"')) {
+      const res = await b.post('/consent', { ...hiddenFields(page.body), decision: opts.consent ?? 'accept' });
+      next = new URL(res.location!, b.base).href;
+      continue;
+    }
+    throw new Error(`unexpected page ${page.status} at ${next}: ${page.body.slice(0, 300)}`);
+  }
+  throw new Error('too many redirects');
+}
+
+t.test('OIDC Core §3.1: code + PKCE S256 through sign-in and consent; ID token, userinfo, refresh (openid-client)', async (t) => {
+  const { config, browser } = await start(t);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK,
+    scope: 'openid offline_access profile email groups',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+  const callback = await authorize(browser, url);
+  t.ok(callback.searchParams.get('code'), 'a code');
+  t.equal(callback.searchParams.get('iss'), config.serverMetadata().issuer, 'RFC 9207 iss in the response');
+
+  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+  const claims = tokens.claims()!;
+  t.match(claims, {
+    iss: config.serverMetadata().issuer,
+    aud: ['app'],
+    azp: 'app',
+    nonce,
+    amr: ['pwd'],
+    preferred_username: 'alice',
+    name: 'Alice Liddell',
+    email: 'alice@example.com',
+    email_verified: true,
+    alt_emails: ['al@example.org'],
+    groups: ['dev', 'admins'],
+  });
+  t.match(claims.sub, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'sub is a UUIDv4');
+  t.ok(tokens.refresh_token, 'offline_access granted: a refresh token');
+
+  const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+  t.match(info, { sub: claims.sub, preferred_username: 'alice', email: 'alice@example.com' });
+
+  const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+  t.not(refreshed.refresh_token, tokens.refresh_token, 'the refresh token rotates');
+  const reused = (await oidc.refreshTokenGrant(config, tokens.refresh_token!).catch((e: unknown) => e)) as { error?: string };
+  t.equal(reused.error, 'invalid_grant', 'RFC 9700 §4.14: a used refresh token is refused');
+});
+
+t.test('RFC 6749 §4.1.2.1: a wrong redirect URI is shown to the person, never redirected', async (t) => {
+  const { config, browser } = await start(t);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: 'http://localhost:8080/evil', scope: 'openid', state: 'state-123456' });
+  const page = await browser.get(url.href);
+  t.equal(page.status, 400);
+  t.equal(page.location, null);
+  t.match(page.body, 'is not registered');
+});
+
+t.test('consent denied → access_denied at the redirect URI with state and iss', async (t) => {
+  const { config, browser } = await start(t);
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: CALLBACK,
+    scope: 'openid',
+    state: 'state-123456',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const callback = await authorize(browser, url, { consent: 'deny' });
+  t.equal(callback.searchParams.get('error'), 'access_denied');
+  t.equal(callback.searchParams.get('state'), 'state-123456');
+  t.ok(callback.searchParams.get('iss'));
+});
+
+t.test('prompt=none without a session → login_required (OIDC Core §3.1.2.6)', async (t) => {
+  const { config, browser } = await start(t);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 'state-123456' });
+  const page = await browser.get(url.href);
+  t.equal(page.status, 302);
+  const location = new URL(page.location!);
+  t.equal(location.origin + location.pathname, CALLBACK);
+  t.equal(location.searchParams.get('error'), 'login_required');
+  t.equal(location.searchParams.get('state'), 'state-123456');
+});
+
+t.test('PKCE: required for public clients (enforce_pkce public_clients_only), plain refused unless enabled', async (t) => {
+  const { config, browser } = await start(t, { public: true, client_secret: '', token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], scopes: ['openid'] });
+  const missing = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }).href);
+  t.equal(new URL(missing.location!).searchParams.get('error'), 'invalid_request');
+  t.match(new URL(missing.location!).searchParams.get('error_description'), 'PKCE');
+  const plain = await browser.get(
+    oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }).href,
+  );
+  t.match(new URL(plain.location!).searchParams.get('error_description'), "'plain' code challenge method is not allowed");
+});
+
+t.test('state and nonce shorter than minimum_parameter_entropy are refused', async (t) => {
+  const { config, browser } = await start(t);
+  const res = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'short' }).href);
+  const location = new URL(res.location!);
+  t.equal(location.searchParams.get('error'), 'invalid_request');
+  t.match(location.searchParams.get('error_description'), "'state' parameter must be at least 8 characters");
+});
+
+t.test('consent_mode implicit: no consent page; pre-configured: remembered consent is reused only for the same scopes', async (t) => {
+  const implicit = await start(t, { consent_mode: 'implicit' });
+  const cb = await authorize(implicit.browser, oidc.buildAuthorizationUrl(implicit.config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }), { consent: 'deny' });
+  t.ok(cb.searchParams.get('code'), 'implicit consent: a code without asking');
+
+  const pre = await start(t, { consent_mode: 'pre-configured', pre_configured_consent_duration: '1w' });
+  const first = oidc.buildAuthorizationUrl(pre.config, { redirect_uri: CALLBACK, scope: 'openid profile', state: 'state-123456' });
+  // Accept with "remember".
+  let next = first.href;
+  let consentSeen = 0;
+  for (let i = 0; i < 10 && !next.startsWith(CALLBACK); i++) {
+    const page = await pre.browser.get(next);
+    if (page.location) { next = new URL(page.location, next).href; continue; }
+    if (page.body.includes('name="password"')) {
+      next = new URL((await pre.browser.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' })).location!, pre.issuer).href;
+    } else {
+      consentSeen++;
+      next = new URL((await pre.browser.post('/consent', { ...hiddenFields(page.body), decision: 'accept', remember: 'on' })).location!, pre.issuer).href;
+    }
+  }
+  t.equal(consentSeen, 1);
+  const again = await pre.browser.get(oidc.buildAuthorizationUrl(pre.config, { redirect_uri: CALLBACK, scope: 'openid profile', state: 'state-123456' }).href);
+  t.match(again.location, /^http:\/\/localhost:8080\/callback\?code=/, 'the remembered consent is reused');
+  const wider = await pre.browser.get(oidc.buildAuthorizationUrl(pre.config, { redirect_uri: CALLBACK, scope: 'openid profile email', state: 'state-123456' }).href);
+  t.match(wider.location, /^\/consent\?id=/, 'other scopes: asked again');
+});

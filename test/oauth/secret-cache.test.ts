@@ -1,0 +1,63 @@
+import t from 'tap';
+import { parseDigest } from '../../src/crypto/password-hash/index.js';
+import { createSecretCache, type SecretVerifier } from '../../src/oauth/secret-cache.js';
+
+const counting = (): SecretVerifier & { calls: number } => {
+  const verify = Object.assign(async (digest: Parameters<SecretVerifier>[0], secret: string) => {
+    verify.calls++;
+    return digest.verify(secret);
+  }, { calls: 0 });
+  return verify;
+};
+
+t.test('a verified secret is served from the cache: the digest is checked once', async (t) => {
+  const verify = counting();
+  const cache = createSecretCache({ verify });
+  const digest = parseDigest('$plaintext$s3cret');
+  t.equal(await cache.verify('app', digest, 's3cret'), true);
+  t.equal(await cache.verify('app', digest, 's3cret'), true);
+  t.equal(verify.calls, 1);
+});
+
+t.test('failures are never cached: every wrong secret pays the verification', async (t) => {
+  const verify = counting();
+  const cache = createSecretCache({ verify });
+  const digest = parseDigest('$plaintext$s3cret');
+  for (let i = 0; i < 3; i++) t.equal(await cache.verify('app', digest, 'wrong'), false);
+  t.equal(verify.calls, 3);
+});
+
+t.test('the key binds client, digest and secret', async (t) => {
+  const verify = counting();
+  const cache = createSecretCache({ verify });
+  const digest = parseDigest('$plaintext$s3cret');
+  await cache.verify('app', digest, 's3cret');
+  t.equal(await cache.verify('other', digest, 's3cret'), true);
+  t.equal(verify.calls, 2, 'another client id misses');
+  t.equal(await cache.verify('app', parseDigest('$plaintext$changed'), 's3cret'), false, 'a changed digest misses and fails');
+  t.equal(verify.calls, 3);
+});
+
+t.test('bounded: the least recently used entry is evicted', async (t) => {
+  const verify = counting();
+  const cache = createSecretCache({ verify, maxEntries: 1 });
+  const digest = parseDigest('$plaintext$s3cret');
+  await cache.verify('a', digest, 's3cret');
+  await cache.verify('b', digest, 's3cret');
+  await cache.verify('a', digest, 's3cret');
+  t.equal(verify.calls, 3);
+  cache.clear();
+  await cache.verify('a', digest, 's3cret');
+  t.equal(verify.calls, 4, 'clear() forgets');
+});
+
+t.test('a real PBKDF2 digest: the second verification does not derive again', async (t) => {
+  const verify = counting();
+  const cache = createSecretCache({ verify });
+  const digest = parseDigest('$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng');
+  t.equal(await cache.verify('app', digest, 'insecure_secret'), true);
+  const started = performance.now();
+  t.equal(await cache.verify('app', digest, 'insecure_secret'), true);
+  t.ok(performance.now() - started < 20, 'a cache hit is fast');
+  t.equal(verify.calls, 1);
+});

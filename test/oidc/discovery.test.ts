@@ -1,0 +1,49 @@
+import t from 'tap';
+import { discoveryMetadata } from '../../src/oidc/discovery.js';
+import type { SigningAlg } from '../../src/crypto/keys.js';
+
+const keys = { algorithms: (): SigningAlg[] => ['RS256', 'ES256'] };
+const config = { enable_pkce_plain_challenge: false, require_pushed_authorization_requests: false };
+
+t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', async (t) => {
+  t.strictSame(discoveryMetadata({ issuer: 'https://auth.example.com', keys, config }), {
+    issuer: 'https://auth.example.com',
+    authorization_endpoint: 'https://auth.example.com/api/oidc/authorization',
+    token_endpoint: 'https://auth.example.com/api/oidc/token',
+    userinfo_endpoint: 'https://auth.example.com/api/oidc/userinfo',
+    introspection_endpoint: 'https://auth.example.com/api/oidc/introspection',
+    revocation_endpoint: 'https://auth.example.com/api/oidc/revocation',
+    jwks_uri: 'https://auth.example.com/jwks.json',
+    response_types_supported: ['code'],
+    response_modes_supported: ['form_post', 'query'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'groups', 'authelia.bearer.authz'],
+    claims_supported: [
+      'amr', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'jti', 'nonce', 'rat', 'sub',
+      'groups', 'email', 'email_verified', 'alt_emails', 'preferred_username', 'name',
+    ],
+    subject_types_supported: ['public', 'pairwise'],
+    id_token_signing_alg_values_supported: ['RS256', 'ES256'],
+    userinfo_signing_alg_values_supported: ['none'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
+    require_pushed_authorization_requests: false,
+    prompt_values_supported: ['none', 'login', 'consent'],
+  });
+});
+
+t.test('config decides: plain PKCE only when enable_pkce_plain_challenge; PAR requirement as configured', async (t) => {
+  const metadata = discoveryMetadata({
+    issuer: 'https://auth.example.com',
+    keys,
+    config: { enable_pkce_plain_challenge: true, require_pushed_authorization_requests: true },
+  });
+  t.strictSame(metadata['code_challenge_methods_supported'], ['S256', 'plain']);
+  t.equal(metadata['require_pushed_authorization_requests'], true);
+});
