@@ -11,6 +11,16 @@ const BEARER = { scopes: ['openid', 'authelia.bearer.authz'], audience: ['https:
 const cases: { rule: string; client: Record<string, unknown>; oidc?: Record<string, unknown>; problems: string[] }[] = [
   { rule: 'a valid confidential client', client: {}, problems: [] },
   {
+    rule: '004 Grant Types: a machine client (client_credentials only) needs no response types',
+    client: { grant_types: ['client_credentials'], scopes: ['api'], audience: ['https://api.example.com'] },
+    problems: [],
+  },
+  {
+    rule: '004 Grant Types: client_credentials as the only grant excludes openid, offline and offline_access',
+    client: { grant_types: ['client_credentials'], scopes: ['openid', 'api'] },
+    problems: [`${C}.scopes[0]: must not be 'openid' when client_credentials is the only grant type`],
+  },
+  {
     rule: '003 secret: must be blank for a public client; RFC 6749 §2.1 public ⇒ auth method none',
     client: { public: true, token_endpoint_auth_method: 'client_secret_post' },
     problems: [`${C}.client_secret: must be empty for a public client`, `${C}.token_endpoint_auth_method: must be 'none' for a public client but is 'client_secret_post'`],
@@ -127,10 +137,7 @@ const cases: { rule: string; client: Record<string, unknown>; oidc?: Record<stri
   {
     rule: 'bearer guide: client_credentials only needs just an audience',
     client: { scopes: ['authelia.bearer.authz'], grant_types: ['client_credentials'], response_types: undefined },
-    problems: [
-      `${C}.response_types[0]: 'code' needs the grant type 'authorization_code' in grant_types`,
-      `${C}.audience: must not be empty for a client with the scope 'authelia.bearer.authz'`,
-    ],
+    problems: [`${C}.audience: must not be empty for a client with the scope 'authelia.bearer.authz'`],
   },
   {
     rule: '004 Client Authentication Method: private_key_jwt needs jwks or jwks_uri',

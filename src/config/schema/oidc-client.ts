@@ -59,7 +59,7 @@ export const oidcClientSchema = z
     audience: z.array(z.string().min(1)).default([]),
     scopes: z.array(z.string().min(1)).default(DEFAULT_SCOPES),
     grant_types: z.array(z.enum(GRANT_TYPES)).min(1).default(DEFAULT_GRANT_TYPES),
-    response_types: z.array(z.enum(RESPONSE_TYPES)).min(1).default(['code']),
+    response_types: z.array(z.enum(RESPONSE_TYPES)).optional(),
     response_modes: z.array(z.enum(RESPONSE_MODES)).min(1).optional(),
     authorization_policy: z.string().min(1).default('two_factor'),
     consent_mode: z.enum(CONSENT_MODES).default('auto'),
@@ -87,13 +87,17 @@ export const oidcClientSchema = z
     lifespan: z.string().min(1).optional(),
   })
   .transform((client) => {
+    // A machine client (client_credentials only) uses no authorization endpoint: no response types.
+    const machineOnly = client.grant_types.length === 1 && client.grant_types[0] === 'client_credentials';
+    const response_types = client.response_types ?? (machineOnly ? [] : ['code' as const]);
     const consentDurationSet = client.pre_configured_consent_duration !== undefined;
     return {
       ...client,
       client_name: client.client_name ?? client.client_id,
       // An empty secret is "no secret" (the public client form of the spec's sample).
       client_secret: client.client_secret === '' ? undefined : client.client_secret,
-      response_modes: client.response_modes ?? defaultResponseModes(client.response_types),
+      response_types,
+      response_modes: client.response_modes ?? defaultResponseModes(response_types),
       pre_configured_consent_duration: client.pre_configured_consent_duration ?? DEFAULT_PRE_CONFIGURED_CONSENT_SECONDS,
       // Clients guide, consent_mode: auto uses explicit unless pre_configured_consent_duration is set.
       consent_mode_effective: resolveConsentMode(client.consent_mode, consentDurationSet),
