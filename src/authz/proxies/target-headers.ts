@@ -1,0 +1,69 @@
+/**
+ * Reading the target from proxy headers, shared by the kinds. Each reader returns the URL or the
+ * reason it cannot; the kind picks the status (400, or 401 for Legacy). Header values are checked
+ * before they are glued into a URL, so a crafted `X-Forwarded-Host: evil.com/x?` cannot move the
+ * authority or smuggle a path.
+ */
+import { isSecureTarget, parseTargetUrl } from '../target-url.js';
+import type { ProxyRequestView } from './types.js';
+
+export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const SCHEME = /^[a-z][a-z0-9+.-]*$/;
+/** host or IPv4, or a bracketed IPv6 literal, then an optional port; no `/ ? # @ \ ,` or spaces. */
+const HOST = /^(?:\[[0-9a-f:.]+\]|[^\s/?#@[\]\\:,]+)(?::\d{1,5})?$/i;
+/** RFC 9110 §5.6.2 token. */
+const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export const UNTRUSTED_REASON = 'X-Forwarded-* and X-Original-* headers are accepted only from a trusted proxy';
+
+const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+const fail = <T>(reason: string): Read<T> => ({ ok: false, reason });
+
+/** A header's value; '' counts as absent. */
+export function headerValue(req: ProxyRequestView, name: string): string | undefined {
+  const value = req.header(name)?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Parses, normalizes and checks the scheme of an absolute target URL. */
+export function checkedTarget(raw: string, source: string): Read<URL> {
+  const url = parseTargetUrl(raw);
+  if (url === null) return fail(`${source} is not an absolute URL`);
+  if (!isSecureTarget(url)) return fail(`the target URL must be https or wss but is '${url.protocol.slice(0, -1)}'`);
+  return ok(url);
+}
+
+/** `<proto>://<host><pathAndQuery>` from separately supplied parts. */
+export function targetFromParts(proto: string | undefined, host: string | undefined, hostHeader: string, pathAndQuery: string): Read<URL> {
+  if (proto === undefined) return fail('missing header X-Forwarded-Proto');
+  if (host === undefined) return fail(`missing header ${hostHeader}`);
+  const scheme = proto.toLowerCase();
+  if (!SCHEME.test(scheme)) return fail('X-Forwarded-Proto is not a URL scheme');
+  if (!HOST.test(host)) return fail(`${hostHeader} is not a host[:port]`);
+  if (!pathAndQuery.startsWith('/')) return fail('the target path must start with /');
+  return checkedTarget(`${scheme}://${host}${pathAndQuery}`, 'the target URL');
+}
+
+/** Traefik / Caddy: X-Forwarded-Proto + X-Forwarded-Host + X-Forwarded-Uri (absent → `/`). */
+export function forwardedTarget(req: ProxyRequestView): Read<URL> {
+  const uri = headerValue(req, 'X-Forwarded-Uri') ?? '/';
+  return targetFromParts(headerValue(req, 'X-Forwarded-Proto'), headerValue(req, 'X-Forwarded-Host'), 'X-Forwarded-Host', uri);
+}
+
+/** nginx: X-Original-URL, absolute. */
+export function originalTarget(req: ProxyRequestView): Read<URL> {
+  const raw = headerValue(req, 'X-Original-URL');
+  return raw === undefined ? fail('missing header X-Original-URL') : checkedTarget(raw, 'X-Original-URL');
+}
+
+/** An HTTP method token, upper-cased. */
+export function checkedMethod(value: string | undefined, source: string): Read<string> {
+  if (value === undefined) return fail(`missing header ${source}`);
+  return METHOD.test(value) ? ok(value.toUpperCase()) : fail(`${source} is not an HTTP method`);
+}
+
+/** A failed read as the kind's answer. */
+export function rejected(status: 400 | 401, reason: string): { ok: false; status: 400 | 401; reason: string } {
+  return { ok: false, status, reason };
+}
