@@ -2,11 +2,11 @@
  * bcrypt digests: `$2b$`, `$2a$`, `$2y$` (modular crypt), and passlib/Authelia's
  * `$bcrypt-sha256$v=2,t=2b,r=12$<salt22>$<hash31>`, which first turns the password into
  * base64(HMAC-SHA256(key = salt22, password)) so bytes past bcrypt's 72 still count.
- * @node-rs/bcrypt hashes and verifies on its own thread pool; its `verify` recomputes with the
- * stored salt and compares the result in constant time.
+ * The `bcrypt` package hashes and compares on libuv's thread pool (never on the event loop); its
+ * `compare` recomputes with the stored salt and compares the result in constant time.
  */
 import { createHmac } from 'node:crypto';
-import { genSalt, hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import bcrypt from 'bcrypt';
 import { parseDecimal } from './encoding.js';
 import { DigestFormatError, HashParamsError } from './errors.js';
 import type { DigestFormat } from './format.js';
@@ -55,19 +55,31 @@ function parseBcryptSha256(encoded: string): PasswordDigest {
 
 export async function hashBcrypt(password: string, params: BcryptParams): Promise<string> {
   if (params.variant === 'sha256') {
-    const setting = await genSalt({ cost: params.cost, version: '2b' }); // $2b$12$<salt22>
+    const setting = await bcryptSetting(params.cost);
     const salt = setting.slice(7, 29);
-    const inner = await bcryptHash(prehash(password, salt), { salt: setting });
+    const inner = await bcrypt.hash(prehash(password, salt), setting);
     return `$bcrypt-sha256$v=2,t=2b,r=${params.cost}$${salt}$${inner.slice(29)}`;
   }
   // bcrypt silently ignores bytes past 72; refusing is kinder than a password that is secretly shorter.
   if (Buffer.byteLength(password) > BCRYPT_MAX_PASSWORD_BYTES) {
     throw new HashParamsError(`bcrypt reads at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes of a password; use the sha256 variant for longer ones`);
   }
-  return bcryptHash(password, { cost: params.cost, version: '2b' });
+  return bcrypt.hash(password, await bcryptSetting(params.cost));
 }
 
 /** passlib bcrypt_sha256 v2: base64(HMAC-SHA256(key = the 22-character salt, password)). */
 function prehash(password: string, salt22: string): string {
   return createHmac('sha256', salt22).update(password).digest('base64');
+}
+
+/**
+ * `$2y$` (PHP's name for the fixed algorithm) and `$2b$` compute the same hash; the library knows
+ * `$2a$`/`$2b$` only, so a `$2y$` digest is checked under its `$2b$` name.
+ */
+function bcryptVerify(password: string, digest: string): Promise<boolean> {
+  return bcrypt.compare(password, digest.startsWith('$2y$') ? `$2b$${digest.slice(4)}` : digest);
+}
+
+async function bcryptSetting(cost: number): Promise<string> {
+  return bcrypt.genSalt(cost, 'b'); // $2b$<cost>$<salt22>
 }
