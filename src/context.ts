@@ -17,6 +17,7 @@ import type { OidcConfig } from './config/index.js';
 import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { createPortalServices, type PortalServices } from './portal/services.js';
 import type { UniformTimingOptions } from './portal/regulation.js';
+import { createAuthzServices, type AuthzServices } from './authz/services.js';
 
 export interface OidcContext {
   config: OidcConfig;
@@ -38,6 +39,8 @@ export interface AppContext {
   users: UsersBackend | null;
   /** Login portal: sessions, regulation, CSRF, TOTP policy. */
   portal: PortalServices;
+  /** Forward auth: compiled access control and credential verifiers. */
+  authz: AuthzServices;
   /** Present when `identity_providers.oidc` is configured. */
   oidc: OidcContext | null;
 }
@@ -80,7 +83,8 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       onBan: () => metrics.recordBan(),
       ...(deps.portalTiming ? { timing: deps.portalTiming } : {}),
     });
-    return { config, logger, clock, metrics, storage, users, portal, oidc };
+    const authz = createAuthzServices(config);
+    return { config, logger, clock, metrics, storage, users, portal, authz, oidc };
   } catch (err) {
     users?.close();
     await storage.close();

@@ -10,10 +10,12 @@ import { jwksRoutes } from './jwks.js';
 import { userinfoRoutes } from './userinfo.js';
 import { portalRoutes } from './portal/index.js';
 import { authorizationRoutes } from './authorization/index.js';
+import { verifyRoutes } from './verify.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
   return [
     healthRoute({ storage: ctx.storage }),
+    ...verifyRoutes(ctx, { access: ctx.authz.access }),
     ...discoveryRoutes(ctx),
     ...jwksRoutes(ctx),
     ...authorizationRoutes(ctx),

@@ -23,7 +23,7 @@ export interface HttpRequest {
   form(): Promise<URLSearchParams>;
   /** An `application/json` body; 415 for any other content type, 400 when it does not parse. */
   json(): Promise<unknown>;
-  /** A single header value (the first when repeated). */
+  /** A single header value by case-insensitive name (the first when repeated). */
   header(name: string): string | undefined;
 }
 
@@ -45,7 +45,7 @@ export function createRequest(init: RequestInit): HttpRequest {
 
   const body = (): Promise<Buffer> => (bodyPromise ??= readBody(raw, init.maxBodyBytes));
   const header = (name: string): string | undefined => {
-    const value = raw.headers[name];
+    const value = raw.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
   };
 

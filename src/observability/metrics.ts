@@ -12,6 +12,14 @@ export interface MetricsRecorder {
   recordAuthentication(factor: AuthenticationFactor, outcome: AuthenticationOutcome): void;
   /** A ban placed by regulation (on the user, the IP, or both, per `regulation.modes`). */
   recordBan(): void;
+  /** One forward-auth decision: endpoint name, strategy that decided ('bearer'|'basic'|'cookie'|'none'), outcome kind. */
+  recordAuthz(endpoint: string, strategy: string, decision: string, durationSeconds: number): void;
+  /** The introspection cache: 'hit' | 'miss' | 'eviction'. */
+  recordIntrospectionCache(event: 'hit' | 'miss' | 'eviction'): void;
+  /** One call to a remote RFC 7662 introspection endpoint. */
+  recordRemoteIntrospection(durationSeconds: number): void;
+  /** Tokens issued at the token endpoint, by grant type and token kind. */
+  recordTokenIssued(grantType: string, kind: 'access_token' | 'refresh_token' | 'id_token'): void;
 }
 
 export type AuthenticationFactor = '1fa' | '2fa';
@@ -49,8 +57,46 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
 
+  const authz = new Counter({
+    name: 'gatehouse_authz_requests_total',
+    help: 'Forward-auth decisions, by endpoint, deciding strategy and decision.',
+    labelNames: ['endpoint', 'strategy', 'decision'] as const,
+    registers: [registry],
+  });
+  const authzDuration = new Histogram({
+    name: 'gatehouse_authz_duration_seconds',
+    help: 'Time to reach a forward-auth decision, by endpoint.',
+    labelNames: ['endpoint'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
+  const cacheEvents = {
+    hit: new Counter({ name: 'gatehouse_introspection_cache_hits_total', help: 'Introspection cache hits.', registers: [registry] }),
+    miss: new Counter({ name: 'gatehouse_introspection_cache_misses_total', help: 'Introspection cache misses.', registers: [registry] }),
+    eviction: new Counter({ name: 'gatehouse_introspection_cache_evictions_total', help: 'Introspection cache entries evicted (revocation, expiry, size).', registers: [registry] }),
+  };
+  const remoteDuration = new Histogram({
+    name: 'gatehouse_introspection_remote_duration_seconds',
+    help: 'Duration of calls to the remote introspection endpoint.',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const tokensIssued = new Counter({
+    name: 'gatehouse_tokens_issued_total',
+    help: 'Tokens issued at the token endpoint, by grant type and kind.',
+    labelNames: ['grant_type', 'kind'] as const,
+    registers: [registry],
+  });
+
   return {
     registry,
+    recordAuthz(endpoint, strategy, decision, durationSeconds) {
+      authz.inc({ endpoint, strategy, decision });
+      authzDuration.observe({ endpoint }, durationSeconds);
+    },
+    recordIntrospectionCache: (event) => cacheEvents[event].inc(),
+    recordRemoteIntrospection: (seconds) => remoteDuration.observe(seconds),
+    recordTokenIssued: (grantType, kind) => tokensIssued.inc({ grant_type: grantType, kind }),
     recordAuthentication: (factor, outcome) => authentications.inc({ factor, outcome }),
     recordBan: () => bans.inc(),
     recordHttpRequest(route, method, status, durationSeconds) {

@@ -1,0 +1,46 @@
+/**
+ * The portal session as a forward-auth credential: the session cookie of the target's cookie
+ * domain, its level, and the user read fresh from the users backend (a disabled user's session is
+ * refused by the session manager at its next use).
+ */
+import type { SessionManager, SessionCookieSettings } from '../portal/session/index.js';
+import { cookieSettingsForHost } from '../portal/session/index.js';
+import type { UsersBackend } from '../users/index.js';
+import type { AuthnStrategy, StrategyResult } from './strategies/types.js';
+
+export interface CookieStrategyDeps {
+  sessions: SessionManager;
+  cookies: readonly SessionCookieSettings[];
+  users: UsersBackend | null;
+}
+
+export function createCookieStrategy(deps: CookieStrategyDeps): AuthnStrategy {
+  return {
+    name: 'cookie',
+    async authenticate(input): Promise<StrategyResult> {
+      const cookieHeader = input.header('cookie');
+      if (!cookieHeader) return { kind: 'absent' };
+      const settings = cookieSettingsForHost(input.target.host, deps.cookies);
+      if (!settings) return { kind: 'absent' };
+      const loaded = await deps.sessions.load(cookieHeader, settings, input.nowMs);
+      const username = loaded?.session.username;
+      if (!loaded || !username || loaded.session.level === 'none') return { kind: 'absent' };
+      const user = deps.users?.get(username);
+      if (!user || user.disabled) return { kind: 'absent' };
+      // Activity keeps the session alive (inactivity); the manager writes at most once per inactivity/10.
+      await deps.sessions.touch(loaded.id, loaded.session, settings, input.nowMs);
+      return {
+        kind: 'authenticated',
+        identity: {
+          subject: { username, groups: user.groups },
+          level: loaded.session.level,
+          username,
+          groups: user.groups,
+          displayName: user.display_name,
+          email: user.emails[0] ?? '',
+          strategy: 'cookie',
+        },
+      };
+    },
+  };
+}

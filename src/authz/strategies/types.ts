@@ -1,0 +1,90 @@
+/**
+ * The forward-auth authentication strategy contract. The verify endpoint runs an ordered list of
+ * strategies per endpoint (`server.endpoints.authz.<name>.authn_strategies`): the first
+ * `authenticated` wins; `invalid` or `unavailable` stops the chain; `absent` moves on.
+ */
+
+export interface AuthzIdentity {
+  /** The subject for access rules: users have username + groups; client_credentials tokens have client_id only. */
+  subject: { username?: string; groups: readonly string[]; client_id?: string };
+  level: 'one_factor' | 'two_factor';
+  /** For the Remote-* headers (empty strings when unknown). */
+  username: string;
+  groups: readonly string[];
+  displayName: string;
+  email: string;
+  strategy: 'bearer' | 'basic' | 'cookie';
+}
+
+/** 401 + `WWW-Authenticate` for `Authorization`; 407 + `Proxy-Authenticate` for `Proxy-Authorization` (RFC 7235 §3.2). */
+export type ChallengeStatus = 401 | 407;
+export type ChallengeHeader = 'WWW-Authenticate' | 'Proxy-Authenticate';
+
+export type StrategyResult =
+  | { kind: 'absent' } // move on to the next strategy
+  | { kind: 'authenticated'; identity: AuthzIdentity }
+  | {
+      kind: 'invalid';
+      status: ChallengeStatus;
+      challengeHeader: ChallengeHeader;
+      /** The challenge value, e.g. `Bearer realm="…", error="invalid_token"`. */
+      wwwAuthenticate: string;
+      /** For logs only (debug); never sent to the client. */
+      reason: string;
+    } // stop the chain
+  | { kind: 'unavailable'; status: 503; reason: string }; // remote OP down: never a pass
+
+export interface StrategyInput {
+  /** Lower-case header name; undefined when absent. */
+  header(name: string): string | undefined;
+  target: URL;
+  clientIp: string;
+  nowMs: number;
+}
+
+export type StrategyName = 'bearer' | 'basic' | 'cookie';
+
+export interface AuthnStrategy {
+  name: StrategyName;
+  authenticate(input: StrategyInput): Promise<StrategyResult> | StrategyResult;
+}
+
+/**
+ * What a scheme verifier answers about credentials that are present. The header strategy turns
+ * `challenge` into the right status and header (401/WWW-Authenticate or 407/Proxy-Authenticate).
+ */
+export type VerifierResult =
+  | { kind: 'authenticated'; identity: AuthzIdentity }
+  | { kind: 'invalid'; challenge: string; reason: string }
+  | { kind: 'unavailable'; reason: string };
+
+/** Verifies the credentials part of `<Scheme> <credentials>` (the raw token / base64 string). */
+export interface CredentialVerifier {
+  verify(credentials: string, input: StrategyInput): Promise<VerifierResult>;
+}
+export type BearerVerifier = CredentialVerifier;
+export type BasicVerifier = CredentialVerifier;
+
+export type HeaderScheme = 'Basic' | 'Bearer';
+
+export interface HeaderStrategyOptions {
+  header: 'authorization' | 'proxy-authorization';
+  schemes: readonly HeaderScheme[];
+  bearer?: BearerVerifier;
+  basic?: BasicVerifier;
+}
+
+// RFC 7235 §2.1: auth-scheme = token (RFC 7230 §3.2.6 tchar).
+const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]+(.*))?$/s;
+
+/**
+ * Reads `Authorization` (or `Proxy-Authorization`) and splits the scheme (case-insensitive) from the
+ * credentials. Null when the header is absent, empty, or has no valid scheme token; a scheme with
+ * no credentials gives `credentials: ''` (present but malformed, for the verifier to reject).
+ */
+export function readCredentials(header: string | undefined): { scheme: string; credentials: string } | null {
+  if (header === undefined) return null;
+  const match = CREDENTIALS.exec(header.trim());
+  if (match === null) return null;
+  return { scheme: match[1] ?? '', credentials: (match[2] ?? '').trim() };
+}
