@@ -20,10 +20,14 @@ function run(args: string[], cwd: string): { child: ChildProcess; output: () => 
   return { child, output: () => output, exited };
 }
 
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+/** Waits until `check` holds; fails at once (with the output) if the process exits first. */
+async function waitFor(proc: ReturnType<typeof run>, check: () => boolean, ms = 30_000): Promise<void> {
+  let exited: number | null | undefined;
+  void proc.exited.then((code) => (exited = code));
   const until = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
+    if (exited !== undefined) throw new Error(`gatehouse exited with ${exited}: ${proc.output()}`);
+    if (Date.now() > until) throw new Error(`timed out: ${proc.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -38,12 +42,13 @@ t.test('serve: health 200 on the embedded default; secrets generated once (0600)
     "server: { address: 'tcp://127.0.0.1:0' }",
     'log: { level: info, format: json }',
     "storage: { local: { path: './data/db.sqlite3' } }",
+    "session: { cookies: [{ domain: example.com, authelia_url: 'https://auth.example.com' }] }",
     "identity_providers: { oidc: { clients: [{ client_id: app, client_secret: '$plaintext$a-long-enough-secret', redirect_uris: ['https://app.example.com/cb'] }] } }",
     '',
   ].join('\n'));
 
   const first = run(['serve', '--config', 'config.yml'], dir);
-  await waitFor(() => /"msg":"listening"/.test(first.output()));
+  await waitFor(first, () => /"msg":"listening"/.test(first.output()));
   const url = JSON.parse(first.output().split('\n').find((l) => l.includes('"listening"'))!).url as string;
   const health = await fetch(`${url}/api/health`);
   t.equal(health.status, 200);
@@ -58,7 +63,7 @@ t.test('serve: health 200 on the embedded default; secrets generated once (0600)
   t.match(first.output(), /"msg":"stopped"/);
 
   const second = run(['serve', '--config', 'config.yml'], dir);
-  await waitFor(() => /"msg":"listening"/.test(second.output()));
+  await waitFor(second, () => /"msg":"listening"/.test(second.output()));
   t.notMatch(second.output(), /generated a new/, 'nothing generated on the second start');
   t.equal(readFileSync(join(dir, 'data', 'oidc.issuer.rsa.pem'), 'utf8'), keyBefore, 'the same key is reused');
   second.child.kill('SIGINT');
