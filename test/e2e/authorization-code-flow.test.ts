@@ -203,3 +203,60 @@ t.test('consent_mode implicit: no consent page; pre-configured: remembered conse
   const wider = await pre.browser.get(oidc.buildAuthorizationUrl(pre.config, { redirect_uri: CALLBACK, scope: 'openid profile email', state: 'state-123456' }).href);
   t.match(wider.location, /^\/consent\?id=/, 'other scopes: asked again');
 });
+
+t.test('OAuth 2.0 Form Post Response Mode: the code is posted by an auto-submitting form allowed by its CSP hash', async (t) => {
+  const { config, browser } = await start(t);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', response_mode: 'form_post' });
+  let next = url.href;
+  let page = await browser.get(next);
+  for (let i = 0; i < 10 && page.status !== 200; i++) {
+    next = new URL(page.location!, next).href;
+    page = await browser.get(next);
+    if (page.body.includes('name="password"')) {
+      const res = await browser.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' });
+      next = new URL(res.location!, browser.base).href;
+      page = await browser.get(next);
+    }
+    if (page.body.includes('name="decision"')) {
+      const res = await browser.post('/consent', { ...hiddenFields(page.body), decision: 'accept' });
+      next = new URL(res.location!, browser.base).href;
+      page = await browser.get(next);
+    }
+  }
+  t.equal(page.status, 200);
+  t.match(page.body, `<form method="post" action="${CALLBACK}">`);
+  const fields = Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
+  t.ok(fields['code'], 'the code is a form field');
+  t.equal(fields['state'], 'state-123456');
+  t.ok(fields['iss']);
+  t.match(page.headers.get('content-security-policy'), /script-src 'sha256-[A-Za-z0-9+/=]+'; form-action http:\/\/localhost:8080/);
+});
+
+t.test('prompt=login and max_age send a signed-in person back to sign in (OIDC Core §3.1.2.1)', async (t) => {
+  const { config, browser } = await start(t, { consent_mode: 'implicit' });
+  const first = await authorize(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }));
+  t.ok(first.searchParams.get('code'), 'signed in once');
+  const signedIn = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }).href);
+  t.match(signedIn.location, /^http:\/\/localhost:8080\/callback\?code=/, 'a session is enough without prompt');
+  const login = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', prompt: 'login' }).href);
+  t.match(login.location, /^\/\?rd=.*&reauth=1$/, 'prompt=login: to the sign-in page');
+  t.notMatch(decodeURIComponent(login.location!), /prompt=login/, 'the return URL no longer asks for a login');
+  const form = await browser.get(login.location!);
+  t.match(form.body, 'name="password"', 'the sign-in form is shown despite the session');
+  await new Promise((r) => setTimeout(r, 1100));
+  const maxAge = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', max_age: '0' }).href);
+  t.match(maxAge.location, /reauth=1/, 'max_age exceeded: sign in again');
+});
+
+t.test("authorization_policy two_factor: a one-factor session is sent to the second factor, prompt=none → login_required", async (t) => {
+  const { config, browser } = await start(t, { authorization_policy: 'two_factor', consent_mode: 'implicit' });
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' });
+  const toPortal = await browser.get(url.href);
+  const signInPage = await browser.get(toPortal.location!);
+  const signedIn = await browser.post('/login', { ...hiddenFields(signInPage.body), username: 'alice', password: 'correct horse' });
+  t.equal(signedIn.status, 303);
+  const back = await browser.get(new URL(signedIn.location!, browser.base).href);
+  t.match(back.location, /^\/login\/2fa\?rd=/, 'one factor is not enough for this client');
+  const none = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', prompt: 'none' }).href);
+  t.equal(new URL(none.location!).searchParams.get('error'), 'login_required');
+});
