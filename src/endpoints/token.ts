@@ -12,6 +12,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { GRANTS, type GrantDeps, type GrantHandler } from '../oauth/grants/index.js';
 import { requiredParameter } from '../oauth/parameters.js';
 import type { Logger } from '../observability/log.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
 import type { Clock } from '../util/clock.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';
@@ -28,6 +29,7 @@ export function selectGrant(grant_type: string, client: RegisteredClient): Grant
 
 interface TokenEndpointDeps {
   oidc: OidcContext;
+  metrics: MetricsRecorder;
   grants: GrantDeps;
   clock: Clock;
   logger: Logger;
@@ -43,6 +45,9 @@ async function handleTokenRequest(deps: TokenEndpointDeps, req: HttpRequest): Pr
     const grant = selectGrant(requiredParameter(params, 'grant_type'), client);
     const answer = await grant.handle(deps.grants, { client, params, nowMs: deps.clock.nowMs() });
     deps.logger.debug('access request', { client_id, grant_type, outcome: 'granted' });
+    for (const kind of ['access_token', 'refresh_token', 'id_token'] as const) {
+      if (kind in answer) deps.metrics.recordTokenIssued(grant.grant_type, kind);
+    }
     return json(200, answer, NO_STORE_HEADERS);
   } catch (err) {
     const outcome = err instanceof OAuthError ? err.error : 'server_error';
@@ -56,6 +61,7 @@ export function tokenRoutes(ctx: AppContext): Route[] {
   if (!oidc) return [];
   const deps: TokenEndpointDeps = {
     oidc,
+    metrics: ctx.metrics,
     clock: ctx.clock,
     logger: ctx.logger,
     grants: { storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, issuer: oidc.issuer, keys: oidc.keys, users: ctx.users, logger: ctx.logger },
