@@ -18,6 +18,8 @@ import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { createPortalServices, type PortalServices } from './portal/services.js';
 import type { UniformTimingOptions } from './portal/regulation.js';
 import { createAuthzServices, type AuthzServices } from './authz/services.js';
+import { createRevocationBus } from './authz/revocation-bus.js';
+import { observeRevocations } from './authz/observe-revocations.js';
 
 export interface OidcContext {
   config: OidcConfig;
@@ -59,7 +61,22 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   const oidcConfig = config.identity_providers?.oidc;
   const secrets = await resolveSecrets(config, logger);
 
-  const storage = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true });
+  const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true });
+  // Revocations, whoever makes them, reach the introspection cache at once.
+  const revocations = createRevocationBus();
+  const storage: Storage = {
+    tokens: observeRevocations(opened.tokens, revocations),
+    par: opened.par,
+    consents: opened.consents,
+    subjects: opened.subjects,
+    jwtBlacklist: opened.jwtBlacklist,
+    totp: opened.totp,
+    authLog: opened.authLog,
+    sessions: opened.sessions,
+    engine: opened.engine,
+    health: () => opened.health(),
+    close: () => opened.close(),
+  };
   let users: (UsersBackend & { close(): void }) | null = null;
   try {
     const file = config.authentication_backend.file;
@@ -83,7 +100,17 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       onBan: () => metrics.recordBan(),
       ...(deps.portalTiming ? { timing: deps.portalTiming } : {}),
     });
-    const authz = createAuthzServices(config);
+    const authz = createAuthzServices({
+      config,
+      storage,
+      users,
+      regulator: portal.regulator,
+      timing: portal.timing,
+      metrics,
+      logger,
+      revocations,
+      oidc: oidc ? { issuer: oidc.issuer, tokens: oidc.tokens, clients: oidc.services.clients, debugMessages: oidc.config.enable_client_debug_messages } : null,
+    });
     return { config, logger, clock, metrics, storage, users, portal, authz, oidc };
   } catch (err) {
     users?.close();
@@ -94,6 +121,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
 
 /** Closes what the context opened (storage, file watchers). */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.authz.close();
   ctx.users?.close();
   await ctx.storage.close();
 }

@@ -1,16 +1,101 @@
 /**
- * Forward-auth services built once per context: the compiled access rules and the credential
- * verifiers the header strategies dispatch to.
+ * Forward-auth services built once per context: the compiled access rules, the introspection
+ * cache (local token storage, or a remote RFC 7662 endpoint), and the credential verifiers the
+ * header strategies dispatch to (Bearer needs a token source, Basic the users file).
  */
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.js';
+import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
+import type { ClientRegistry } from '../oauth/clients.js';
+import type { Logger } from '../observability/log.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
+import type { Regulator, UniformTimingOptions } from '../portal/regulation.js';
+import type { Storage } from '../storage/types.js';
+import type { UsersBackend } from '../users/index.js';
+import { createIntrospectionCache, createLocalIntrospection, type IntrospectionCache, type IntrospectionSource } from './introspection-cache.js';
+import { createRemoteIntrospection } from './remote-introspection.js';
+import type { RevocationBus } from './revocation-bus.js';
 import { compileAccessControl, type CompiledAccessControl } from './rules.js';
+import { createBasicVerifier } from './strategies/basic.js';
+import { createBearerVerifier } from './strategies/bearer.js';
 import type { BasicVerifier, BearerVerifier } from './strategies/types.js';
 
 export interface AuthzServices {
   access: CompiledAccessControl;
   verifiers: { bearer?: BearerVerifier; basic?: BasicVerifier };
+  introspection: IntrospectionCache | null;
+  close(): Promise<void>;
 }
 
-export function createAuthzServices(config: Config): AuthzServices {
-  return { access: compileAccessControl(config.access_control), verifiers: {} };
+export interface AuthzServicesDeps {
+  config: Config;
+  storage: Storage;
+  users: UsersBackend | null;
+  regulator: Regulator;
+  timing: UniformTimingOptions;
+  metrics: MetricsRecorder;
+  logger: Logger;
+  revocations: RevocationBus;
+  /** The local provider, when `identity_providers.oidc` is configured. */
+  oidc: { issuer: string; tokens: OpaqueTokenStrategy; clients: ClientRegistry; debugMessages: boolean } | null;
+}
+
+export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
+  const { config, metrics, logger } = deps;
+  const settings = config.server.endpoints.introspection_cache;
+  const remote = config.server.endpoints.remote_introspection;
+  const remoteSource = remote
+    ? createRemoteIntrospection({ url: remote.url, client_id: remote.client_id, client_secret: remote.client_secret, timeoutSeconds: remote.timeout })
+    : null;
+  const source: IntrospectionSource | null = remoteSource ? timed(remoteSource, metrics) : deps.oidc ? createLocalIntrospection({ storage: deps.storage, tokens: deps.oidc.tokens }) : null;
+
+  const introspection = source
+    ? createIntrospectionCache(source, {
+        maxTtlSeconds: settings.max_ttl,
+        negativeTtlSeconds: settings.negative_ttl,
+        maxEntries: settings.max_entries,
+        // The cache never holds a whole token: local tokens by their HMAC signature, remote ones by a digest.
+        keyOf: remoteSource ? (token) => createHash('sha256').update(token).digest('base64url') : (token) => deps.oidc!.tokens.signatureOf(token, 'at'),
+        metrics: { hit: () => metrics.recordIntrospectionCache('hit'), miss: () => metrics.recordIntrospectionCache('miss'), eviction: () => metrics.recordIntrospectionCache('eviction') },
+        revocations: deps.revocations,
+      })
+    : null;
+
+  const verifiers: AuthzServices['verifiers'] = {};
+  if (introspection) {
+    verifiers.bearer = createBearerVerifier({
+      introspection,
+      // A remote OP owns its clients; the local registry is checked on every request (a client removed from config loses access).
+      clients: remoteSource ? null : deps.oidc!.clients,
+      users: deps.users,
+      realm: deps.oidc?.issuer ?? 'Gatehouse',
+      debugMessages: deps.oidc?.debugMessages ?? false,
+      logger: logger.child({ component: 'bearer' }),
+    });
+  }
+  if (deps.users) {
+    verifiers.basic = createBasicVerifier({ users: deps.users, regulator: deps.regulator, timing: deps.timing, logger: logger.child({ component: 'basic' }) });
+  }
+  return {
+    access: compileAccessControl(config.access_control),
+    verifiers,
+    introspection,
+    async close() {
+      introspection?.close();
+      await remoteSource?.close();
+    },
+  };
+}
+
+function timed(source: IntrospectionSource, metrics: MetricsRecorder): IntrospectionSource {
+  return {
+    async introspect(token, nowMs) {
+      const started = process.hrtime.bigint();
+      try {
+        return await source.introspect(token, nowMs);
+      } finally {
+        metrics.recordRemoteIntrospection(Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+  };
 }

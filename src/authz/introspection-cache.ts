@@ -1,0 +1,186 @@
+/**
+ * The verify hot path's one look-up: what a bearer token is (RFC 7662 §2.2 fields), cached by the
+ * token's signature — never the token itself, so a heap dump yields no usable token.
+ * - an active entry lives until the token's `exp`, and at most `max_ttl`;
+ * - an inactive (unknown, expired, revoked) answer is cached for `negative_ttl`, so a flood of bad
+ *   tokens does not reach storage or the remote OP;
+ * - one introspection in flight per key: concurrent requests with the same token share it;
+ * - `IntrospectionUnavailable` is never cached: the next request asks again;
+ * - revocation evicts at once (revocation-bus.ts).
+ */
+import { LRUCache } from 'lru-cache';
+import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
+import { findActiveAccessToken } from '../oauth/access-token.js';
+import type { Storage } from '../storage/types.js';
+import type { RevocationBus } from './revocation-bus.js';
+
+export interface IntrospectionResult {
+  active: boolean;
+  client_id?: string;
+  scope?: string[];
+  aud?: string[];
+  exp_ms?: number;
+  /** The person the token was issued for; null (or absent) for a client_credentials token. */
+  username?: string | null;
+  amr?: string[];
+}
+
+export interface IntrospectionSource {
+  /** Throws `IntrospectionUnavailable` when the source cannot answer. */
+  introspect(token: string, nowMs: number): Promise<IntrospectionResult>;
+}
+
+/** The source could not say whether the token is active: the verify endpoint answers 503, never a pass. */
+export class IntrospectionUnavailable extends Error {
+  readonly code = 'ERR_INTROSPECTION_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IntrospectionUnavailable';
+  }
+}
+
+export const INACTIVE: IntrospectionResult = Object.freeze({ active: false });
+
+/** Our own tokens, through the one access-token look-up (format + HMAC, then the stored record). */
+export function createLocalIntrospection(deps: { storage: Pick<Storage, 'tokens'>; tokens: OpaqueTokenStrategy }): IntrospectionSource {
+  return {
+    async introspect(token, nowMs) {
+      let found;
+      try {
+        found = await findActiveAccessToken(deps, token, nowMs);
+      } catch (err) {
+        throw new IntrospectionUnavailable('the token storage could not be read', { cause: err });
+      }
+      if (found === null) return INACTIVE;
+      const { record, session } = found;
+      return Object.freeze({
+        active: true,
+        client_id: record.client_id,
+        scope: Object.freeze([...record.granted_scopes]) as string[],
+        aud: Object.freeze([...record.granted_audience]) as string[],
+        exp_ms: record.expires_at_ms,
+        username: session.username,
+        amr: Object.freeze([...session.amr]) as string[],
+      });
+    },
+  };
+}
+
+export interface IntrospectionCacheMetrics {
+  hit(): void;
+  miss(): void;
+  /** An entry pushed out by `max_entries` / the size bound (not expiry, not revocation). */
+  eviction(): void;
+}
+
+export interface IntrospectionCacheOptions {
+  maxTtlSeconds: number;
+  negativeTtlSeconds: number;
+  /** 0 disables caching (one-in-flight still applies). */
+  maxEntries: number;
+  /** Bound on the summed size estimates; default 2 KiB per entry. */
+  maxSizeBytes?: number;
+  /**
+   * The cache key: the token's signature (local: `tokens.signatureOf(token, 'at')`), for remote
+   * tokens a SHA-256 of the token. Null means "not a token we could have issued": inactive at once,
+   * without asking the source.
+   */
+  keyOf(token: string): string | null;
+  metrics?: IntrospectionCacheMetrics;
+  /** When given, revoked signatures are evicted as soon as they are emitted. */
+  revocations?: RevocationBus;
+}
+
+export interface IntrospectionCache {
+  lookup(token: string, nowMs: number): Promise<IntrospectionResult>;
+  evict(signature: string): void;
+  evictAll(signatures: readonly string[]): void;
+  readonly size: number;
+  /** Stops listening to the revocation bus. */
+  close(): void;
+}
+
+interface Entry {
+  result: IntrospectionResult;
+  expiresAtMs: number;
+}
+
+const ENTRY_OVERHEAD_BYTES = 128;
+const DEFAULT_BYTES_PER_ENTRY = 2048;
+
+/** A rough heap size: enough to keep a token with thousands of audiences from crowding the cache. */
+export function entrySizeEstimate(key: string, result: IntrospectionResult): number {
+  const strings = [...(result.scope ?? []), ...(result.aud ?? []), ...(result.amr ?? []), result.client_id ?? '', result.username ?? ''];
+  return ENTRY_OVERHEAD_BYTES + 2 * (key.length + strings.reduce((sum, s) => sum + s.length + 16, 0));
+}
+
+/** How long a fresh answer may be reused from `nowMs`: ≤ exp, ≤ max_ttl; negative_ttl when inactive. */
+export function entryTtlMs(result: IntrospectionResult, nowMs: number, opts: Pick<IntrospectionCacheOptions, 'maxTtlSeconds' | 'negativeTtlSeconds'>): number {
+  if (!result.active) return opts.negativeTtlSeconds * 1000;
+  const maxMs = opts.maxTtlSeconds * 1000;
+  return result.exp_ms === undefined ? maxMs : Math.min(maxMs, result.exp_ms - nowMs);
+}
+
+export function createIntrospectionCache(source: IntrospectionSource, opts: IntrospectionCacheOptions): IntrospectionCache {
+  const { keyOf, metrics } = opts;
+  const entries =
+    opts.maxEntries > 0
+      ? new LRUCache<string, Entry>({
+          max: opts.maxEntries,
+          maxSize: opts.maxSizeBytes ?? opts.maxEntries * DEFAULT_BYTES_PER_ENTRY,
+          sizeCalculation: (entry, key) => entrySizeEstimate(key, entry.result),
+          dispose: (_entry, _key, reason) => {
+            if (reason === 'evict') metrics?.eviction();
+          },
+        })
+      : null;
+  const inFlight = new Map<string, Promise<IntrospectionResult>>();
+
+  const evict = (signature: string): void => {
+    entries?.delete(signature);
+    // A look-up that started before the revocation must not store its (now stale) answer.
+    inFlight.delete(signature);
+  };
+
+  const introspect = (key: string, token: string, nowMs: number): Promise<IntrospectionResult> => {
+    const pending = source.introspect(token, nowMs).then((result) => {
+      if (inFlight.get(key) === pending) {
+        inFlight.delete(key);
+        const ttlMs = entryTtlMs(result, nowMs, opts);
+        if (entries !== null && ttlMs > 0) entries.set(key, { result, expiresAtMs: nowMs + ttlMs });
+      }
+      return result;
+    });
+    // Errors are not cached: drop the shared promise so the next request asks again.
+    pending.catch(() => {
+      if (inFlight.get(key) === pending) inFlight.delete(key);
+    });
+    inFlight.set(key, pending);
+    return pending;
+  };
+
+  const unsubscribe = opts.revocations?.subscribe((signatures) => signatures.forEach(evict));
+
+  return {
+    async lookup(token, nowMs) {
+      const key = keyOf(token);
+      if (key === null) return INACTIVE;
+      const entry = entries?.get(key);
+      if (entry !== undefined) {
+        if (entry.expiresAtMs > nowMs) {
+          metrics?.hit();
+          return entry.result;
+        }
+        entries?.delete(key);
+      }
+      metrics?.miss();
+      return inFlight.get(key) ?? introspect(key, token, nowMs);
+    },
+    evict,
+    evictAll: (signatures) => signatures.forEach(evict),
+    get size() {
+      return entries?.size ?? 0;
+    },
+    close: () => unsubscribe?.(),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Revocations reach the introspection caches at once: the revocation endpoint and refresh-family
+ * revocation `emit` the signatures they revoked; each cache `subscribe`s and evicts them. In-process
+ * today; several replicas would feed `emit` from PostgreSQL LISTEN/NOTIFY (ARCHITECTURE.md).
+ */
+export type RevocationListener = (signatures: readonly string[]) => void;
+
+export interface RevocationBus {
+  emit(signatures: readonly string[]): void;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: RevocationListener): () => void;
+}
+
+export function createRevocationBus(): RevocationBus {
+  const listeners = new Set<RevocationListener>();
+  return {
+    emit(signatures) {
+      if (signatures.length === 0) return;
+      // A listener's failure must not keep the others from evicting.
+      for (const listener of listeners) {
+        try {
+          listener(signatures);
+        } catch {
+          /* a cache eviction cannot fail in a way the revoking request could act on */
+        }
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

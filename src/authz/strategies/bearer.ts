@@ -1,0 +1,163 @@
+/**
+ * Authelia's "OAuth 2.0 Bearer Token Usage for Authorization Endpoints": a forward-auth request
+ * with `Authorization: Bearer <access token>` passes only when
+ * 1. the token is active (introspection, cached) and unexpired now;
+ * 2. it was granted `authelia.bearer.authz`;
+ * 3. one of its granted audiences covers the target URL (audience-match.ts);
+ * 4. its client is still registered, still with that scope and that audience: removing either
+ *    from the config revokes the access at once, without waiting for the token to expire;
+ * 5. a user's token: the user still exists and is enabled (details read fresh, never from the token).
+ * Every failure is the same 401 `invalid_token` (as Authelia answers); the precise reason goes to
+ * the debug log, and to `error_description` only with `enable_client_debug_messages`.
+ */
+import type { Logger } from '../../observability/log.js';
+import { bearerChallenge } from '../../oauth/bearer-challenge.js';
+import type { ClientRegistry } from '../../oauth/clients.js';
+import type { UsersBackend } from '../../users/user.js';
+import { compileAudiences } from '../audience-match.js';
+import { IntrospectionUnavailable, type IntrospectionCache, type IntrospectionResult } from '../introspection-cache.js';
+import type { AuthzIdentity, BearerVerifier, StrategyInput, VerifierResult } from './types.js';
+
+export const BEARER_AUTHZ_SCOPE = 'authelia.bearer.authz';
+
+export type BearerFailure =
+  | 'malformed'
+  | 'inactive'
+  | 'expired'
+  | 'missing_scope'
+  | 'audience_mismatch'
+  | 'client_unknown'
+  | 'client_scope_removed'
+  | 'client_audience_removed'
+  | 'user_unknown'
+  | 'user_disabled';
+
+/** Client-facing text, sent only with enable_client_debug_messages. */
+export const BEARER_FAILURE_DESCRIPTIONS: Readonly<Record<BearerFailure, string>> = Object.freeze({
+  malformed: 'The bearer credential is malformed.',
+  inactive: 'The access token is not active.',
+  expired: 'The access token expired.',
+  missing_scope: `The access token was not granted the '${BEARER_AUTHZ_SCOPE}' scope.`,
+  audience_mismatch: 'The access token audience does not cover the requested resource.',
+  client_unknown: 'The client of the access token is no longer registered.',
+  client_scope_removed: `The client of the access token is no longer allowed the '${BEARER_AUTHZ_SCOPE}' scope.`,
+  client_audience_removed: 'The client of the access token is no longer allowed an audience covering the requested resource.',
+  user_unknown: 'The user of the access token no longer exists.',
+  user_disabled: 'The user of the access token is disabled.',
+});
+
+export interface BearerVerifierDeps {
+  introspection: Pick<IntrospectionCache, 'lookup'>;
+  /** The clients of the current config. Null for remote introspection: the remote OP owns its clients. */
+  clients: Pick<ClientRegistry, 'get'> | null;
+  /** Null: identity from the token alone (remote OP with its own users); then groups are empty. */
+  users: Pick<UsersBackend, 'get'> | null;
+  /** The issuer, as the challenge realm. */
+  realm: string;
+  /** `identity_providers.oidc.enable_client_debug_messages`. */
+  debugMessages: boolean;
+  logger: Logger;
+}
+
+// RFC 6750 §2.1 b64token.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** RFC 8176: `mfa` (or an `otp` second factor) earned two factors. */
+export const levelFromAmr = (amr: readonly string[] | undefined): AuthzIdentity['level'] =>
+  amr !== undefined && (amr.includes('mfa') || amr.includes('otp')) ? 'two_factor' : 'one_factor';
+
+type Admission = { ok: true; identity: AuthzIdentity } | { ok: false; failure: BearerFailure };
+
+const fail = (failure: BearerFailure): Admission => ({ ok: false, failure });
+
+// Cached results are shared objects: compile each token's audiences once, not per request.
+const compiledAudiences = new WeakMap<IntrospectionResult, (target: URL) => boolean>();
+function audiencesCover(result: IntrospectionResult, target: URL): boolean {
+  let covers = compiledAudiences.get(result);
+  if (covers === undefined) {
+    covers = compileAudiences(result.aud ?? []);
+    compiledAudiences.set(result, covers);
+  }
+  return covers(target);
+}
+
+/** Rules 2–4 on the token's claims and the current client registration. */
+function checkGrant(result: IntrospectionResult, target: URL, clients: BearerVerifierDeps['clients']): BearerFailure | null {
+  if (!(result.scope ?? []).includes(BEARER_AUTHZ_SCOPE)) return 'missing_scope';
+  if (!audiencesCover(result, target)) return 'audience_mismatch';
+  if (clients === null) return null;
+  const client = result.client_id === undefined ? null : clients.get(result.client_id);
+  if (client === null) return 'client_unknown';
+  if (!client.config.scopes.includes(BEARER_AUTHZ_SCOPE)) return 'client_scope_removed';
+  // Only the granted audiences the client still has count.
+  const kept = (result.aud ?? []).filter((aud) => client.config.audience.includes(aud));
+  if (!compileAudiences(kept)(target)) return 'client_audience_removed';
+  return null;
+}
+
+/** Rule 5 and the identity: a user's details fresh from the backend, or the client's subject. */
+function identityOf(result: IntrospectionResult, users: BearerVerifierDeps['users']): Admission {
+  const username = result.username ?? null;
+  if (username === null) {
+    // client_credentials: rules match `oauth2:client:<id>`; no person, so the Remote-* headers are empty.
+    const client_id = result.client_id ?? '';
+    return { ok: true, identity: { subject: { groups: [], client_id }, level: 'one_factor', username: '', groups: [], displayName: '', email: '', strategy: 'bearer' } };
+  }
+  const level = levelFromAmr(result.amr);
+  if (users === null) {
+    return { ok: true, identity: { subject: { username, groups: [] }, level, username, groups: [], displayName: '', email: '', strategy: 'bearer' } };
+  }
+  const user = users.get(username);
+  if (user === null) return fail('user_unknown');
+  if (user.disabled) return fail('user_disabled');
+  return {
+    ok: true,
+    identity: {
+      subject: { username: user.username, groups: user.groups },
+      level,
+      username: user.username,
+      groups: user.groups,
+      displayName: user.display_name,
+      email: user.emails[0] ?? '',
+      strategy: 'bearer',
+    },
+  };
+}
+
+/** Rules 1–5 on an introspection answer; pure apart from the registry and users look-ups. */
+export function admitBearer(result: IntrospectionResult, input: Pick<StrategyInput, 'target' | 'nowMs'>, deps: Pick<BearerVerifierDeps, 'clients' | 'users'>): Admission {
+  if (!result.active) return fail('inactive');
+  if (result.exp_ms !== undefined && result.exp_ms <= input.nowMs) return fail('expired');
+  const failure = checkGrant(result, input.target, deps.clients);
+  return failure === null ? identityOf(result, deps.users) : fail(failure);
+}
+
+export function createBearerVerifier(deps: BearerVerifierDeps): BearerVerifier {
+  const challenge = (failure: BearerFailure): string =>
+    bearerChallenge({
+      realm: deps.realm,
+      error: 'invalid_token',
+      ...(deps.debugMessages ? { error_description: BEARER_FAILURE_DESCRIPTIONS[failure] } : {}),
+    });
+  const invalid = (failure: BearerFailure, fields: Record<string, string | undefined>): VerifierResult => {
+    deps.logger.debug('bearer token refused', { reason: failure, ...fields });
+    return { kind: 'invalid', challenge: challenge(failure), reason: failure };
+  };
+
+  return {
+    async verify(credentials, input) {
+      if (!B64TOKEN.test(credentials)) return invalid('malformed', {});
+      let result: IntrospectionResult;
+      try {
+        result = await deps.introspection.lookup(credentials, input.nowMs);
+      } catch (err) {
+        const reason = err instanceof IntrospectionUnavailable ? err.message : 'introspection failed unexpectedly';
+        deps.logger.warn('bearer token introspection unavailable', { reason, error: err instanceof Error ? err.message : String(err) });
+        return { kind: 'unavailable', reason };
+      }
+      const admission = admitBearer(result, input, deps);
+      if (!admission.ok) return invalid(admission.failure, { client_id: result.client_id, target: input.target.href });
+      return { kind: 'authenticated', identity: admission.identity };
+    },
+  };
+}
