@@ -9,7 +9,18 @@ const answers = new Map([
   ['/api/oidc/introspection', JSON.stringify({ active: true, scope: 'api', client_id: 'bench', token_type: 'Bearer', exp: 1, iat: 1, aud: ['https://api.example.com'], iss: 'http://localhost' })],
 ]);
 
+// The forward-auth baseline: one Map look-up of the bearer token, the four Remote-* headers, an empty 200.
+const identities = new Map();
+export const BENCH_TOKEN = 'baseline-token';
+identities.set(`Bearer ${BENCH_TOKEN}`, { user: '', groups: '', name: '', email: '' });
+
 const server = createServer((req, res) => {
+  if (req.url === '/api/authz/forward-auth') {
+    const id = identities.get(req.headers.authorization ?? '');
+    if (!id) return void res.writeHead(401, { 'Content-Length': 0 }).end();
+    res.writeHead(200, { 'Remote-User': id.user, 'Remote-Groups': id.groups, 'Remote-Name': id.name, 'Remote-Email': id.email, 'Content-Length': 0 });
+    return void res.end();
+  }
   req.resume();
   req.on('end', () => {
     const body = answers.get((req.url ?? '').split('?')[0]) ?? '';

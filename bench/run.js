@@ -24,6 +24,18 @@ const form = { 'content-type': 'application/x-www-form-urlencoded', authorizatio
 const scenarios = {
   health: async () => ({ method: 'GET', path: '/api/health' }),
   client_credentials: async () => ({ method: 'POST', path: '/api/oidc/token', headers: form, body: 'grant_type=client_credentials&scope=api&audience=https%3A%2F%2Fapi.example.com' }),
+  forward_auth_bearer: async (url, isBaseline) => {
+    let token = 'baseline-token';
+    if (!isBaseline) {
+      const res = await fetch(`${url}/api/oidc/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=authelia.bearer.authz&audience=https%3A%2F%2Fapp.example.com' });
+      ({ access_token: token } = await res.json());
+    }
+    return {
+      method: 'GET',
+      path: '/api/authz/forward-auth',
+      headers: { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/api/items?page=2', 'x-forwarded-method': 'GET' },
+    };
+  },
   introspection: async (url) => {
     const res = await fetch(`${url}/api/oidc/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=api' });
     const { access_token } = await res.json();
@@ -82,15 +94,16 @@ async function gatehouseConfig(dir, port) {
     `server: { address: 'tcp://127.0.0.1:${port}' }`,
     'log: { level: warn, format: text }',
     `storage: { local: { path: '${join(dir, 'db.sqlite3')}' } }`,
-    "session: { cookies: [{ domain: 'localhost', authelia_url: 'http://localhost:9091' }] }",
+    "session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] }",
+    "access_control: { default_policy: deny, rules: [{ domain: app.example.com, policy: one_factor }] }",
     'identity_providers:',
     '  oidc:',
     '    clients:',
     '      - client_id: bench',
     `        client_secret: '${digest}'`,
     "        grant_types: [client_credentials]",
-    "        scopes: [api]",
-    "        audience: ['https://api.example.com']",
+    "        scopes: [api, authelia.bearer.authz]",
+    "        audience: ['https://api.example.com', 'https://app.example.com']",
     "        redirect_uris: ['https://bench.example.com/cb']",
     '',
   ].join('\n'));
@@ -107,10 +120,10 @@ try {
     if (wanted.length && !wanted.includes(name)) continue;
     const basePort = await freePort();
     const baseline = await startServer('node', ['bench/baseline-server.js', String(basePort)], `http://127.0.0.1:${basePort}`);
-    const base = await load(baseline.url, await scenario(baseline.url));
+    const base = await load(baseline.url, await scenario(baseline.url, true));
     await baseline.stop();
     const gatehouse = await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${gatehousePort}`);
-    const request = await scenario(gatehouse.url);
+    const request = await scenario(gatehouse.url, false);
     await load(gatehouse.url, { ...request }).catch(() => undefined); // warm-up: secret cache, JIT
     const ours = await load(gatehouse.url, request);
     await gatehouse.stop();
