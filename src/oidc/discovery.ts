@@ -64,7 +64,6 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
-    require_pushed_authorization_requests: config.require_pushed_authorization_requests,
     prompt_values_supported: ['none', 'login', 'consent'],
   });
 }

@@ -33,17 +33,17 @@ t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', asy
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
-    require_pushed_authorization_requests: false,
     prompt_values_supported: ['none', 'login', 'consent'],
   });
 });
 
-t.test('config decides: plain PKCE only when enable_pkce_plain_challenge; PAR requirement as configured', async (t) => {
+t.test('config decides: plain PKCE only when enable_pkce_plain_challenge; no PAR metadata until PAR is served', async (t) => {
   const metadata = discoveryMetadata({
     issuer: 'https://auth.example.com',
     keys,
     config: { enable_pkce_plain_challenge: true, require_pushed_authorization_requests: true },
   });
   t.strictSame(metadata['code_challenge_methods_supported'], ['S256', 'plain']);
-  t.equal(metadata['require_pushed_authorization_requests'], true);
+  t.equal(metadata['require_pushed_authorization_requests'], undefined, 'no pushed_authorization_request_endpoint exists yet');
+  t.equal(metadata['pushed_authorization_request_endpoint'], undefined);
 });
