@@ -15,7 +15,7 @@ export const BENCH_TOKEN = 'baseline-token';
 identities.set(`Bearer ${BENCH_TOKEN}`, { user: '', groups: '', name: '', email: '' });
 
 const server = createServer((req, res) => {
-  if (req.url === '/api/authz/forward-auth') {
+  if (req.url === '/api/authz/forward-auth' || req.url === '/api/authz/auth-request') {
     const id = identities.get(req.headers.authorization ?? '');
     if (!id) return void res.writeHead(401, { 'Content-Length': 0 }).end();
     res.writeHead(200, { 'Remote-User': id.user, 'Remote-Groups': id.groups, 'Remote-Name': id.name, 'Remote-Email': id.email, 'Content-Length': 0 });

@@ -5,7 +5,7 @@
 //   npm run bench -- client_credentials    one scenario
 //   BENCH_SECONDS=5 npm run bench          shorter runs
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,6 +110,59 @@ async function gatehouseConfig(dir, port) {
   return path;
 }
 
+/**
+ * nginx in front (auth_request with a keep-alive upstream, as proxy-examples/nginx does), serving a
+ * small static file once the verify endpoint says yes.
+ */
+async function startNginx(dir, authzUrl) {
+  const port = await freePort();
+  const root = join(dir, `nginx-${port}`);
+  mkdirSync(join(root, 'www'), { recursive: true });
+  writeFileSync(join(root, 'www', 'index.html'), 'ok\n');
+  const upstream = new URL(authzUrl).host;
+  writeFileSync(join(root, 'nginx.conf'), `
+user root;
+worker_processes 1;
+pid ${root}/nginx.pid;
+error_log ${root}/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${root}/tmp-body; proxy_temp_path ${root}/tmp-proxy; fastcgi_temp_path ${root}/tmp-fcgi;
+  uwsgi_temp_path ${root}/tmp-uwsgi; scgi_temp_path ${root}/tmp-scgi;
+  upstream authz { server ${upstream}; keepalive 32; }
+  server {
+    listen 127.0.0.1:${port};
+    root ${root}/www;
+    location = /internal/authz {
+      internal;
+      proxy_pass http://authz/api/authz/auth-request;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URL https://app.example.com$request_uri;
+      proxy_set_header X-Original-Method $request_method;
+    }
+    location / {
+      auth_request /internal/authz;
+      auth_request_set $user $upstream_http_remote_user;
+      add_header X-Remote-User $user;
+      try_files /index.html =404;
+    }
+  }
+}
+`);
+  const child = spawn('nginx', ['-c', join(root, 'nginx.conf'), '-p', root, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(url + '/', { headers: { authorization: 'Bearer probe' } }).then(() => true, () => false)) return { url, stop: () => stop(child) };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stop(child);
+  throw new Error('nginx did not start');
+}
+
 const wanted = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 try {
@@ -130,6 +183,27 @@ try {
     const ratio = ours.rps / base.rps;
     console.log(
       `${name.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms | ratio ${(ratio * 100).toFixed(1)} %`,
+    );
+  }
+  if (!wanted.length || wanted.includes('behind_nginx')) {
+    const results = [];
+    for (const which of ['baseline', 'gatehouse']) {
+      const port = which === 'gatehouse' ? gatehousePort : await freePort();
+      const server = which === 'gatehouse'
+        ? await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${port}`)
+        : await startServer('node', ['bench/baseline-server.js', String(port)], `http://127.0.0.1:${port}`);
+      const request = await scenarios.forward_auth_bearer(server.url, which === 'baseline');
+      const nginx = await startNginx(dir, server.url);
+      const headers = { authorization: request.headers.authorization };
+      await load(nginx.url, { method: 'GET', path: '/items', headers }).catch(() => undefined);
+      if (process.env.BENCH_DEBUG) { const r = await fetch(nginx.url + "/items", { headers }); console.error(which, r.status, await r.text()); }
+      results.push(await load(nginx.url, { method: "GET", path: "/items", headers }));
+      await nginx.stop();
+      await server.stop();
+    }
+    const [base, ours] = results;
+    console.log(
+      `${'behind_nginx'.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms | ratio ${((ours.rps / base.rps) * 100).toFixed(1)} %`,
     );
   }
 } finally {
