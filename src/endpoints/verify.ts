@@ -34,7 +34,7 @@ export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
     const handler = (req: HttpRequest): Promise<HttpResponse> => verify(ctx, deps.access, name, path, kind, endpoint.implementation, strategies, req);
     const anyMethod = endpoint.implementation === 'ExtAuthz' || endpoint.implementation === 'Legacy';
     const methods: Partial<Record<Method | '*', typeof handler>> = anyMethod ? { '*': handler } : { GET: handler, HEAD: handler };
-    return { name: `authz_${name}`, path, prefix: endpoint.implementation === 'ExtAuthz', errorStyle: 'api', accessLogLevel: 'debug', methods };
+    return { name: `authz_${name}`, path, prefix: endpoint.implementation === 'ExtAuthz', errorStyle: 'api', accessLogLevel: 'debug', securityHeaders: false, methods };
   });
 }
 

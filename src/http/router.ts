@@ -21,6 +21,8 @@ export interface Route {
   errorStyle: ErrorStyle;
   /** The access-log level: the verify hot path logs at debug. */
   accessLogLevel?: 'debug' | 'info';
+  /** false: no browser security headers (answers read by a proxy, not rendered: the verify endpoints). */
+  securityHeaders?: boolean;
 }
 
 export type RouteMatch =
