@@ -89,10 +89,22 @@ function checkGrant(result: IntrospectionResult, target: URL, clients: BearerVer
   const client = result.client_id === undefined ? null : clients.get(result.client_id);
   if (client === null) return 'client_unknown';
   if (!client.config.scopes.includes(BEARER_AUTHZ_SCOPE)) return 'client_scope_removed';
-  // Only the granted audiences the client still has count.
-  const kept = (result.aud ?? []).filter((aud) => client.config.audience.includes(aud));
-  if (!compileAudiences(kept)(target)) return 'client_audience_removed';
+  if (!keptAudiencesCover(result, client.config, target)) return 'client_audience_removed';
   return null;
+}
+
+/**
+ * Only the granted audiences the client is still registered for count. Compiled once per cached
+ * result and client registration (both stable objects), not per request.
+ */
+const keptAudiences = new WeakMap<IntrospectionResult, { config: object; covers: (target: URL) => boolean }>();
+function keptAudiencesCover(result: IntrospectionResult, config: { audience: readonly string[] }, target: URL): boolean {
+  let entry = keptAudiences.get(result);
+  if (entry === undefined || entry.config !== config) {
+    entry = { config, covers: compileAudiences((result.aud ?? []).filter((aud) => config.audience.includes(aud))) };
+    keptAudiences.set(result, entry);
+  }
+  return entry.covers(target);
 }
 
 /** Rule 5 and the identity: a user's details fresh from the backend, or the client's subject. */
