@@ -2,14 +2,21 @@
  * POST /api/oidc/introspection (RFC 7662). Pipeline: no-cache answers → form body without
  * duplicate parameters → client authentication (§2.1: the caller must be authorized; public
  * clients, which prove nothing, are refused) → find the token, the hint only ordering the
- * look-ups → §2.2 answer.
+ * look-ups → §2.2 answer → signed as a JWT (RFC 9701) when the caller asks for one.
  *
  * Who may introspect what: like Authelia, any authenticated confidential client may introspect
  * any token (the resource servers that call this are registered clients, and the token's own
  * `client_id` and `aud` in the answer let them decide). RFC 7662 §4 allows a narrower policy; we
  * do not apply one.
+ *
+ * JWT answers (RFC 9701): the requesting client's registered `introspection_signed_response_alg`
+ * governs. A client that registered an algorithm always gets the JWT (§6: the registration is its
+ * statement that it wants signed answers; Authelia's table answers by the alg alone). A client
+ * that registered none but sends `Accept: application/token-introspection+jwt` (§4) gets RS256,
+ * §6's default for that metadata when omitted.
  */
 import type { AppContext } from '../context.js';
+import type { SigningAlg } from '../crypto/keys.js';
 import { json, type HttpResponse } from '../http/response.js';
 import type { HttpRequest } from '../http/request.js';
 import type { Route } from '../http/router.js';
@@ -20,7 +27,16 @@ import { grantSessionFromJson } from '../oauth/grant-session.js';
 import { requiredParameter } from '../oauth/parameters.js';
 import { formatScope } from '../oauth/scopes.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { signResponse, signingAlgOf } from '../oidc/signed-response.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';
+
+/** RFC 9701 §4: the media type a resource server asks for and we answer with (004 adds the charset). */
+export const INTROSPECTION_JWT_MEDIA_TYPE = 'application/token-introspection+jwt';
+export const INTROSPECTION_JWT_CONTENT_TYPE = `${INTROSPECTION_JWT_MEDIA_TYPE}; charset=utf-8`;
+/** RFC 9701 §5: the explicit JWT type of the answer. */
+export const INTROSPECTION_JWT_TYP = 'token-introspection+jwt';
+/** RFC 9701 §6: `introspection_signed_response_alg` defaults to RS256 when omitted. */
+const DEFAULT_INTROSPECTION_ALG: SigningAlg = 'RS256';
 
 export interface IntrospectionResponse {
   active: boolean;
@@ -62,6 +78,29 @@ export function introspectionOf(found: FoundToken | null, issuer: string, nowMs:
   return answer;
 }
 
+/** RFC 9110 §12.5.1: does the Accept header list the JWT media type (with a non-zero q)? */
+export function acceptsIntrospectionJwt(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (type !== INTROSPECTION_JWT_MEDIA_TYPE) return false;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/** RFC 9701 §4, §6: the algorithm that signs the answer for this caller, or null for plain JSON. */
+export function introspectionAlgOf(client: RegisteredClient, accept: string | undefined): SigningAlg | null {
+  const registered = signingAlgOf(client.config.introspection_signed_response_alg);
+  if (registered !== null) return registered;
+  return acceptsIntrospectionJwt(accept) ? DEFAULT_INTROSPECTION_ALG : null;
+}
+
+/** RFC 9701 §5: who asked (`aud`), who answers (`iss`), when (`iat`), and the RFC 7662 answer. */
+export function introspectionJwtClaims(answer: IntrospectionResponse, issuer: string, client_id: string, nowMs: number): Record<string, unknown> {
+  return { iss: issuer, aud: client_id, iat: Math.floor(nowMs / 1000), token_introspection: answer };
+}
+
 export function introspectionRoutes(ctx: AppContext): Route[] {
   const { oidc } = ctx;
   if (!oidc) return [];
@@ -72,7 +111,18 @@ export function introspectionRoutes(ctx: AppContext): Route[] {
     requireConfidentialCaller(client);
     const token = requiredParameter(params, 'token');
     const found = await findToken(lookup, token, parseTokenTypeHint(params.get('token_type_hint'), 'ignore'));
-    return json(200, introspectionOf(found, oidc.issuer, ctx.clock.nowMs()), NO_STORE_HEADERS);
+    const nowMs = ctx.clock.nowMs();
+    const answer = introspectionOf(found, oidc.issuer, nowMs);
+    const alg = introspectionAlgOf(client, req.header('accept'));
+    if (alg === null) return json(200, answer, NO_STORE_HEADERS);
+    const jwt = await signResponse(oidc.keys, {
+      alg,
+      // The pinned key belongs to the registered alg; the Accept-only default picks by alg alone.
+      kid: client.config.introspection_signed_response_alg === alg ? client.config.introspection_signed_response_key_id : undefined,
+      typ: INTROSPECTION_JWT_TYP,
+      claims: introspectionJwtClaims(answer, oidc.issuer, client.config.client_id, nowMs),
+    });
+    return { status: 200, headers: { 'Content-Type': INTROSPECTION_JWT_CONTENT_TYPE, ...NO_STORE_HEADERS }, body: jwt };
   };
   return [{ name: 'introspection', path: OIDC_PATHS.introspection, errorStyle: 'oauth', methods: { POST: noStore(handle) } }];
 }

@@ -8,6 +8,8 @@
  *   5. the user still exists and is enabled, else invalid_token
  *   6. answer `sub` (the stored one: pairwise subjects match the ID Token) + the scope claims
  *      of the user as the users backend knows them now, with `iss` and `aud`.
+ *   7. when the token's client registered `userinfo_signed_response_alg` (not 'none'), the same
+ *      claims as a JWS, `application/jwt` (OIDC Core §5.3.2: `iss` and `aud` MUST then be present).
  */
 import type { AppContext } from '../context.js';
 import { mediaType, type HttpRequest } from '../http/request.js';
@@ -18,11 +20,14 @@ import { bearerChallenge, type BearerErrorCode } from '../oauth/bearer-challenge
 import { OAuthError } from '../oauth/errors.js';
 import { scopeClaims } from '../oidc/claims.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { signResponse, signingAlgOf } from '../oidc/signed-response.js';
 import type { UserDetails } from '../users/user.js';
 
 /** RFC 6750 §2.1 b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const OPENID_SCOPE = 'openid';
+/** 004 "User Information Signing Algorithm": the content type of a signed answer. */
+export const USERINFO_JWT_CONTENT_TYPE = 'application/jwt; charset=utf-8';
 
 /** How a bearer failure is answered: the challenge's realm, and whether descriptions go out. */
 export interface BearerErrorPolicy {
@@ -94,12 +99,19 @@ export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users
     if (!user || record.subject === null) {
       throw bearerError(policy, 'invalid_token', 'The user of the access token no longer exists or is disabled.');
     }
-    return json(200, {
+    // A token outlives a config reload that removed its client: nobody is left to answer for.
+    const client = oidc.services.clients.get(record.client_id);
+    if (!client) throw bearerError(policy, 'invalid_token', 'The client of the access token no longer exists.');
+    const claims = {
       ...scopeClaims(user, record.granted_scopes),
       iss: oidc.issuer,
       aud: [record.client_id],
       sub: record.subject,
-    });
+    };
+    const alg = signingAlgOf(client.config.userinfo_signed_response_alg);
+    if (alg === null) return json(200, claims);
+    const jwt = await signResponse(oidc.keys, { alg, kid: client.config.userinfo_signed_response_key_id, claims });
+    return { status: 200, headers: { 'Content-Type': USERINFO_JWT_CONTENT_TYPE }, body: jwt };
   };
 
   return [{ name: 'userinfo', path: OIDC_PATHS.userinfo, errorStyle: 'oauth', methods: { GET: handler, POST: handler } }];

@@ -52,8 +52,10 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     claims_supported: [...SUPPORTED_CLAIMS],
     subject_types_supported: ['public', 'pairwise'],
     id_token_signing_alg_values_supported: keys.algorithms(),
-    // Signed UserInfo answers are not implemented yet: JSON only.
-    userinfo_signing_alg_values_supported: ['none'],
+    // 004 "User Information Signing Algorithm": none (JSON) or a JWS by the client's registered alg.
+    userinfo_signing_alg_values_supported: ['none', ...keys.algorithms()],
+    // RFC 9701 §7: JWT introspection answers (the client's introspection_signed_response_alg).
+    introspection_signing_alg_values_supported: keys.algorithms(),
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     introspection_endpoint_auth_methods_supported: [...INTROSPECTION_ENDPOINT_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: [...REVOCATION_ENDPOINT_AUTH_METHODS],
