@@ -11,6 +11,7 @@ import { userinfoRoutes } from './userinfo.js';
 import { portalRoutes } from './portal/index.js';
 import { authorizationRoutes } from './authorization/index.js';
 import { verifyRoutes } from './verify.js';
+import { parRoutes } from './par.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
   return [
@@ -20,6 +21,7 @@ export function buildRoutes(ctx: AppContext): Route[] {
     ...jwksRoutes(ctx),
     ...authorizationRoutes(ctx),
     ...tokenRoutes(ctx),
+    ...parRoutes(ctx),
     ...introspectionRoutes(ctx),
     ...revocationRoutes(ctx),
     ...userinfoRoutes(ctx),

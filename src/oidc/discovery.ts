@@ -44,6 +44,9 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     userinfo_endpoint: at(OIDC_PATHS.userinfo),
     introspection_endpoint: at(OIDC_PATHS.introspection),
     revocation_endpoint: at(OIDC_PATHS.revocation),
+    // RFC 9126 §5.
+    pushed_authorization_request_endpoint: at(OIDC_PATHS.pushed_authorization_request),
+    require_pushed_authorization_requests: config.require_pushed_authorization_requests,
     jwks_uri: at(OIDC_PATHS.jwks),
     response_types_supported: ['code'],
     response_modes_supported: ['form_post', 'query'],

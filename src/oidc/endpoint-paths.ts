@@ -11,4 +11,5 @@ export const OIDC_PATHS = Object.freeze({
   userinfo: '/api/oidc/userinfo',
   introspection: '/api/oidc/introspection',
   revocation: '/api/oidc/revocation',
+  pushed_authorization_request: '/api/oidc/pushed-authorization-request',
 });

@@ -13,6 +13,8 @@ t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', asy
     userinfo_endpoint: 'https://auth.example.com/api/oidc/userinfo',
     introspection_endpoint: 'https://auth.example.com/api/oidc/introspection',
     revocation_endpoint: 'https://auth.example.com/api/oidc/revocation',
+    pushed_authorization_request_endpoint: 'https://auth.example.com/api/oidc/pushed-authorization-request',
+    require_pushed_authorization_requests: false,
     jwks_uri: 'https://auth.example.com/jwks.json',
     response_types_supported: ['code'],
     response_modes_supported: ['form_post', 'query'],
@@ -38,13 +40,13 @@ t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', asy
   });
 });
 
-t.test('config decides: plain PKCE only when enable_pkce_plain_challenge; no PAR metadata until PAR is served', async (t) => {
+t.test('config decides: plain PKCE only when enable_pkce_plain_challenge; require_pushed_authorization_requests as configured', async (t) => {
   const metadata = discoveryMetadata({
     issuer: 'https://auth.example.com',
     keys,
     config: { enable_pkce_plain_challenge: true, require_pushed_authorization_requests: true },
   });
   t.strictSame(metadata['code_challenge_methods_supported'], ['S256', 'plain']);
-  t.equal(metadata['require_pushed_authorization_requests'], undefined, 'no pushed_authorization_request_endpoint exists yet');
-  t.equal(metadata['pushed_authorization_request_endpoint'], undefined);
+  t.equal(metadata['require_pushed_authorization_requests'], true);
+  t.equal(metadata['pushed_authorization_request_endpoint'], 'https://auth.example.com/api/oidc/pushed-authorization-request');
 });

@@ -8,6 +8,7 @@ import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { UnsafeAuthorizationError, validateAuthorizationRequest, type AuthorizationRequest, type ErrorDestination } from '../../oauth/authorize/index.js';
 import { OAuthError } from '../../oauth/errors.js';
+import { continuationParams, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
 import { errorPage } from '../portal/portal-request.js';
 import { authorizationResponse } from './respond.js';
@@ -27,9 +28,21 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
     const consentId = params.get('consent_id');
     const stored = consentId ? await ctx.storage.consents.get(consentId) : null;
     if (consentId && !stored) throw new UnsafeAuthorizationError('invalid_request', 'This consent request is unknown or has expired. Start again from the application.');
-    const request = validateAuthorizationRequest(stored ? new URLSearchParams(stored.form) : params, { clients: oidc.services.clients, config: oidc.config }, (d) => {
+    const nowMs = ctx.clock.nowMs();
+    const incoming = stored ? new URLSearchParams(stored.form) : params;
+    // RFC 9126 §4: a pushed request's parameters replace the query.
+    const pushed = incoming.has('request_uri');
+    const effective = pushed ? await resolvePushedRequest(incoming, { par: ctx.storage.par, nowMs }) : incoming;
+    const validated = validateAuthorizationRequest(effective, { clients: oidc.services.clients, config: oidc.config }, (d) => {
       destination = d;
+      // RFC 9126 §5: refused as soon as the redirect URI is trusted, so the client hears of it.
+      // The client exists: the callback runs only after checkClient and checkRedirectUri passed.
+      const client = oidc.services.clients.get(effective.get('client_id') ?? '');
+      if (!pushed && client && requiresPushedRequests(oidc.config, client)) refusePlainRequest();
     });
+    const request = pushed
+      ? { ...validated, params: await continuationParams(effective, { par: ctx.storage.par, nowMs, lifespanSeconds: oidc.config.pushed_authorizations.context_lifespan }) }
+      : validated;
     const response = await proceed(ctx, req, request, stored);
     log(ctx, request, 'success');
     return response;
