@@ -9,17 +9,19 @@ import type { HttpRequest } from '../http/request.js';
 import { json, type HttpResponse } from '../http/response.js';
 import type { Route } from '../http/router.js';
 import { validateAuthorizationRequest } from '../oauth/authorize/index.js';
+import { resolveRequestObject } from '../oauth/authorize/request-object.js';
 import { newRequestUri, toStoredParameters } from '../oauth/authorize/resolve-par.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { Logger } from '../observability/log.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
-import type { PushedAuthorizationRequests } from '../storage/types.js';
+import type { JwtBlacklist, PushedAuthorizationRequests } from '../storage/types.js';
 import type { Clock } from '../util/clock.js';
 import { clientAuthRequestOf, noStore, readForm } from './back-channel.js';
 
 interface ParEndpointDeps {
   oidc: OidcContext;
   par: PushedAuthorizationRequests;
+  jwtBlacklist: JwtBlacklist;
   clock: Clock;
   logger: Logger;
 }
@@ -48,8 +50,15 @@ async function handlePushedRequest(deps: ParEndpointDeps, req: HttpRequest): Pro
   const { client } = await deps.oidc.services.authenticateClient(clientAuthRequestOf(req, body));
   const client_id = client.config.client_id;
   rejectRequestUri(body);
-  const params = withClientId(body, client_id);
-  for (const name of CLIENT_AUTH_PARAMETERS) params.delete(name);
+  const pushed = withClientId(body, client_id);
+  for (const name of CLIENT_AUTH_PARAMETERS) pushed.delete(name);
+  // RFC 9126 §3: a pushed request may itself be a request object (RFC 9101).
+  const params = await resolveRequestObject(pushed, {
+    clients: deps.oidc.services.clients,
+    issuer: deps.oidc.issuer,
+    nowMs: deps.clock.nowMs(),
+    jwtBlacklist: deps.jwtBlacklist,
+  });
   validateAuthorizationRequest(params, { clients: deps.oidc.services.clients, config: deps.oidc.config }, () => undefined);
 
   const expires_in = deps.oidc.config.pushed_authorizations.context_lifespan;
@@ -62,7 +71,7 @@ async function handlePushedRequest(deps: ParEndpointDeps, req: HttpRequest): Pro
 export function parRoutes(ctx: AppContext): Route[] {
   const { oidc } = ctx;
   if (!oidc) return [];
-  const deps: ParEndpointDeps = { oidc, par: ctx.storage.par, clock: ctx.clock, logger: ctx.logger };
+  const deps: ParEndpointDeps = { oidc, par: ctx.storage.par, jwtBlacklist: ctx.storage.jwtBlacklist, clock: ctx.clock, logger: ctx.logger };
   return [{
     name: 'pushed_authorization_request',
     path: OIDC_PATHS.pushed_authorization_request,
