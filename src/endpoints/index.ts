@@ -12,9 +12,10 @@ import { portalRoutes } from './portal/index.js';
 import { authorizationRoutes } from './authorization/index.js';
 import { verifyRoutes } from './verify.js';
 import { parRoutes } from './par.js';
+import { withCors } from './cors-routes.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
-  return [
+  const routes = [
     healthRoute({ storage: ctx.storage }),
     ...verifyRoutes(ctx, { access: ctx.authz.access }),
     ...discoveryRoutes(ctx),
@@ -27,4 +28,5 @@ export function buildRoutes(ctx: AppContext): Route[] {
     ...userinfoRoutes(ctx),
     ...portalRoutes(ctx),
   ];
+  return withCors(routes, ctx.oidc?.config ?? null);
 }

@@ -4,6 +4,7 @@
  */
 import type { HttpRequest } from './request.js';
 import type { HttpResponse } from './response.js';
+import type { CorsPolicy } from './cors.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 export type Handler = (req: HttpRequest) => Promise<HttpResponse> | HttpResponse;
@@ -23,6 +24,8 @@ export interface Route {
   accessLogLevel?: 'debug' | 'info';
   /** false: no browser security headers (answers read by a proxy, not rendered: the verify endpoints). */
   securityHeaders?: boolean;
+  /** Cross-origin access (003 "cors.endpoints"): headers on every answer and preflight OPTIONS answered by the server. */
+  cors?: CorsPolicy;
 }
 
 export type RouteMatch =
@@ -61,7 +64,8 @@ export class Router {
   }
 }
 
-function allowedMethods(route: Route): string[] {
+/** The methods a route answers (HEAD with GET), for `Allow` and `Access-Control-Allow-Methods`. */
+export function allowedMethods(route: Route): string[] {
   const methods = Object.keys(route.methods) as (Method | '*')[];
   if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
   return methods.filter((m) => m !== '*');

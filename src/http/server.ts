@@ -12,8 +12,9 @@ import { createRequest } from './request.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { renderError } from './render-error.js';
 import { BASE_SECURITY_HEADERS } from './headers.js';
-import type { Router, ErrorStyle } from './router.js';
-import type { HttpResponse } from './response.js';
+import { allowedMethods, type Router, type ErrorStyle } from './router.js';
+import { empty, type HttpResponse } from './response.js';
+import { isPreflight } from './cors.js';
 
 export interface HttpServerOptions {
   router: Router;
@@ -84,17 +85,29 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const match = router.match(req.method, req.path);
     const routeName = match.kind === 'not_found' ? 'not_found' : match.route.name;
     let errorStyle: ErrorStyle = match.kind === 'not_found' ? 'api' : match.route.errorStyle;
+    const cors = match.kind === 'not_found' ? undefined : match.route.cors;
+    const origin = cors ? req.header('origin') : undefined;
+    // Fetch §3.2.2: the preflight is ours to answer (204) before any 405, unless the route handles OPTIONS itself.
+    const preflight =
+      cors !== undefined && match.kind !== 'not_found' && match.route.methods.OPTIONS === undefined && isPreflight(req.method, origin, req.header('access-control-request-method'));
     let response: HttpResponse;
     try {
       if (match.kind === 'not_found') throw notFound();
-      if (match.kind === 'method_not_allowed') throw methodNotAllowed(match.allow);
-      errorStyle = match.route.errorStyle;
-      response = await match.handler(req);
+      if (preflight) {
+        // A disallowed origin still gets its 204, without CORS headers: the browser then blocks the request.
+        response = empty(204, cors.headersFor(origin, { methods: allowedMethods(match.route), requestHeaders: req.header('access-control-request-headers') }) ?? {});
+      } else {
+        if (match.kind === 'method_not_allowed') throw methodNotAllowed(match.allow);
+        errorStyle = match.route.errorStyle;
+        response = await match.handler(req);
+      }
     } catch (err) {
       response = renderError(err, errorStyle, { clientDebugMessages: options.clientDebugMessages });
       if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
       else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
     }
+    // Errors included: a script must be able to read the OAuth error of a cross-origin call.
+    if (cors && !preflight) response = withHeaders(response, cors.headersFor(origin, null));
     if (closing) res.setHeader('Connection', 'close');
     write(res, req.method, response, match.kind === 'found' && match.route.securityHeaders === false);
     // An answer the client does not read (backpressure) may wait `timeouts.write` at most.
@@ -148,6 +161,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       });
     },
   };
+}
+
+/** Adds CORS headers to an answer; `Vary` is appended to, not replaced. */
+function withHeaders(response: HttpResponse, extra: Record<string, string> | null): HttpResponse {
+  if (!extra) return response;
+  const headers = { ...response.headers, ...extra };
+  const vary = response.headers?.['Vary'];
+  if (vary !== undefined && extra['Vary'] !== undefined) headers['Vary'] = `${String(vary)}, ${extra['Vary']}`;
+  return { ...response, headers };
 }
 
 function write(res: ServerResponse, method: string, response: HttpResponse, bare: boolean): void {
