@@ -87,7 +87,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
           issuer: issuerOf(config),
           keys: await loadIssuerKeys(oidcConfig.jwks.length > 0 ? oidcConfig.jwks : [{ key: secrets.issuerKeyPem!, algorithm: 'RS256' }]),
           tokens: createOpaqueTokenStrategy(secrets.hmacSecret!),
-          services: createOAuthServices({ config: oidcConfig, logger, clock }),
+          services: createOAuthServices({ config: oidcConfig, logger, clock, issuer: issuerOf(config), jwtBlacklist: storage.jwtBlacklist }),
         }
       : null;
     const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });

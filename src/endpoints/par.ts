@@ -53,11 +53,13 @@ async function handlePushedRequest(deps: ParEndpointDeps, req: HttpRequest): Pro
   const pushed = withClientId(body, client_id);
   for (const name of CLIENT_AUTH_PARAMETERS) pushed.delete(name);
   // RFC 9126 §3: a pushed request may itself be a request object (RFC 9101).
+  const nowMs = deps.clock.nowMs();
   const params = await resolveRequestObject(pushed, {
     clients: deps.oidc.services.clients,
     issuer: deps.oidc.issuer,
-    nowMs: deps.clock.nowMs(),
+    nowMs,
     jwtBlacklist: deps.jwtBlacklist,
+    clientKeys: (client, header) => deps.oidc.services.clientKeys.keyFor(client.config, header, nowMs),
   });
   validateAuthorizationRequest(params, { clients: deps.oidc.services.clients, config: deps.oidc.config }, () => undefined);
 

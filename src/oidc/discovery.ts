@@ -27,11 +27,13 @@ export const SUPPORTED_CLAIMS: readonly string[] = Object.freeze([
 ]);
 
 /** RFC 6749 §2.3: the client authentication the token endpoint accepts. */
-export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'none']);
+export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
 /** RFC 7662 §2.1: introspection requires an authenticated caller, so no `none`. */
-export const INTROSPECTION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post']);
+export const INTROSPECTION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt']);
 /** RFC 7009 §2.1: public clients revoke their own tokens with only their client_id. */
-export const REVOCATION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'none']);
+export const REVOCATION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
+/** 004 Client Authentication Method table: HS* for client_secret_jwt, RS/PS/ES for private_key_jwt. */
+export const CLIENT_ASSERTION_ALGS: readonly string[] = Object.freeze(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
 
 export type DiscoveryMetadata = Readonly<Record<string, unknown>>;
 
@@ -60,7 +62,10 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     // RFC 9701 §7: JWT introspection answers (the client's introspection_signed_response_alg).
     introspection_signing_alg_values_supported: keys.algorithms(),
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     introspection_endpoint_auth_methods_supported: [...INTROSPECTION_ENDPOINT_AUTH_METHODS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGS],
     revocation_endpoint_auth_methods_supported: [...REVOCATION_ENDPOINT_AUTH_METHODS],
     code_challenge_methods_supported: config.enable_pkce_plain_challenge ? ['S256', 'plain'] : ['S256'],
     // RFC 9207: the authorization response carries `iss`.

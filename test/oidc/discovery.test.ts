@@ -3,6 +3,7 @@ import { discoveryMetadata } from '../../src/oidc/discovery.js';
 import type { SigningAlg } from '../../src/crypto/keys.js';
 
 const keys = { algorithms: (): SigningAlg[] => ['RS256', 'ES256'] };
+const ASSERTION_ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 const config = { enable_pkce_plain_challenge: false, require_pushed_authorization_requests: false };
 
 t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', async (t) => {
@@ -28,9 +29,12 @@ t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', asy
     id_token_signing_alg_values_supported: ['RS256', 'ES256'],
     userinfo_signing_alg_values_supported: ['none', 'RS256', 'ES256'],
     introspection_signing_alg_values_supported: ['RS256', 'ES256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
     request_parameter_supported: false,

@@ -2,6 +2,9 @@
 import type { TokenEndpointAuthMethod } from '../../config/index.js';
 import type { RegisteredClient } from '../clients.js';
 import type { SecretCache } from '../secret-cache.js';
+import type { ClientKeyStore } from '../client-keys.js';
+import type { JwtBlacklist } from '../../storage/types.js';
+import type { Clock } from '../../util/clock.js';
 
 /** What a back-channel request offers for client authentication. */
 export interface ClientAuthRequest {
@@ -18,10 +21,24 @@ export interface PresentedCredentials {
   secret?: string;
   /** The JWT (client_secret_jwt, private_key_jwt). */
   assertion?: string;
+  /** The `client_assertion_type` sent with it (RFC 7521 §4.2). */
+  assertion_type?: string;
+}
+
+/** What verifying a client assertion (client_secret_jwt, private_key_jwt) needs. */
+export interface ClientAssertionDeps {
+  /** The URL the assertion's `aud` must name (004, "Client Assertion Audience"): the token endpoint. */
+  tokenEndpointUrl: string;
+  /** Each `jti` is accepted once (RFC 7523 §3 rule 7). */
+  jwtBlacklist: JwtBlacklist;
+  keys: ClientKeyStore;
+  clock: Clock;
 }
 
 export interface ClientAuthDeps {
   secrets: SecretCache;
+  /** Absent when the context wires no replay store: JWT client authentication is then refused. */
+  assertions?: ClientAssertionDeps;
 }
 
 export interface ClientAuthMethod {

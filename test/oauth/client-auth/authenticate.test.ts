@@ -59,10 +59,10 @@ t.test('RFC 6749 §2.3: a second call with the same secret does not verify the d
   t.equal(verify.calls, 3, 'failures are verified every time');
 });
 
-t.test('RFC 7523 §2.2: client_secret_jwt / private_key_jwt are recognised and answered "not supported yet"', async (t) => {
+t.test('RFC 7523 §2.2: without a replay store (no assertion deps) client_secret_jwt / private_key_jwt are refused', async (t) => {
   const deps = { clients, secrets: createSecretCache() };
   const params = new URLSearchParams({ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'e30.eyJzdWIiOiJqd3QifQ.sig' });
-  await t.rejects(authenticateClient(deps, { authorization: undefined, params }), new OAuthError('invalid_client', "The client authentication method 'client_secret_jwt' is not supported yet."));
+  await t.rejects(authenticateClient(deps, { authorization: undefined, params }), new OAuthError('invalid_client', 'JWT client authentication is not available on this server.'));
 });
 
 t.test('RFC 6749 §2.3: which method a request presents', async (t) => {

@@ -1,0 +1,43 @@
+/**
+ * The claims of a client assertion whose signature, `exp` and `nbf` jose already checked
+ * (RFC 7523 §3, OIDC Core §9): who it is from, who it is for, how long it lives, that it has a
+ * `jti`. Pure: the policy and the time come in.
+ */
+import type { JWTPayload } from 'jose';
+
+export interface AssertionPolicy {
+  client_id: string;
+  /** The token endpoint URL; `aud` must name it, compared in lowercase (004, "Client Assertion Audience"). */
+  tokenEndpointUrl: string;
+  /** An assertion may not be valid for longer than this from now, so its `jti` need not be kept forever. */
+  maxLifetimeSeconds: number;
+  clockSkewSeconds: number;
+}
+
+export const DEFAULT_ASSERTION_POLICY = { maxLifetimeSeconds: 3600, clockSkewSeconds: 30 } as const;
+
+export interface CheckedAssertion {
+  jti: string;
+  expSeconds: number;
+}
+
+/** The problem with the claims, for error_description, or the values the caller still needs. */
+export function checkAssertionClaims(payload: JWTPayload, policy: AssertionPolicy, nowMs: number): CheckedAssertion | string {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  if (payload.iss !== policy.client_id) return "The client assertion's 'iss' claim must be the client_id (RFC 7523 §3 rule 1).";
+  if (payload.sub !== policy.client_id) return "The client assertion's 'sub' claim must be the client_id (RFC 7523 §3 rule 2.B).";
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+  const wanted = policy.tokenEndpointUrl.toLowerCase();
+  if (!audiences.some((aud) => aud.toLowerCase() === wanted)) {
+    return `The client assertion's 'aud' claim must contain the token endpoint URL '${wanted}' (RFC 7523 §3 rule 3).`;
+  }
+  if (typeof payload.exp !== 'number') return "The client assertion has no 'exp' claim (RFC 7523 §3 rule 4).";
+  if (payload.exp > nowSeconds + policy.maxLifetimeSeconds + policy.clockSkewSeconds) {
+    return `The client assertion's 'exp' claim is more than ${policy.maxLifetimeSeconds} seconds in the future.`;
+  }
+  if (typeof payload.iat === 'number' && payload.iat > nowSeconds + policy.clockSkewSeconds) {
+    return "The client assertion's 'iat' claim is in the future (RFC 7523 §3 rule 6).";
+  }
+  if (typeof payload.jti !== 'string' || payload.jti === '') return "The client assertion has no 'jti' claim (OIDC Core §9).";
+  return { jti: payload.jti, expSeconds: payload.exp };
+}
