@@ -41,6 +41,7 @@ const cases: { rule: string; client: Record<string, unknown>; oidc?: Record<stri
     client: { token_endpoint_auth_method: 'client_secret_jwt' },
     problems: [`${C}.client_secret: must be the plaintext secret, not a digest, for token_endpoint_auth_method 'client_secret_jwt'`],
   },
+  { rule: 'client_secret_jwt accepts a $plaintext$ secret', client: { token_endpoint_auth_method: 'client_secret_jwt', client_secret: '$plaintext$a-shared-secret-of-some-length' }, problems: [] },
   {
     rule: 'oob redirect only for public clients',
     client: { redirect_uris: ['urn:ietf:wg:oauth:2.0:oob'] },

@@ -30,7 +30,7 @@ const checkClientType: ClientCheck = (client, path) => {
     problems.push({ path: [...path, 'client_secret'], message: "is required for a confidential client unless token_endpoint_auth_method is 'private_key_jwt'" });
   }
   // client_secret_jwt signs with the secret itself, so a digest cannot work.
-  if (method === 'client_secret_jwt' && client.client_secret?.startsWith('$')) {
+  if (method === 'client_secret_jwt' && client.client_secret?.startsWith('$') && !client.client_secret.startsWith('$plaintext$')) {
     problems.push({ path: [...path, 'client_secret'], message: "must be the plaintext secret, not a digest, for token_endpoint_auth_method 'client_secret_jwt'" });
   }
   return problems;
