@@ -50,9 +50,11 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     pushed_authorization_request_endpoint: at(OIDC_PATHS.pushed_authorization_request),
     require_pushed_authorization_requests: config.require_pushed_authorization_requests,
     jwks_uri: at(OIDC_PATHS.jwks),
-    response_types_supported: ['code'],
-    response_modes_supported: ['form_post', 'query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    // 004 Response Types and Response Modes tables (JARM included).
+    response_types_supported: ['code', 'id_token', 'token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
+    response_modes_supported: ['form_post', 'query', 'fragment', 'jwt', 'form_post.jwt', 'query.jwt', 'fragment.jwt'],
+    grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
+    authorization_signing_alg_values_supported: keys.algorithms(),
     scopes_supported: [...SUPPORTED_SCOPES],
     claims_supported: [...SUPPORTED_CLAIMS],
     subject_types_supported: ['public', 'pairwise'],
@@ -70,9 +72,11 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     code_challenge_methods_supported: config.enable_pkce_plain_challenge ? ['S256', 'plain'] : ['S256'],
     // RFC 9207: the authorization response carries `iss`.
     authorization_response_iss_parameter_supported: true,
-    // OIDC Discovery §3 defaults request_uri_parameter_supported to true: say false explicitly.
-    request_parameter_supported: false,
+    // RFC 9101: request objects by value; by reference only through PAR (OIDC Discovery §3 defaults
+    // request_uri_parameter_supported to true, so say false explicitly).
+    request_parameter_supported: true,
     request_uri_parameter_supported: false,
+    request_object_signing_alg_values_supported: ['none', ...CLIENT_ASSERTION_ALGS],
     claims_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent'],
   });

@@ -9,6 +9,7 @@ import type { Route } from '../../http/router.js';
 import { UnsafeAuthorizationError, validateAuthorizationRequest, type AuthorizationRequest, type ErrorDestination } from '../../oauth/authorize/index.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { continuationParams, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
+import { resolveRequestObject } from '../../oauth/authorize/request-object.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
 import { errorPage } from '../portal/portal-request.js';
 import { authorizationResponse } from './respond.js';
@@ -32,7 +33,16 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
     const incoming = stored ? new URLSearchParams(stored.form) : params;
     // RFC 9126 §4: a pushed request's parameters replace the query.
     const pushed = incoming.has('request_uri');
-    const effective = pushed ? await resolvePushedRequest(incoming, { par: ctx.storage.par, nowMs }) : incoming;
+    // RFC 9101: a request object's parameters win over the query (a pushed request was resolved when pushed).
+    const effective = pushed
+      ? await resolvePushedRequest(incoming, { par: ctx.storage.par, nowMs })
+      : await resolveRequestObject(incoming, {
+          clients: oidc.services.clients,
+          issuer: oidc.issuer,
+          nowMs,
+          jwtBlacklist: ctx.storage.jwtBlacklist,
+          clientKeys: (client, header) => oidc.services.clientKeys.keyFor(client.config, header, nowMs),
+        });
     const validated = validateAuthorizationRequest(effective, { clients: oidc.services.clients, config: oidc.config }, (d) => {
       destination = d;
       // RFC 9126 §5: refused as soon as the redirect URI is trusted, so the client hears of it.
@@ -56,13 +66,13 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
   }
 }
 
-/** RFC 6749 §4.1.2.1: error, error_description (when debug messages are enabled), state, iss. */
-function redirectError(ctx: AppContext, destination: ErrorDestination, err: OAuthError): HttpResponse {
+/** RFC 6749 §4.1.2.1: error, error_description (when debug messages are enabled), state, iss; signed in a JARM mode (JARM §2.4). */
+async function redirectError(ctx: AppContext, destination: ErrorDestination, err: OAuthError): Promise<HttpResponse> {
   const params: Record<string, string> = { error: err.error };
   if (ctx.oidc!.config.enable_client_debug_messages) params['error_description'] = err.description;
   if (destination.state) params['state'] = destination.state;
   params['iss'] = ctx.oidc!.issuer;
-  return authorizationResponse(destination, params);
+  return authorizationResponse(ctx, destination, destination.client, params);
 }
 
 function log(ctx: AppContext, request: AuthorizationRequest, outcome: string): void {

@@ -1,13 +1,13 @@
 /**
  * The steps after a request is valid: the person (signed in, recently enough, at the client's
- * level), consent, then the code. Each step either answers (sign-in, consent page, error) or
+ * level), consent, then what the response type asks for. Each step either answers (sign-in, consent page, error) or
  * hands on.
  */
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import { grantAudience } from '../../oauth/audience.js';
-import { issueAuthorizationCode } from '../../oauth/authorization-code.js';
+import { issueAuthorizationResponse } from '../../oauth/authorization-response.js';
 import type { AuthorizationRequest } from '../../oauth/authorize/index.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { levelSatisfies, requiredLevel } from '../../oidc/authorization-policy.js';
@@ -74,11 +74,12 @@ export async function proceed(ctx: AppContext, req: HttpRequest, request: Author
     }
   }
 
-  // 4. The code (RFC 6749 §4.1.2), with iss (RFC 9207).
-  const code = await issueAuthorizationCode(
-    { storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, clients: oidc.services.clients },
+  // 4. What the response type asks for (code, token, id_token), with state and iss (RFC 9207).
+  const params = await issueAuthorizationResponse(
+    { storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, keys: oidc.keys, issuer: oidc.issuer, users: ctx.users },
     {
-      client_id: clientId,
+      response_type: request.response_type,
+      client: request.client,
       subject,
       scopes: consent ? consent.granted_scopes : request.scopes,
       audience: consent ? consent.granted_audience : audience,
@@ -94,13 +95,11 @@ export async function proceed(ctx: AppContext, req: HttpRequest, request: Author
         ...(request.code_challenge ? { code_challenge: request.code_challenge, code_challenge_method: request.code_challenge_method! } : {}),
         ...(consent ? { consent_challenge_id: consent.challenge_id } : {}),
       },
+      ...(request.state ? { state: request.state } : {}),
       nowMs: pr.nowMs,
     },
   );
-  const params: Record<string, string> = { code };
-  if (request.state) params['state'] = request.state;
-  params['iss'] = oidc.issuer;
-  return authorizationResponse(request, params);
+  return authorizationResponse(ctx, request, request.client, params);
 }
 
 /** A consent may be used once, by the person it was asked of, for the client it names, if accepted. */

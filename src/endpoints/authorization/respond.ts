@@ -1,25 +1,58 @@
 /**
- * Delivering an authorization response (RFC 6749 §4.1.2, OAuth 2.0 Form Post Response Mode).
- * Every response carries `iss` (RFC 9207 §2).
+ * Delivering an authorization response: query (RFC 6749 §4.1.2), fragment (Multiple Response Type
+ * Encoding Practices §2.1), form_post (Form Post Response Mode), each a same-shaped module of the
+ * map below. JARM (`*.jwt`) signs the parameters into one `response` parameter and hands it to the
+ * same delivery: it wraps, it does not branch. Every response carries `iss` (RFC 9207 §2).
  */
 import { createHash } from 'node:crypto';
+import type { AppContext } from '../../context.js';
 import { BASE_SECURITY_HEADERS } from '../../http/headers.js';
 import { escapeHtml, html, redirect, type HttpResponse } from '../../http/response.js';
-import type { SupportedResponseMode } from '../../oauth/authorize/index.js';
+import type { RegisteredClient } from '../../oauth/clients.js';
+import type { DeliveryMode, SupportedResponseMode } from '../../oauth/authorize/index.js';
+import { signJarmResponse } from '../../oauth/response-modes/jarm.js';
 
 export interface ResponseTarget {
   redirect_uri: string;
   response_mode: SupportedResponseMode;
 }
 
-export function authorizationResponse(target: ResponseTarget, params: Record<string, string>): HttpResponse {
-  return target.response_mode === 'form_post' ? formPost(target.redirect_uri, params) : queryRedirect(target.redirect_uri, params);
+type Delivery = (redirectUri: string, params: Readonly<Record<string, string>>) => HttpResponse;
+
+const DELIVERIES: Record<DeliveryMode, Delivery> = { query: queryRedirect, fragment: fragmentRedirect, form_post: formPost };
+
+/** `fragment.jwt` → ['fragment', true]; `query` → ['query', false]. */
+export function splitResponseMode(mode: SupportedResponseMode): { delivery: DeliveryMode; jwt: boolean } {
+  const [delivery, suffix] = mode.split('.') as [DeliveryMode, string | undefined];
+  return { delivery, jwt: suffix === 'jwt' };
+}
+
+/** Answers with `params` in the target's mode; the client's key choice signs a JARM response. */
+export async function authorizationResponse(
+  ctx: AppContext,
+  target: ResponseTarget,
+  client: RegisteredClient,
+  params: Readonly<Record<string, string>>,
+): Promise<HttpResponse> {
+  const { delivery, jwt } = splitResponseMode(target.response_mode);
+  if (!jwt) return DELIVERIES[delivery](target.redirect_uri, params);
+  const oidc = ctx.oidc!;
+  const response = await signJarmResponse({ keys: oidc.keys, issuer: oidc.issuer }, client.config, params, Math.floor(ctx.clock.nowMs() / 1000));
+  return DELIVERIES[delivery](target.redirect_uri, { response });
 }
 
 /** RFC 6749 §4.1.2: parameters added to the query component, keeping the URI's own query. */
-function queryRedirect(redirectUri: string, params: Record<string, string>): HttpResponse {
+function queryRedirect(redirectUri: string, params: Readonly<Record<string, string>>): HttpResponse {
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value);
+  return redirect(url.href, 302, { 'Cache-Control': 'no-store' });
+}
+
+/** Multiple Response Type Encoding Practices §2.1 (RFC 6749 §4.2.2): form-encoded in the fragment. */
+function fragmentRedirect(redirectUri: string, params: Readonly<Record<string, string>>): HttpResponse {
+  const url = new URL(redirectUri);
+  // RFC 6749 §3.1.2: a registered redirect URI has no fragment, so this one is ours alone.
+  url.hash = new URLSearchParams(params).toString();
   return redirect(url.href, 302, { 'Cache-Control': 'no-store' });
 }
 
@@ -30,7 +63,7 @@ const AUTO_SUBMIT_HASH = `'sha256-${createHash('sha256').update(AUTO_SUBMIT).dig
  * Form Post Response Mode §2: an HTML form that posts the parameters to the redirect URI, submitted
  * by a single script allowed by its hash (and by a button without JavaScript).
  */
-function formPost(redirectUri: string, params: Record<string, string>): HttpResponse {
+function formPost(redirectUri: string, params: Readonly<Record<string, string>>): HttpResponse {
   const inputs = Object.entries(params)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');

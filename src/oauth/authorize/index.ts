@@ -10,12 +10,13 @@ import { checkClient, checkRedirectUri, UnsafeAuthorizationError } from './check
 import { checkParameterEntropy } from './check-entropy.js';
 import { checkPkce } from './check-pkce.js';
 import { checkMaxAge, checkPrompt } from './check-prompt.js';
-import { checkResponseMode, checkResponseType } from './check-response.js';
+import { checkIdTokenRequest, checkResponseMode, checkResponseType, provisionalResponseMode, returns } from './check-response.js';
 import { checkScope } from './check-scope.js';
 import type { AuthorizationRequest, ErrorDestination } from './types.js';
 
 export { UnsafeAuthorizationError } from './check-client.js';
-export type { AuthorizationRequest, ErrorDestination, Prompt, SupportedResponseMode } from './types.js';
+export type { AuthorizationRequest, DeliveryMode, ErrorDestination, Prompt, ResponseType, SupportedResponseMode } from './types.js';
+export { returns } from './check-response.js';
 
 export interface AuthorizeDeps {
   clients: ClientRegistry;
@@ -39,17 +40,18 @@ export function validateAuthorizationRequest(
   const client = checkClient(params, deps.clients);
   const redirect_uri = checkRedirectUri(params, client);
   const state = params.get('state') || undefined;
-  const requestedMode = params.get('response_mode');
-  onRedirectable({ redirect_uri, response_mode: requestedMode === 'form_post' ? 'form_post' : 'query', ...(state ? { state } : {}) });
+  onRedirectable({ redirect_uri, response_mode: provisionalResponseMode(params, client.config), client, ...(state ? { state } : {}) });
 
   const response_type = checkResponseType(params, client.config);
-  const response_mode = checkResponseMode(params, client.config);
-  onRedirectable({ redirect_uri, response_mode, ...(state ? { state } : {}) });
+  const response_mode = checkResponseMode(params, client.config, response_type);
+  onRedirectable({ redirect_uri, response_mode, client, ...(state ? { state } : {}) });
   const entropy = checkParameterEntropy(params, deps.config.minimum_parameter_entropy);
   const scopes = checkScope(params, client.config);
+  checkIdTokenRequest(response_type, scopes, entropy.nonce);
   const audience = parseAudience(params);
   requireAudienceWithin(audience, client.config.audience);
-  const pkce = checkPkce(params, deps.config, client.config);
+  // RFC 7636 protects a code: a response type without one has nothing to bind a challenge to.
+  const pkce = returns(response_type, 'code') ? checkPkce(params, deps.config, client.config) : {};
   const prompt = checkPrompt(params);
   const max_age = checkMaxAge(params);
   return {

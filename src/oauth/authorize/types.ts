@@ -1,13 +1,22 @@
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the checks leave it. */
+import type { ResponseMode, ResponseType } from '../../config/index.js';
 import type { RegisteredClient } from '../clients.js';
 
 export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
-export type SupportedResponseMode = 'query' | 'form_post';
+export type { ResponseMode, ResponseType };
+
+/**
+ * A response mode once `jwt` is resolved (JARM §2.3.4: `query.jwt` for `code`, `fragment.jwt`
+ * otherwise): a plain delivery, or a JARM one that signs and then hands off to that delivery.
+ */
+export type DeliveryMode = 'query' | 'fragment' | 'form_post';
+export type SupportedResponseMode = DeliveryMode | `${DeliveryMode}.jwt`;
 
 export interface AuthorizationRequest {
   client: RegisteredClient;
   redirect_uri: string;
-  response_type: 'code';
+  /** The canonical spelling (the config's), whatever order the request used. */
+  response_type: ResponseType;
   response_mode: SupportedResponseMode;
   scopes: string[];
   audience: string[];
@@ -26,5 +35,7 @@ export interface AuthorizationRequest {
 export interface ErrorDestination {
   redirect_uri: string;
   response_mode: SupportedResponseMode;
+  /** The client, for JARM: errors are signed too (JARM §2.4). */
+  client: RegisteredClient;
   state?: string;
 }

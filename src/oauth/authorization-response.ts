@@ -1,0 +1,89 @@
+/**
+ * What the authorization endpoint hands back for each response type (Multiple Response Type
+ * Encoding Practices §3-§5; OIDC Core §3.2.2.5, §3.3.2.5): a code, an access token, an ID Token,
+ * or a combination. Everything issued here shares one `request_id`, so a replayed code revokes
+ * the access token issued beside it too.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OidcConfig } from '../config/index.js';
+import type { IssuerKeySet } from '../crypto/keys.js';
+import { signIdToken } from '../oidc/id-token.js';
+import type { UsersBackend } from '../users/user.js';
+import type { ResponseType } from './authorize/index.js';
+import { returns } from './authorize/index.js';
+import type { RegisteredClient } from './clients.js';
+import type { GrantSession } from './grant-session.js';
+import { formatScope } from './scopes.js';
+import { issueToken, lifespanSeconds, type IssuableGrant, type TokenIssuerDeps } from './token-issuer.js';
+
+export interface AuthorizationResponseDeps extends TokenIssuerDeps {
+  config: Pick<OidcConfig, 'lifespans'>;
+  keys: IssuerKeySet;
+  issuer: string;
+  users: UsersBackend | null;
+}
+
+export interface AuthorizationGrant {
+  response_type: ResponseType;
+  client: RegisteredClient;
+  subject: string;
+  scopes: string[];
+  audience: string[];
+  requested_scopes: string[];
+  requested_audience: string[];
+  session: GrantSession;
+  state?: string;
+  nowMs: number;
+}
+
+/** The response parameters before delivery (state and iss included, RFC 9207 §2). */
+export async function issueAuthorizationResponse(deps: AuthorizationResponseDeps, input: AuthorizationGrant): Promise<Record<string, string>> {
+  const grant: IssuableGrant = {
+    request_id: randomUUID(),
+    client: input.client.config,
+    subject: input.subject,
+    requested_scopes: input.requested_scopes,
+    granted_scopes: input.scopes,
+    requested_audience: input.requested_audience,
+    granted_audience: input.audience,
+    session: input.session,
+  };
+  const params: Record<string, string> = {};
+  if (returns(input.response_type, 'code')) {
+    params['code'] = (await issueToken(deps, 'authorization_code', grant, input.nowMs)).token;
+  }
+  if (returns(input.response_type, 'token')) {
+    // RFC 6749 §4.2.2: token_type and expires_in; scope since it may differ from the request.
+    const access = await issueToken(deps, 'access_token', grant, input.nowMs);
+    params['access_token'] = access.token;
+    params['token_type'] = 'Bearer';
+    params['expires_in'] = String(access.expires_in);
+    if (input.scopes.length > 0) params['scope'] = formatScope(input.scopes);
+  }
+  if (returns(input.response_type, 'id_token')) params['id_token'] = await idTokenOf(deps, grant, input, params);
+  if (input.state) params['state'] = input.state;
+  params['iss'] = deps.issuer;
+  return params;
+}
+
+/** OIDC Core §3.2.2.10 (at_hash when a token is returned) and §3.3.2.11 (c_hash when a code is). */
+function idTokenOf(deps: AuthorizationResponseDeps, grant: IssuableGrant, input: AuthorizationGrant, issued: Record<string, string>): Promise<string> {
+  const { session } = input;
+  return signIdToken(
+    { keys: deps.keys, issuer: deps.issuer, lifespanSeconds: lifespanSeconds(deps.config, grant.client, 'id_token') },
+    {
+      client: grant.client,
+      subject: input.subject,
+      username: session.username,
+      scopes: input.scopes,
+      auth_time_s: session.auth_time_s,
+      amr: session.amr,
+      ...(session.nonce === undefined ? {} : { nonce: session.nonce }),
+      requested_at_s: session.requested_at_s,
+      ...(issued['access_token'] === undefined ? {} : { access_token: issued['access_token'] }),
+      ...(issued['code'] === undefined ? {} : { code: issued['code'] }),
+      now_s: Math.floor(input.nowMs / 1000),
+      users: deps.users,
+    },
+  );
+}
