@@ -260,3 +260,40 @@ t.test("authorization_policy two_factor: a one-factor session is sent to the sec
   const none = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', prompt: 'none' }).href);
   t.equal(new URL(none.location!).searchParams.get('error'), 'login_required');
 });
+
+t.test('public client with the out-of-band redirect: the code is shown on a page, then exchanged with PKCE and no secret', async (t) => {
+  const { config, browser, issuer } = await start(t, {
+    public: true,
+    client_secret: '',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: ['urn:ietf:wg:oauth:2.0:oob'],
+    grant_types: ['authorization_code'],
+    scopes: ['openid'],
+    consent_mode: 'implicit',
+  });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: 'urn:ietf:wg:oauth:2.0:oob',
+    scope: 'openid',
+    state: 'state-123456',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  let page = await browser.get(url.href);
+  page = await browser.get(page.location!);
+  const signedIn = await browser.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' });
+  page = await browser.get(new URL(signedIn.location!, issuer).href);
+  t.equal(page.status, 200);
+  t.match(page.headers.get('content-security-policy'), /default-src 'none'/);
+  const code = /<dt>code<\/dt><dd><code>([^<]+)<\/code>/.exec(page.body)?.[1];
+  t.ok(code, 'the code is on the page');
+  const res = await fetch(`${issuer}/api/oidc/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: code!, redirect_uri: 'urn:ietf:wg:oauth:2.0:oob', client_id: 'app', code_verifier: verifier }).toString(),
+  });
+  t.equal(res.status, 200);
+  const tokens = (await res.json()) as { access_token?: string; id_token?: string };
+  t.ok(tokens.access_token);
+  t.ok(tokens.id_token);
+});

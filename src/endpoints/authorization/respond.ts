@@ -11,6 +11,8 @@ import { escapeHtml, html, redirect, type HttpResponse } from '../../http/respon
 import type { RegisteredClient } from '../../oauth/clients.js';
 import type { DeliveryMode, SupportedResponseMode } from '../../oauth/authorize/index.js';
 import { signJarmResponse } from '../../oauth/response-modes/jarm.js';
+import { OOB_REDIRECT_URI } from '../../oauth/authorize/check-client.js';
+import { PAGE_SECURITY_HEADERS } from '../../http/headers.js';
 
 export interface ResponseTarget {
   redirect_uri: string;
@@ -34,6 +36,7 @@ export async function authorizationResponse(
   client: RegisteredClient,
   params: Readonly<Record<string, string>>,
 ): Promise<HttpResponse> {
+  if (target.redirect_uri === OOB_REDIRECT_URI) return outOfBand(params);
   const { delivery, jwt } = splitResponseMode(target.response_mode);
   if (!jwt) return DELIVERIES[delivery](target.redirect_uri, params);
   const oidc = ctx.oidc!;
@@ -72,4 +75,18 @@ function formPost(redirectUri: string, params: Readonly<Record<string, string>>)
     ...BASE_SECURITY_HEADERS,
     'Content-Security-Policy': `default-src 'none'; script-src ${AUTO_SUBMIT_HASH}; form-action ${new URL(redirectUri).origin}; frame-ancestors 'none'; base-uri 'none'`,
   });
+}
+
+/**
+ * `urn:ietf:wg:oauth:2.0:oob`: no redirect; the person copies the code (or reads the error) into
+ * the application, as installed apps without a redirect endpoint expect.
+ */
+function outOfBand(params: Readonly<Record<string, string>>): HttpResponse {
+  const rows = Object.entries(params)
+    .filter(([name]) => name !== 'iss')
+    .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd><code>${escapeHtml(value)}</code></dd>`)
+    .join('');
+  const title = params['code'] ? 'Your authorization code' : 'Authorization failed';
+  const markup = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} — Gatehouse</title><link rel="stylesheet" href="/static/style.css"></head><body><main><h1>${title}</h1><p>Copy this into the application that sent you here.</p><dl>${rows}</dl></main></body></html>`;
+  return html(200, markup, { ...PAGE_SECURITY_HEADERS });
 }

@@ -5,6 +5,9 @@
 import type { ClientRegistry, RegisteredClient } from '../clients.js';
 import { OAuthError } from '../errors.js';
 
+/** Native apps without a redirect endpoint: the code is shown for the person to copy. */
+export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
+
 /** Thrown for problems that must not be redirected: the endpoint shows an error page. */
 export class UnsafeAuthorizationError extends OAuthError {}
 
@@ -26,8 +29,9 @@ export function checkRedirectUri(params: URLSearchParams, client: RegisteredClie
   if (!client.config.redirect_uris.includes(redirectUri)) {
     throw new UnsafeAuthorizationError('invalid_request', `The redirect URI '${redirectUri}' is not registered for the client '${client.config.client_id}'.`);
   }
-  if (redirectUri === 'urn:ietf:wg:oauth:2.0:oob') {
-    throw new UnsafeAuthorizationError('invalid_request', 'The out-of-band redirect URI is not supported by this response type.');
+  // The out-of-band URI (public clients only, config validation) shows the code to the person.
+  if (redirectUri === OOB_REDIRECT_URI && !client.config.public) {
+    throw new UnsafeAuthorizationError('invalid_request', 'The out-of-band redirect URI is only for public clients.');
   }
   return redirectUri;
 }
