@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
 import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
+import { followAuthorization, type FlowOptions } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 
@@ -53,29 +54,9 @@ async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: R
   return { server, issuer, config, browser: new BrowserClient(issuer) };
 }
 
-/** Follows redirects within the provider, signing in and consenting on the way, until the callback. */
-async function authorize(b: BrowserClient, url: URL, opts: { consent?: 'accept' | 'deny'; password?: string } = {}): Promise<URL> {
-  let next = url.href;
-  for (let hops = 0; hops < 12; hops++) {
-    if (next.startsWith(CALLBACK)) return new URL(next);
-    const page = await b.get(next);
-    if (page.status === 302 || page.status === 303) {
-      next = new URL(page.location!, next).href;
-      continue;
-    }
-    if (page.body.includes('name="password"')) {
-      const res = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: opts.password ?? 'correct horse' });
-      next = new URL(res.location ?? '/', b.base).href;
-      continue;
-    }
-    if (page.body.includes('name="decision"')) {
-      const res = await b.post('/consent', { ...hiddenFields(page.body), decision: opts.consent ?? 'accept' });
-      next = new URL(res.location!, b.base).href;
-      continue;
-    }
-    throw new Error(`unexpected page ${page.status} at ${next}: ${page.body.slice(0, 300)}`);
-  }
-  throw new Error('too many redirects');
+/** The callback URL reached by following the flow (sign-in and consent on the way). */
+async function authorize(b: BrowserClient, url: URL, opts: FlowOptions = {}): Promise<URL> {
+  return (await followAuthorization(b, url, CALLBACK, opts)).url;
 }
 
 t.test('OIDC Core §3.1: code + PKCE S256 through sign-in and consent; ID token, userinfo, refresh (openid-client)', async (t) => {
@@ -185,18 +166,8 @@ t.test('consent_mode implicit: no consent page; pre-configured: remembered conse
   const pre = await start(t, { consent_mode: 'pre-configured', pre_configured_consent_duration: '1w' });
   const first = oidc.buildAuthorizationUrl(pre.config, { redirect_uri: CALLBACK, scope: 'openid profile', state: 'state-123456' });
   // Accept with "remember".
-  let next = first.href;
-  let consentSeen = 0;
-  for (let i = 0; i < 10 && !next.startsWith(CALLBACK); i++) {
-    const page = await pre.browser.get(next);
-    if (page.location) { next = new URL(page.location, next).href; continue; }
-    if (page.body.includes('name="password"')) {
-      next = new URL((await pre.browser.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' })).location!, pre.issuer).href;
-    } else {
-      consentSeen++;
-      next = new URL((await pre.browser.post('/consent', { ...hiddenFields(page.body), decision: 'accept', remember: 'on' })).location!, pre.issuer).href;
-    }
-  }
+  const { visited } = await followAuthorization(pre.browser, first, CALLBACK, { remember: true });
+  const consentSeen = visited.filter((v) => new URL(v).pathname === '/consent').length;
   t.equal(consentSeen, 1);
   const again = await pre.browser.get(oidc.buildAuthorizationUrl(pre.config, { redirect_uri: CALLBACK, scope: 'openid profile', state: 'state-123456' }).href);
   t.match(again.location, /^http:\/\/localhost:8080\/callback\?code=/, 'the remembered consent is reused');
@@ -207,29 +178,13 @@ t.test('consent_mode implicit: no consent page; pre-configured: remembered conse
 t.test('OAuth 2.0 Form Post Response Mode: the code is posted by an auto-submitting form allowed by its CSP hash', async (t) => {
   const { config, browser } = await start(t);
   const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', response_mode: 'form_post' });
-  let next = url.href;
-  let page = await browser.get(next);
-  for (let i = 0; i < 10 && page.status !== 200; i++) {
-    next = new URL(page.location!, next).href;
-    page = await browser.get(next);
-    if (page.body.includes('name="password"')) {
-      const res = await browser.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' });
-      next = new URL(res.location!, browser.base).href;
-      page = await browser.get(next);
-    }
-    if (page.body.includes('name="decision"')) {
-      const res = await browser.post('/consent', { ...hiddenFields(page.body), decision: 'accept' });
-      next = new URL(res.location!, browser.base).href;
-      page = await browser.get(next);
-    }
-  }
-  t.equal(page.status, 200);
-  t.match(page.body, `<form method="post" action="${CALLBACK}">`);
-  const fields = Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
+  const { form, formHeaders } = await followAuthorization(browser, url, CALLBACK);
+  t.ok(form, 'the answer is a form posting to the callback');
+  const fields = form ?? {};
   t.ok(fields['code'], 'the code is a form field');
   t.equal(fields['state'], 'state-123456');
   t.ok(fields['iss']);
-  t.match(page.headers.get('content-security-policy'), /script-src 'sha256-[A-Za-z0-9+/=]+'; form-action http:\/\/localhost:8080/);
+  t.match(formHeaders?.get('content-security-policy'), /script-src 'sha256-[A-Za-z0-9+/=]+'; form-action http:\/\/localhost:8080/);
 });
 
 t.test('prompt=login and max_age send a signed-in person back to sign in (OIDC Core §3.1.2.1)', async (t) => {

@@ -10,7 +10,8 @@ import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
 import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
 import { fixedClock, type Clock } from '../../src/util/clock.js';
-import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
+import { BrowserClient } from '../helpers/browser-client.js';
+import { followAuthorization, type FlowOptions } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 
@@ -58,31 +59,9 @@ async function start(t: Test, opts: Options = {}) {
   return { issuer, config, browser: new BrowserClient(issuer), par: issuer + OIDC_PATHS.pushed_authorization_request };
 }
 
-/** Follows redirects within the provider, signing in and consenting on the way, until the callback. */
-async function authorize(b: BrowserClient, url: URL, opts: { consent?: 'accept' | 'deny' } = {}): Promise<{ callback: URL; visited: string[] }> {
-  let next = url.href;
-  const visited: string[] = [];
-  for (let hops = 0; hops < 12; hops++) {
-    if (next.startsWith(CALLBACK)) return { callback: new URL(next), visited };
-    visited.push(next);
-    const page = await b.get(next);
-    if (page.status === 302 || page.status === 303) {
-      next = new URL(page.location!, next).href;
-      continue;
-    }
-    if (page.body.includes('name="password"')) {
-      const res = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' });
-      next = new URL(res.location ?? '/', b.base).href;
-      continue;
-    }
-    if (page.body.includes('name="decision"')) {
-      const res = await b.post('/consent', { ...hiddenFields(page.body), decision: opts.consent ?? 'accept' });
-      next = new URL(res.location!, b.base).href;
-      continue;
-    }
-    throw new Error(`unexpected page ${page.status} at ${next}: ${page.body.slice(0, 300)}`);
-  }
-  throw new Error('too many redirects');
+async function authorize(b: BrowserClient, url: URL, opts: FlowOptions = {}): Promise<{ callback: URL; visited: string[] }> {
+  const { url: callback, visited } = await followAuthorization(b, url, CALLBACK, opts);
+  return { callback, visited };
 }
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

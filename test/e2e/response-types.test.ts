@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
+import { BrowserClient } from '../helpers/browser-client.js';
+import { followAuthorization } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 
@@ -72,25 +73,9 @@ function callbackOf(url: URL, form?: Record<string, string>): Callback {
   return { url, params: url.searchParams, delivery: 'query' };
 }
 
-/** Follows the provider's redirects, signing in on the way, until the callback (a redirect or a form_post page). */
 async function authorize(b: BrowserClient, url: URL): Promise<Callback> {
-  let next = url.href;
-  for (let hops = 0; hops < 12; hops++) {
-    if (next.startsWith(CALLBACK)) return callbackOf(new URL(next));
-    const page = await b.get(next);
-    if (page.status === 302 || page.status === 303) {
-      next = new URL(page.location!, next).href;
-      continue;
-    }
-    if (page.body.includes(`action="${CALLBACK}"`)) return callbackOf(new URL(CALLBACK), hiddenFields(page.body));
-    if (page.body.includes('name="password"')) {
-      const res = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' });
-      next = new URL(res.location ?? '/', b.base).href;
-      continue;
-    }
-    throw new Error(`unexpected page ${page.status} at ${next}: ${page.body.slice(0, 300)}`);
-  }
-  throw new Error('too many redirects');
+  const { url: reached, form } = await followAuthorization(b, url, CALLBACK);
+  return callbackOf(reached, form);
 }
 
 /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 (the ID Token is RS256). */
