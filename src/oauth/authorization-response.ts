@@ -7,14 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import type { OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
-import { signIdToken } from '../oidc/id-token.js';
 import type { UsersBackend } from '../users/user.js';
 import type { ResponseType } from './authorize/index.js';
 import { returns } from './authorize/index.js';
 import type { RegisteredClient } from './clients.js';
 import type { GrantSession } from './grant-session.js';
 import { formatScope } from './scopes.js';
-import { issueToken, lifespanSeconds, type IssuableGrant, type TokenIssuerDeps } from './token-issuer.js';
+import { signGrantIdToken } from './grant-id-token.js';
+import { issueToken, type IssuableGrant, type TokenIssuerDeps } from './token-issuer.js';
 
 export interface AuthorizationResponseDeps extends TokenIssuerDeps {
   config: Pick<OidcConfig, 'lifespans'>;
@@ -68,22 +68,12 @@ export async function issueAuthorizationResponse(deps: AuthorizationResponseDeps
 
 /** OIDC Core §3.2.2.10 (at_hash when a token is returned) and §3.3.2.11 (c_hash when a code is). */
 function idTokenOf(deps: AuthorizationResponseDeps, grant: IssuableGrant, input: AuthorizationGrant, issued: Record<string, string>): Promise<string> {
-  const { session } = input;
-  return signIdToken(
-    { keys: deps.keys, issuer: deps.issuer, lifespanSeconds: lifespanSeconds(deps.config, grant.client, 'id_token') },
-    {
-      client: grant.client,
-      subject: input.subject,
-      username: session.username,
-      scopes: input.scopes,
-      auth_time_s: session.auth_time_s,
-      amr: session.amr,
-      ...(session.nonce === undefined ? {} : { nonce: session.nonce }),
-      requested_at_s: session.requested_at_s,
-      ...(issued['access_token'] === undefined ? {} : { access_token: issued['access_token'] }),
-      ...(issued['code'] === undefined ? {} : { code: issued['code'] }),
-      now_s: Math.floor(input.nowMs / 1000),
-      users: deps.users,
-    },
-  );
+  return signGrantIdToken(deps, grant, {
+    subject: input.subject,
+    scopes: input.scopes,
+    nonce: input.session.nonce,
+    access_token: issued['access_token'],
+    code: issued['code'],
+    nowMs: input.nowMs,
+  });
 }

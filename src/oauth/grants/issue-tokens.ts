@@ -2,10 +2,10 @@
  * The successful token response every grant ends with (RFC 6749 §5.1): an access token, a refresh
  * token when the grant allows one, and an ID Token when `openid` was granted (OIDC Core §3.1.3.3).
  */
-import { signIdToken } from '../../oidc/id-token.js';
 import { OAuthError } from '../errors.js';
 import { formatScope } from '../scopes.js';
-import { issueToken, lifespanSeconds, type IssuableGrant } from '../token-issuer.js';
+import { signGrantIdToken } from '../grant-id-token.js';
+import { issueToken, type IssuableGrant } from '../token-issuer.js';
 import type { GrantDeps, TokenResponse } from './types.js';
 
 export interface IssueOptions {
@@ -27,21 +27,5 @@ export async function issueTokens(deps: GrantDeps, grant: IssuableGrant, options
 
 async function idTokenFor(deps: GrantDeps, grant: IssuableGrant, accessToken: string, nonce: string | undefined, nowMs: number): Promise<string> {
   if (grant.subject === null) throw new OAuthError('server_error', 'The grant has no subject for an ID Token.', { cause: `request ${grant.request_id} has openid but no subject` });
-  const { session } = grant;
-  return signIdToken(
-    { keys: deps.keys, issuer: deps.issuer, lifespanSeconds: lifespanSeconds(deps.config, grant.client, 'id_token') },
-    {
-      client: grant.client,
-      subject: grant.subject,
-      username: session.username,
-      scopes: grant.granted_scopes,
-      auth_time_s: session.auth_time_s,
-      amr: session.amr,
-      ...(nonce === undefined ? {} : { nonce }),
-      requested_at_s: session.requested_at_s,
-      access_token: accessToken,
-      now_s: Math.floor(nowMs / 1000),
-      users: deps.users,
-    },
-  );
+  return signGrantIdToken(deps, grant, { subject: grant.subject, scopes: grant.granted_scopes, nonce, access_token: accessToken, nowMs });
 }
