@@ -3,9 +3,10 @@
  * (bypass and unconditional deny need no credentials), then the endpoint's strategies in order,
  * then the decision again with the subject when the matching rule depends on it, then the level.
  */
+import { andThen, type Awaitable } from '../util/awaitable.js';
 import type { CompiledAccessControl } from './rules.js';
-import type { RequestObject } from './types.js';
-import type { AuthnStrategy, AuthzIdentity, StrategyInput } from './strategies/types.js';
+import type { AccessDecision, RequestObject } from './types.js';
+import type { AuthnStrategy, AuthzIdentity, StrategyInput, StrategyResult } from './strategies/types.js';
 
 export type AuthzOutcome =
   | { kind: 'allow'; identity: AuthzIdentity | null; rule: number }
@@ -17,30 +18,55 @@ export type AuthzOutcome =
 
 const RANK = { one_factor: 1, two_factor: 2 } as const;
 
-export async function authorize(
+/** The chain's verdict: an identity, none (every strategy absent), or an outcome that stops here. */
+type Authentication = { identity: AuthzIdentity | null } | { stop: AuthzOutcome };
+
+const NOBODY: Authentication = Object.freeze({ identity: null });
+
+/** Synchronous when every strategy on the way answers at once (a cached bearer token). */
+export function authorize(
   access: CompiledAccessControl,
   strategies: readonly AuthnStrategy[],
   object: RequestObject,
   input: StrategyInput,
-): Promise<AuthzOutcome> {
+): Awaitable<AuthzOutcome> {
   const anonymous = access.decide(object, null);
   if (!anonymous.subjectRequired) {
     if (anonymous.policy === 'bypass') return { kind: 'allow', identity: null, rule: anonymous.rule };
     if (anonymous.policy === 'deny') return { kind: 'deny', identity: null, rule: anonymous.rule };
   }
+  return andThen(authenticate(strategies, input, 0), (found) => {
+    if ('stop' in found) return found.stop;
+    if (found.identity === null) return { kind: 'unauthenticated', rule: anonymous.rule };
+    return decideFor(found.identity, anonymous.subjectRequired ? access.decide(object, found.identity.subject) : anonymous);
+  });
+}
 
-  let identity: AuthzIdentity | null = null;
-  for (const strategy of strategies) {
-    const result = await strategy.authenticate(input);
-    if (result.kind === 'absent') continue;
-    if (result.kind === 'invalid') return { kind: 'challenge', status: result.status, header: result.challengeHeader, value: result.wwwAuthenticate, strategy: strategy.name };
-    if (result.kind === 'unavailable') return { kind: 'unavailable', strategy: strategy.name };
-    identity = result.identity;
-    break;
+/** Strategies in order from `from`: the first non-absent answer settles the chain. */
+function authenticate(strategies: readonly AuthnStrategy[], input: StrategyInput, from: number): Awaitable<Authentication> {
+  for (let i = from; i < strategies.length; i++) {
+    const strategy = strategies[i]!;
+    const result = strategy.authenticate(input);
+    if (result instanceof Promise) {
+      return result.then((settled) => (settled.kind === 'absent' ? authenticate(strategies, input, i + 1) : settle(settled, strategy)));
+    }
+    if (result.kind !== 'absent') return settle(result, strategy);
   }
-  if (!identity) return { kind: 'unauthenticated', rule: anonymous.rule };
+  return NOBODY;
+}
 
-  const decision = anonymous.subjectRequired ? access.decide(object, identity.subject) : anonymous;
+function settle(result: Exclude<StrategyResult, { kind: 'absent' }>, strategy: AuthnStrategy): Authentication {
+  switch (result.kind) {
+    case 'authenticated':
+      return { identity: result.identity };
+    case 'invalid':
+      return { stop: { kind: 'challenge', status: result.status, header: result.challengeHeader, value: result.wwwAuthenticate, strategy: strategy.name } };
+    case 'unavailable':
+      return { stop: { kind: 'unavailable', strategy: strategy.name } };
+  }
+}
+
+function decideFor(identity: AuthzIdentity, decision: AccessDecision): AuthzOutcome {
   switch (decision.policy) {
     case 'bypass':
       return { kind: 'allow', identity, rule: decision.rule };

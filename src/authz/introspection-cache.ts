@@ -7,7 +7,12 @@
  * - one introspection in flight per key: concurrent requests with the same token share it;
  * - `IntrospectionUnavailable` is never cached: the next request asks again;
  * - revocation evicts at once (revocation-bus.ts).
+ * A hit costs no HMAC: the entry is found by the signature the token claims, and confirmed by a
+ * SHA-256 of the whole presented token, stored with the entry when the token was first verified.
+ * A forged token that carries a known signature therefore misses, and the miss path (HMAC first)
+ * refuses it without touching the entry. Only verified keys ever enter the cache or the in-flight map.
  */
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
 import { findActiveAccessToken } from '../oauth/access-token.js';
@@ -81,17 +86,26 @@ export interface IntrospectionCacheOptions {
   /** Bound on the summed size estimates; default 2 KiB per entry. */
   maxSizeBytes?: number;
   /**
-   * The cache key: the token's signature (local: `tokens.signatureOf(token, 'at')`), for remote
-   * tokens a SHA-256 of the token. Null means "not a token we could have issued": inactive at once,
-   * without asking the source.
+   * The verified cache key, run on a miss: the token's signature (local: `tokens.signatureOf(token,
+   * 'at')`, HMAC checked), for remote tokens a SHA-256 of the token. Null means "not a token we
+   * could have issued": inactive at once, without asking the source or filling the cache.
    */
   keyOf(token: string): string | null;
+  /**
+   * The key a token claims without verification (local: `tokens.claimedSignatureOf(token, 'at')`),
+   * run on every look-up. When given, a hit also needs the SHA-256 of the whole token to match the
+   * entry's. When absent, `keyOf` serves both (it must then be cheap, and is its own proof).
+   */
+  claimedKeyOf?(token: string): string | null;
   metrics?: IntrospectionCacheMetrics;
   /** When given, revoked signatures are evicted as soon as they are emitted. */
   revocations?: RevocationBus;
 }
 
 export interface IntrospectionCache {
+  /** A live cached answer for exactly this token, at once; undefined means "ask `lookup`". */
+  peek(token: string, nowMs: number): IntrospectionResult | undefined;
+  /** The answer, from the cache or the source. */
   lookup(token: string, nowMs: number): Promise<IntrospectionResult>;
   evict(signature: string): void;
   evictAll(signatures: readonly string[]): void;
@@ -103,7 +117,15 @@ export interface IntrospectionCache {
 interface Entry {
   result: IntrospectionResult;
   expiresAtMs: number;
+  /** SHA-256 of the token the entry was made for; null when the key is itself that proof. */
+  tokenDigest: string | null;
 }
+
+/**
+ * Neither side is secret-dependent in a way an attacker can steer (they would need a SHA-256
+ * preimage), so a plain comparison leaks nothing useful.
+ */
+const digestOf = (token: string): string => hash('sha256', token, 'base64url');
 
 const ENTRY_OVERHEAD_BYTES = 128;
 const DEFAULT_BYTES_PER_ENTRY = 2048;
@@ -123,6 +145,8 @@ export function entryTtlMs(result: IntrospectionResult, nowMs: number, opts: Pic
 
 export function createIntrospectionCache(source: IntrospectionSource, opts: IntrospectionCacheOptions): IntrospectionCache {
   const { keyOf, metrics } = opts;
+  const claimedKeyOf = opts.claimedKeyOf ?? keyOf;
+  const confirmsDigest = opts.claimedKeyOf !== undefined;
   const entries =
     opts.maxEntries > 0
       ? new LRUCache<string, Entry>({
@@ -147,7 +171,7 @@ export function createIntrospectionCache(source: IntrospectionSource, opts: Intr
       if (inFlight.get(key) === pending) {
         inFlight.delete(key);
         const ttlMs = entryTtlMs(result, nowMs, opts);
-        if (entries !== null && ttlMs > 0) entries.set(key, { result, expiresAtMs: nowMs + ttlMs });
+        if (entries !== null && ttlMs > 0) entries.set(key, { result, expiresAtMs: nowMs + ttlMs, tokenDigest: confirmsDigest ? digestOf(token) : null });
       }
       return result;
     });
@@ -161,18 +185,28 @@ export function createIntrospectionCache(source: IntrospectionSource, opts: Intr
 
   const unsubscribe = opts.revocations?.subscribe((signatures) => signatures.forEach(evict));
 
+  const peek = (token: string, nowMs: number): IntrospectionResult | undefined => {
+    if (entries === null) return undefined;
+    const key = claimedKeyOf(token);
+    if (key === null) return undefined;
+    const entry = entries.get(key);
+    // Not the token this entry was made for: the miss path decides (a forgery fails its HMAC there).
+    if (entry === undefined || (entry.tokenDigest !== null && entry.tokenDigest !== digestOf(token))) return undefined;
+    if (entry.expiresAtMs <= nowMs) {
+      entries.delete(key);
+      return undefined;
+    }
+    metrics?.hit();
+    return entry.result;
+  };
+
   return {
+    peek,
     async lookup(token, nowMs) {
+      const cached = peek(token, nowMs);
+      if (cached !== undefined) return cached;
       const key = keyOf(token);
       if (key === null) return INACTIVE;
-      const entry = entries?.get(key);
-      if (entry !== undefined) {
-        if (entry.expiresAtMs > nowMs) {
-          metrics?.hit();
-          return entry.result;
-        }
-        entries?.delete(key);
-      }
       metrics?.miss();
       return inFlight.get(key) ?? introspect(key, token, nowMs);
     },

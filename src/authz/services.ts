@@ -3,7 +3,7 @@
  * cache (local token storage, or a remote RFC 7662 endpoint), and the credential verifiers the
  * header strategies dispatch to (Bearer needs a token source, Basic the users file).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Config } from '../config/index.js';
 import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
 import type { ClientRegistry } from '../oauth/clients.js';
@@ -55,7 +55,9 @@ export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
         negativeTtlSeconds: settings.negative_ttl,
         maxEntries: settings.max_entries,
         // The cache never holds a whole token: local tokens by their HMAC signature, remote ones by a digest.
-        keyOf: remoteSource ? (token) => createHash('sha256').update(token).digest('base64url') : (token) => deps.oidc!.tokens.signatureOf(token, 'at'),
+        ...(remoteSource
+          ? { keyOf: (token: string) => hash('sha256', token, 'base64url') }
+          : { keyOf: (token: string) => deps.oidc!.tokens.signatureOf(token, 'at'), claimedKeyOf: (token: string) => deps.oidc!.tokens.claimedSignatureOf(token, 'at') }),
         metrics: { hit: () => metrics.recordIntrospectionCache('hit'), miss: () => metrics.recordIntrospectionCache('miss'), eviction: () => metrics.recordIntrospectionCache('eviction') },
         revocations: deps.revocations,
       })

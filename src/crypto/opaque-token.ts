@@ -13,6 +13,12 @@ export interface OpaqueTokenStrategy {
   generate(kind: TokenKind): { token: string; signature: string };
   /** The signature of a presented token of this kind, after checking format, kind and HMAC in constant time; null when it is not a valid token of that kind. Storage looks tokens up by this signature. */
   signatureOf(token: string, kind: TokenKind): string | null;
+  /**
+   * The signature a token of this kind claims, from its shape alone: no HMAC, so not proof of
+   * anything. It lets a cache find the entry of a token it already verified; the cache must then
+   * confirm the whole token (introspection-cache.ts), since a signature alone is no secret.
+   */
+  claimedSignatureOf(token: string, kind: TokenKind): string | null;
 }
 
 export const TOKEN_PREFIX = 'gatehouse';
@@ -21,6 +27,9 @@ const RANDOM_BYTES = 32;
 const ENCODED_LENGTH = 43;
 const TOKEN_SHAPE = /^gatehouse_(at|rt|ac)_([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
 const HKDF_INFO = 'gatehouse opaque tokens';
+const TOKEN_LENGTH = TOKEN_PREFIX.length + 4 + 2 * ENCODED_LENGTH + 1;
+const SIGNATURE_START = TOKEN_LENGTH - ENCODED_LENGTH;
+const KIND_PREFIX: Readonly<Record<TokenKind, string>> = { at: `${TOKEN_PREFIX}_at_`, rt: `${TOKEN_PREFIX}_rt_`, ac: `${TOKEN_PREFIX}_ac_` };
 
 export function createOpaqueTokenStrategy(hmacSecret: string): OpaqueTokenStrategy {
   if (typeof hmacSecret !== 'string' || hmacSecret === '') throw new Error('the HMAC secret for opaque tokens is empty');
@@ -37,7 +46,7 @@ export function createOpaqueTokenStrategy(hmacSecret: string): OpaqueTokenStrate
     },
     signatureOf(token, kind) {
       // The length check first keeps the regular expression off arbitrarily long input.
-      if (typeof token !== 'string' || token.length !== TOKEN_PREFIX.length + 4 + 2 * ENCODED_LENGTH + 1) return null;
+      if (typeof token !== 'string' || token.length !== TOKEN_LENGTH) return null;
       const match = TOKEN_SHAPE.exec(token);
       if (!match || match[1] !== kind) return null;
       const presented = match[3]!;
@@ -45,6 +54,10 @@ export function createOpaqueTokenStrategy(hmacSecret: string): OpaqueTokenStrate
       // Both are exactly 43 ASCII characters (checked above), so a direct constant-time compare
       // leaks nothing and spares two SHA-256 runs on the verify hot path.
       return timingSafeEqual(Buffer.from(presented, 'latin1'), Buffer.from(expected, 'latin1')) ? expected : null;
+    },
+    claimedSignatureOf(token, kind) {
+      if (typeof token !== 'string' || token.length !== TOKEN_LENGTH || token.charCodeAt(SIGNATURE_START - 1) !== 0x2e /* . */) return null;
+      return token.startsWith(KIND_PREFIX[kind]) ? token.slice(SIGNATURE_START) : null;
     },
   };
 }

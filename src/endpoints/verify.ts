@@ -10,12 +10,14 @@ import type { AppContext } from '../context.js';
 import type { AuthzImplementation } from '../config/index.js';
 import type { HttpRequest } from '../http/request.js';
 import type { Headers, HttpResponse } from '../http/response.js';
-import type { Method, Route } from '../http/router.js';
+import type { Handler, Method, Route } from '../http/router.js';
 import { authorize, type AuthzOutcome } from '../authz/authorizer.js';
 import { isBrowserRequest, proxyKinds, type ProxyKind } from '../authz/proxies/index.js';
 import type { CompiledAccessControl } from '../authz/rules.js';
 import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js';
 import { cookieSettingsForHost, type SessionCookieSettings } from '../portal/session/index.js';
+import { andThen, type Awaitable } from '../util/awaitable.js';
+import { createMemo } from '../util/memo.js';
 import { buildStrategies } from './verify-strategies.js';
 
 export interface VerifyDeps {
@@ -27,60 +29,70 @@ export function verifyPath(name: string, implementation: AuthzImplementation): s
 }
 
 export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
+  // The cookie domain of a target host: a few hosts, asked on every request.
+  const domains = createMemo<SessionCookieSettings | null>(256);
+  const cookieDomainOf = (host: string): SessionCookieSettings | null => domains.get(host, () => cookieSettingsForHost(host, ctx.portal.cookies));
   return Object.entries(ctx.config.server.endpoints.authz).map(([name, endpoint]) => {
     const path = verifyPath(name, endpoint.implementation);
-    const kind = proxyKinds[endpoint.implementation];
-    const strategies = buildStrategies(ctx, endpoint.authn_strategies);
-    const handler = (req: HttpRequest): Promise<HttpResponse> => verify(ctx, deps.access, name, path, kind, endpoint.implementation, strategies, req);
+    const handler = verifyHandler(ctx, {
+      name,
+      path,
+      implementation: endpoint.implementation,
+      access: deps.access,
+      strategies: buildStrategies(ctx, endpoint.authn_strategies),
+      cookieDomainOf,
+    });
     const anyMethod = endpoint.implementation === 'ExtAuthz' || endpoint.implementation === 'Legacy';
-    const methods: Partial<Record<Method | '*', typeof handler>> = anyMethod ? { '*': handler } : { GET: handler, HEAD: handler };
+    const methods: Partial<Record<Method | '*', Handler>> = anyMethod ? { '*': handler } : { GET: handler, HEAD: handler };
     return { name: `authz_${name}`, path, prefix: endpoint.implementation === 'ExtAuthz', errorStyle: 'api', accessLogLevel: 'debug', securityHeaders: false, methods };
   });
 }
 
-const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User': '', 'Remote-Groups': '', 'Remote-Name': '', 'Remote-Email': '' });
-
-async function verify(
-  ctx: AppContext,
-  access: CompiledAccessControl,
-  name: string,
-  path: string,
-  kind: ProxyKind,
-  implementation: AuthzImplementation,
-  strategies: readonly AuthnStrategy[],
-  req: HttpRequest,
-): Promise<HttpResponse> {
-  const started = process.hrtime.bigint();
-  const header = (h: string): string | undefined => req.header(h);
-  const target = kind.target({ method: req.method, path: req.raw.url ?? req.path, endpointPath: path, header, fromTrustedProxy: req.fromTrustedProxy });
-  const badTarget = implementation === 'Legacy' ? 401 : 400;
-  let response: HttpResponse;
-  let strategy = 'none';
-  let decision: string;
-  if (!target.ok) {
-    response = { status: target.status };
-    decision = 'bad_target';
-  } else {
-    const settings = cookieSettingsForHost(target.url.host, ctx.portal.cookies);
-    if (!settings) {
-      response = { status: badTarget };
-      decision = 'bad_target';
-    } else {
-      const nowMs = ctx.clock.nowMs();
-      const outcome = await authorize(access, strategies, { url: target.url, method: target.method, remoteIp: req.clientIp }, { header, target: target.url, clientIp: req.clientIp, nowMs });
-      response = answer(outcome, kind, settings, target.url.href, target.method, isBrowserRequest(header));
-      strategy = 'identity' in outcome && outcome.identity ? outcome.identity.strategy : 'strategy' in outcome ? outcome.strategy : 'none';
-      decision = outcome.kind;
-      if (ctx.logger.isLevelEnabled('debug')) {
-        ctx.logger.debug('authz decision', { endpoint: name, target_host: target.url.host, method: target.method, decision, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
-      }
-    }
-  }
-  ctx.metrics.recordAuthz(name, strategy, decision, Number(process.hrtime.bigint() - started) / 1e9);
-  return response;
+interface VerifyEndpoint {
+  name: string;
+  path: string;
+  implementation: AuthzImplementation;
+  access: CompiledAccessControl;
+  strategies: readonly AuthnStrategy[];
+  cookieDomainOf(host: string): SessionCookieSettings | null;
 }
 
-function answer(outcome: AuthzOutcome, kind: ProxyKind, settings: SessionCookieSettings, targetUrl: string, method: string, isBrowser: boolean): HttpResponse {
+const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User': '', 'Remote-Groups': '', 'Remote-Name': '', 'Remote-Email': '' });
+
+/** One endpoint's handler. Synchronous on a cached bearer token (see util/awaitable.ts). */
+function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
+  const { name, path, access, strategies, cookieDomainOf } = endpoint;
+  const kind = proxyKinds[endpoint.implementation];
+  const badTarget = endpoint.implementation === 'Legacy' ? 401 : 400;
+  const { metrics, logger, clock } = ctx;
+
+  return (req: HttpRequest): Awaitable<HttpResponse> => {
+    const started = performance.now();
+    const done = (response: HttpResponse, strategy: string, decision: string): HttpResponse => {
+      metrics.recordAuthz(name, strategy, decision, (performance.now() - started) / 1000);
+      return response;
+    };
+    const header = (h: string): string | undefined => req.header(h);
+    const target = kind.target({ method: req.method, path: req.raw.url ?? req.path, endpointPath: path, header, fromTrustedProxy: req.fromTrustedProxy });
+    if (!target.ok) return done({ status: target.status }, 'none', 'bad_target');
+    const settings = cookieDomainOf(target.url.host);
+    if (!settings) return done({ status: badTarget }, 'none', 'bad_target');
+
+    const object = { url: target.url, method: target.method, remoteIp: req.clientIp };
+    const outcome = authorize(access, strategies, object, { header, target: target.url, clientIp: req.clientIp, nowMs: clock.nowMs() });
+    return andThen(outcome, (outcome) => {
+      const strategy = 'identity' in outcome && outcome.identity ? outcome.identity.strategy : 'strategy' in outcome ? outcome.strategy : 'none';
+      if (logger.isLevelEnabled('debug')) {
+        logger.debug('authz decision', { endpoint: name, target_host: target.url.host, method: target.method, decision: outcome.kind, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
+      }
+      const signIn = (): HttpResponse => unauthenticated(kind, settings, target.url.href, target.method, isBrowserRequest(header));
+      return done(answer(outcome, signIn), strategy, outcome.kind);
+    });
+  };
+}
+
+/** The answer to the proxy; `signIn` is the kind's "authenticate first" answer, built only when needed. */
+function answer(outcome: AuthzOutcome, signIn: () => HttpResponse): HttpResponse {
   switch (outcome.kind) {
     case 'allow':
       return { status: 200, headers: outcome.identity ? identityHeaders(outcome.identity) : { ...EMPTY_IDENTITY_HEADERS } };
@@ -93,9 +105,9 @@ function answer(outcome: AuthzOutcome, kind: ProxyKind, settings: SessionCookieS
     case 'insufficient_level':
       // A browser session can step up in the portal; a token or password cannot.
       if (outcome.identity.strategy !== 'cookie') return { status: 403 };
-      return unauthenticated(kind, settings, targetUrl, method, isBrowser);
+      return signIn();
     case 'unauthenticated':
-      return unauthenticated(kind, settings, targetUrl, method, isBrowser);
+      return signIn();
   }
 }
 

@@ -35,47 +35,73 @@ export interface RequestInit {
   maxBodyBytes: number;
 }
 
-export function createRequest(init: RequestInit): HttpRequest {
-  const { raw } = init;
-  const url = raw.url ?? '/';
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  let query: URLSearchParams | undefined;
-  let bodyPromise: Promise<Buffer> | undefined;
+/**
+ * One object per request, with its methods on the prototype: nothing per request beyond the
+ * fields, since every proxied request pays for it on the verify path.
+ */
+class NodeRequest implements HttpRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly path: string;
+  readonly clientIp: string;
+  readonly fromTrustedProxy: boolean;
+  readonly raw: IncomingMessage;
+  readonly #maxBodyBytes: number;
+  #query: URLSearchParams | undefined;
+  #body: Promise<Buffer> | undefined;
 
-  const body = (): Promise<Buffer> => (bodyPromise ??= readBody(raw, init.maxBodyBytes));
-  const header = (name: string): string | undefined => {
-    const value = raw.headers[name.toLowerCase()];
+  constructor(init: RequestInit) {
+    const url = init.raw.url ?? '/';
+    const q = url.indexOf('?');
+    this.id = init.id;
+    this.raw = init.raw;
+    this.method = (init.raw.method ?? 'GET').toUpperCase();
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.clientIp = init.clientIp;
+    this.fromTrustedProxy = init.fromTrustedProxy;
+    this.#maxBodyBytes = init.maxBodyBytes;
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.raw.headers;
+  }
+
+  get query(): URLSearchParams {
+    if (this.#query === undefined) {
+      const url = this.raw.url ?? '/';
+      const q = url.indexOf('?');
+      this.#query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    }
+    return this.#query;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.raw.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
-  };
+  }
 
-  return {
-    id: init.id,
-    method: (raw.method ?? 'GET').toUpperCase(),
-    path,
-    get query() {
-      return (query ??= new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
-    },
-    headers: raw.headers,
-    clientIp: init.clientIp,
-    fromTrustedProxy: init.fromTrustedProxy,
-    raw,
-    body,
-    header,
-    async form() {
-      requireMediaType(header('content-type'), 'application/x-www-form-urlencoded');
-      return new URLSearchParams((await body()).toString('utf8'));
-    },
-    async json() {
-      requireMediaType(header('content-type'), 'application/json');
-      const text = (await body()).toString('utf8');
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw badRequest('The request body is not valid JSON');
-      }
-    },
-  };
+  body(): Promise<Buffer> {
+    return (this.#body ??= readBody(this.raw, this.#maxBodyBytes));
+  }
+
+  async form(): Promise<URLSearchParams> {
+    requireMediaType(this.header('content-type'), 'application/x-www-form-urlencoded');
+    return new URLSearchParams((await this.body()).toString('utf8'));
+  }
+
+  async json(): Promise<unknown> {
+    requireMediaType(this.header('content-type'), 'application/json');
+    const text = (await this.body()).toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw badRequest('The request body is not valid JSON');
+    }
+  }
+}
+
+export function createRequest(init: RequestInit): HttpRequest {
+  return new NodeRequest(init);
 }
 
 /** `application/x-www-form-urlencoded; charset=UTF-8` → `application/x-www-form-urlencoded`. */

@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import { clientAddress, unmapIPv4, type TrustedProxies } from './forwarded.js';
-import { createRequest } from './request.js';
+import { createRequest, type HttpRequest } from './request.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { renderError } from './render-error.js';
 import { BASE_SECURITY_HEADERS } from './headers.js';
-import { allowedMethods, type Router, type ErrorStyle } from './router.js';
+import { allowedMethods, type Router, type RouteMatch } from './router.js';
 import { empty, type HttpResponse } from './response.js';
 import { isPreflight } from './cors.js';
 
@@ -41,11 +41,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const server = createServer({ requestTimeout: options.timeouts.readSeconds * 1000 }, (raw, res) => {
     inFlight++;
-    res.on('close', () => {
-      inFlight--;
-      if (closing) server.closeIdleConnections();
-    });
-    void handle(raw, res);
+    handle(raw, res);
   });
   server.headersTimeout = options.timeouts.readSeconds * 1000;
   server.keepAliveTimeout = options.timeouts.idleSeconds * 1000;
@@ -69,8 +65,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     return trusted;
   };
 
-  async function handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
+  /**
+   * Routes and answers one request. Synchronous when the handler answers at once (the verify path
+   * on a cached token): no promise, no microtask between the request and its answer.
+   */
+  function handle(raw: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
     const peer = raw.socket.remoteAddress ?? '';
     const fromTrustedProxy = peerIsTrusted(raw.socket, peer);
     const forwardedFor = raw.headers['x-forwarded-for'];
@@ -83,31 +83,44 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     });
 
     const match = router.match(req.method, req.path);
-    const routeName = match.kind === 'not_found' ? 'not_found' : match.route.name;
-    let errorStyle: ErrorStyle = match.kind === 'not_found' ? 'api' : match.route.errorStyle;
-    const cors = match.kind === 'not_found' ? undefined : match.route.cors;
+    const route = match.kind === 'not_found' ? null : match.route;
+    const cors = route?.cors;
     const origin = cors ? req.header('origin') : undefined;
     // Fetch §3.2.2: the preflight is ours to answer (204) before any 405, unless the route handles OPTIONS itself.
-    const preflight =
-      cors !== undefined && match.kind !== 'not_found' && match.route.methods.OPTIONS === undefined && isPreflight(req.method, origin, req.header('access-control-request-method'));
-    let response: HttpResponse;
+    const preflight = cors !== undefined && route !== null && route.methods.OPTIONS === undefined && isPreflight(req.method, origin, req.header('access-control-request-method'));
+    const fail = (err: unknown): HttpResponse => {
+      const response = renderError(err, route?.errorStyle ?? 'api', { clientDebugMessages: options.clientDebugMessages });
+      const routeName = route?.name ?? 'not_found';
+      if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
+      else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
+      return response;
+    };
+    const finish = (answer: HttpResponse): void => {
+      // Errors included: a script must be able to read the OAuth error of a cross-origin call.
+      const response = cors && !preflight ? withHeaders(answer, cors.headersFor(origin, null)) : answer;
+      respond(req, res, match, response, started);
+    };
+
+    let answer: HttpResponse | Promise<HttpResponse>;
     try {
       if (match.kind === 'not_found') throw notFound();
       if (preflight) {
         // A disallowed origin still gets its 204, without CORS headers: the browser then blocks the request.
-        response = empty(204, cors.headersFor(origin, { methods: allowedMethods(match.route), requestHeaders: req.header('access-control-request-headers') }) ?? {});
+        answer = empty(204, cors.headersFor(origin, { methods: allowedMethods(match.route), requestHeaders: req.header('access-control-request-headers') }) ?? {});
       } else {
         if (match.kind === 'method_not_allowed') throw methodNotAllowed(match.allow);
-        errorStyle = match.route.errorStyle;
-        response = await match.handler(req);
+        answer = match.handler(req);
       }
     } catch (err) {
-      response = renderError(err, errorStyle, { clientDebugMessages: options.clientDebugMessages });
-      if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
-      else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
+      answer = fail(err);
     }
-    // Errors included: a script must be able to read the OAuth error of a cross-origin call.
-    if (cors && !preflight) response = withHeaders(response, cors.headersFor(origin, null));
+    if (answer instanceof Promise) answer.then(finish, (err: unknown) => finish(fail(err)));
+    else finish(answer);
+  }
+
+  /** Writes the answer, then counts and logs it. */
+  function respond(req: HttpRequest, res: ServerResponse, match: RouteMatch, response: HttpResponse, started: number): void {
+    inFlight--;
     if (closing) res.setHeader('Connection', 'close');
     write(res, req.method, response, match.kind === 'found' && match.route.securityHeaders === false);
     // An answer the client does not read (backpressure) may wait `timeouts.write` at most.
@@ -117,7 +130,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       res.once('finish', () => socket.setTimeout(0));
     }
 
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = (performance.now() - started) / 1000;
+    const routeName = match.kind === 'not_found' ? 'not_found' : match.route.name;
     metrics.recordHttpRequest(routeName, req.method, response.status, seconds);
     const level = match.kind === 'found' ? (match.route.accessLogLevel ?? 'info') : 'info';
     if (logger.isLevelEnabled(level)) {

@@ -4,6 +4,7 @@
  * Labels are bounded: route names and fixed enums, never raw paths or user input.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './hot-series.js';
 
 export interface MetricsRecorder {
   readonly registry: Registry;
@@ -20,24 +21,28 @@ export interface MetricsRecorder {
   recordRemoteIntrospection(durationSeconds: number): void;
   /** Tokens issued at the token endpoint, by grant type and token kind. */
   recordTokenIssued(grantType: string, kind: 'access_token' | 'refresh_token' | 'id_token'): void;
+  /** Rows removed by the periodic expiry sweep (src/storage/sweeper.ts), by store. */
+  recordExpiredRowsDeleted(store: string, count: number): void;
 }
 
 export type AuthenticationFactor = '1fa' | '2fa';
 export type AuthenticationOutcome = 'success' | 'invalid_credentials' | 'banned' | 'replayed';
 
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'OTHER'] as const;
+const OTHER_METHOD = METHODS.length - 1;
+const METHOD_INDEX: ReadonlyMap<string, number> = new Map(METHODS.slice(0, OTHER_METHOD).map((m, i) => [m, i]));
 
 export function createMetrics(options: { collectProcessMetrics: boolean } = { collectProcessMetrics: true }): MetricsRecorder {
   const registry = new Registry();
   if (options.collectProcessMetrics) collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({
+  const requests = new SeriesCounter({
     name: 'gatehouse_http_requests_total',
     help: 'HTTP requests answered, by route name, method and status code.',
     labelNames: ['route', 'method', 'status'] as const,
     registers: [registry],
   });
-  const duration = new Histogram({
+  const duration = new SeriesHistogram({
     name: 'gatehouse_http_request_duration_seconds',
     help: 'Time from the request arriving to the answer being written, by route name.',
     labelNames: ['route'] as const,
@@ -57,13 +62,13 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
 
-  const authz = new Counter({
+  const authz = new SeriesCounter({
     name: 'gatehouse_authz_requests_total',
     help: 'Forward-auth decisions, by endpoint, deciding strategy and decision.',
     labelNames: ['endpoint', 'strategy', 'decision'] as const,
     registers: [registry],
   });
-  const authzDuration = new Histogram({
+  const authzDuration = new SeriesHistogram({
     name: 'gatehouse_authz_duration_seconds',
     help: 'Time to reach a forward-auth decision, by endpoint.',
     labelNames: ['endpoint'] as const,
@@ -71,9 +76,9 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
   const cacheEvents = {
-    hit: new Counter({ name: 'gatehouse_introspection_cache_hits_total', help: 'Introspection cache hits.', registers: [registry] }),
-    miss: new Counter({ name: 'gatehouse_introspection_cache_misses_total', help: 'Introspection cache misses.', registers: [registry] }),
-    eviction: new Counter({ name: 'gatehouse_introspection_cache_evictions_total', help: 'Introspection cache entries evicted (revocation, expiry, size).', registers: [registry] }),
+    hit: new SeriesCounter({ name: 'gatehouse_introspection_cache_hits_total', help: 'Introspection cache hits.', registers: [registry] }).series({}),
+    miss: new SeriesCounter({ name: 'gatehouse_introspection_cache_misses_total', help: 'Introspection cache misses.', registers: [registry] }).series({}),
+    eviction: new SeriesCounter({ name: 'gatehouse_introspection_cache_evictions_total', help: 'Introspection cache entries evicted (revocation, expiry, size).', registers: [registry] }).series({}),
   };
   const remoteDuration = new Histogram({
     name: 'gatehouse_introspection_remote_duration_seconds',
@@ -88,33 +93,42 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
 
-  // Labelled children resolved once per label set: prom-client hashes the label object on every
-  // call otherwise, a measurable share of a verify request. Label values are bounded, so is this map.
-  const counters = new Map<string, Counter.Internal>();
-  const histograms = new Map<string, Histogram.Internal<string>>();
+  const expiredRows = new Counter({
+    name: 'gatehouse_storage_expired_rows_deleted_total',
+    help: 'Expired rows deleted by the periodic sweep, by store.',
+    labelNames: ['store'] as const,
+    registers: [registry],
+  });
+
+  // Hot-path series resolved once per label set (hot-series.ts); label values are bounded, so are these maps.
+  const httpSeries = new Map<string, { duration: HistogramSeries; requests: Map<number, CounterSeries> }>();
+  const authzSeries = new Map<string, { duration: HistogramSeries; decisions: Map<string, CounterSeries> }>();
 
   return {
     registry,
     recordAuthz(endpoint, strategy, decision, durationSeconds) {
-      child(counters, `a|${endpoint}|${strategy}|${decision}`, () => authz.labels(endpoint, strategy, decision)).inc();
-      child(histograms, `ad|${endpoint}`, () => authzDuration.labels(endpoint)).observe(durationSeconds);
+      const series = child(authzSeries, endpoint, () => ({ duration: authzDuration.series({ endpoint }), decisions: new Map() }));
+      child(series.decisions, `${strategy}|${decision}`, () => authz.series({ endpoint, strategy, decision })).inc();
+      series.duration.observe(durationSeconds);
     },
     recordIntrospectionCache: (event) => cacheEvents[event].inc(),
     recordRemoteIntrospection: (seconds) => remoteDuration.observe(seconds),
     recordTokenIssued: (grantType, kind) => tokensIssued.inc({ grant_type: grantType, kind }),
     recordAuthentication: (factor, outcome) => authentications.inc({ factor, outcome }),
     recordBan: () => bans.inc(),
+    recordExpiredRowsDeleted: (store, count) => expiredRows.inc({ store }, count),
     recordHttpRequest(route, method, status, durationSeconds) {
+      const series = child(httpSeries, route, () => ({ duration: duration.series({ route }), requests: new Map() }));
       // An unknown method would be an unbounded label value: fold it.
-      const m = KNOWN_METHODS.has(method) ? method : 'OTHER';
-      child(counters, `r|${route}|${m}|${status}`, () => requests.labels(route, m, String(status))).inc();
-      child(histograms, `d|${route}`, () => duration.labels(route)).observe(durationSeconds);
+      const m = METHOD_INDEX.get(method) ?? OTHER_METHOD;
+      child(series.requests, status * 16 + m, () => requests.series({ route, method: METHODS[m]!, status: String(status) })).inc();
+      series.duration.observe(durationSeconds);
     },
   };
 }
 
 /** The cached child of `key`, made on first use. */
-function child<T>(cache: Map<string, T>, key: string, make: () => T): T {
+function child<K, T>(cache: Map<K, T>, key: K, make: () => T): T {
   let found = cache.get(key);
   if (found === undefined) {
     found = make();

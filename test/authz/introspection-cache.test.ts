@@ -48,6 +48,7 @@ async function setUp(t: Test, over: Partial<IntrospectionCacheOptions> = {}) {
     negativeTtlSeconds: 10,
     maxEntries: 100,
     keyOf: (token) => world.tokens.signatureOf(token, 'at'),
+    claimedKeyOf: (token) => world.tokens.claimedSignatureOf(token, 'at'),
     metrics: { hit: () => events.hit++, miss: () => events.miss++, eviction: () => events.eviction++ },
     revocations,
     ...over,
@@ -136,6 +137,30 @@ t.test('keyed by the signature, never the token', async (t) => {
   t.equal(cache.size, 1, 'the token is no key');
   revocations.emit([signature]);
   t.equal(cache.size, 0, 'the signature is');
+});
+
+t.test('peek: a hit is answered synchronously, with the cached object; a miss is undefined', async (t) => {
+  const { world, cache } = await setUp(t);
+  const { token } = await world.seed();
+  t.equal(cache.peek(token, NOW_MS), undefined, 'not cached yet');
+  const first = await cache.lookup(token, NOW_MS);
+  const peeked = cache.peek(token, NOW_MS + 1);
+  t.notOk(peeked instanceof Promise);
+  t.equal(peeked, first, 'the same answer object');
+  t.equal(cache.peek(token, NOW_MS + 300 * SECOND), undefined, 'ended at max_ttl');
+});
+
+t.test('a forged token carrying a cached token\'s signature is inactive and leaves the genuine entry alone', async (t) => {
+  const { world, source, cache } = await setUp(t);
+  const { token, signature } = await world.seed();
+  t.equal((await cache.lookup(token, NOW_MS)).active, true);
+  // Whoever read the signature (it is stored in the database) can put it after any random part.
+  const dot = token.indexOf('.');
+  const forged = `${token.slice(0, dot - 1)}${token[dot - 1] === 'A' ? 'B' : 'A'}.${signature}`;
+  t.equal(cache.peek(forged, NOW_MS), undefined, 'no hit: the digest of the whole token differs');
+  t.strictSame(await cache.lookup(forged, NOW_MS), { active: false }, 'refused by the HMAC on the miss path');
+  t.equal(source.calls, 1, 'the forgery never reached the source');
+  t.equal(cache.peek(token, NOW_MS)?.active, true, 'the genuine token still hits');
 });
 
 t.test('IntrospectionUnavailable is not cached: the next request asks again', async (t) => {

@@ -75,6 +75,22 @@ t.test('signatureOf rejects everything that is not a valid token of the kind ask
 
 type OpaqueVerifier = ReturnType<typeof createOpaqueTokenStrategy>;
 
+t.test('claimedSignatureOf reads the signature from the shape alone: no HMAC, so a forgery claims one too', async (t) => {
+  const { token, signature } = strategy.generate('at');
+  const dot = token.indexOf('.');
+  t.equal(strategy.claimedSignatureOf(token, 'at'), signature, 'a genuine token claims its signature');
+  t.equal(strategy.claimedSignatureOf(flip(token, dot - 5), 'at'), signature, 'a tampered random part still claims it (the cache confirms the whole token)');
+  const cases: Array<[string, string, TokenKind]> = [
+    ['wrong kind', token, 'rt'],
+    ['another prefix', token.replace('gatehouse_', 'authelia_'), 'at'],
+    ['no dot before the signature', token.replace('.', '_'), 'at'],
+    ['signature missing', token.slice(0, dot), 'at'],
+    ['extra character', `${token}A`, 'at'],
+    ['empty', '', 'at'],
+  ];
+  for (const [name, presented, kind] of cases) t.equal(strategy.claimedSignatureOf(presented, kind), null, name);
+});
+
 t.test('an empty HMAC secret is refused', async (t) => {
   t.throws(() => createOpaqueTokenStrategy(''), { message: 'the HMAC secret for opaque tokens is empty' });
 });

@@ -4,6 +4,7 @@
  * before they are glued into a URL, so a crafted `X-Forwarded-Host: evil.com/x?` cannot move the
  * authority or smuggle a path.
  */
+import { createMemo } from '../../util/memo.js';
 import { isSecureTarget, parseTargetUrl } from '../target-url.js';
 import type { ProxyRequestView } from './types.js';
 
@@ -26,8 +27,19 @@ export function headerValue(req: ProxyRequestView, name: string): string | undef
   return value === undefined || value === '' ? undefined : value;
 }
 
+/**
+ * Every proxied request names a target, and most name one seen just before: parsing and checking
+ * are pure, so their result is remembered by the header values. `\n` cannot occur in a header
+ * value, so the joined key is unambiguous. The URL objects are shared: nothing may change them.
+ */
+const targets = createMemo<Read<URL>>(1024);
+
 /** Parses, normalizes and checks the scheme of an absolute target URL. */
 export function checkedTarget(raw: string, source: string): Read<URL> {
+  return targets.get(`${source}\n${raw}`, () => parseCheckedTarget(raw, source));
+}
+
+function parseCheckedTarget(raw: string, source: string): Read<URL> {
   const url = parseTargetUrl(raw);
   if (url === null) return fail(`${source} is not an absolute URL`);
   if (!isSecureTarget(url)) return fail(`the target URL must be https or wss but is '${url.protocol.slice(0, -1)}'`);
@@ -38,11 +50,15 @@ export function checkedTarget(raw: string, source: string): Read<URL> {
 export function targetFromParts(proto: string | undefined, host: string | undefined, hostHeader: string, pathAndQuery: string): Read<URL> {
   if (proto === undefined) return fail('missing header X-Forwarded-Proto');
   if (host === undefined) return fail(`missing header ${hostHeader}`);
+  return targets.get(`${hostHeader}\n${proto}\n${host}\n${pathAndQuery}`, () => targetFromCheckedParts(proto, host, hostHeader, pathAndQuery));
+}
+
+function targetFromCheckedParts(proto: string, host: string, hostHeader: string, pathAndQuery: string): Read<URL> {
   const scheme = proto.toLowerCase();
   if (!SCHEME.test(scheme)) return fail('X-Forwarded-Proto is not a URL scheme');
   if (!HOST.test(host)) return fail(`${hostHeader} is not a host[:port]`);
   if (!pathAndQuery.startsWith('/')) return fail('the target path must start with /');
-  return checkedTarget(`${scheme}://${host}${pathAndQuery}`, 'the target URL');
+  return parseCheckedTarget(`${scheme}://${host}${pathAndQuery}`, 'the target URL');
 }
 
 /** Traefik / Caddy: X-Forwarded-Proto + X-Forwarded-Host + X-Forwarded-Uri (absent → `/`). */

@@ -47,7 +47,7 @@ export const BEARER_FAILURE_DESCRIPTIONS: Readonly<Record<BearerFailure, string>
 });
 
 export interface BearerVerifierDeps {
-  introspection: Pick<IntrospectionCache, 'lookup'>;
+  introspection: Pick<IntrospectionCache, 'peek' | 'lookup'>;
   /** The clients of the current config. Null for remote introspection: the remote OP owns its clients. */
   clients: Pick<ClientRegistry, 'get'> | null;
   /** Null: identity from the token alone (remote OP with its own users); then groups are empty. */
@@ -156,20 +156,24 @@ export function createBearerVerifier(deps: BearerVerifierDeps): BearerVerifier {
     return { kind: 'invalid', challenge: challenge(failure), reason: failure };
   };
 
+  const decide = (result: IntrospectionResult, input: StrategyInput): VerifierResult => {
+    const admission = admitBearer(result, input, deps);
+    if (!admission.ok) return invalid(admission.failure, { client_id: result.client_id, target: input.target.href });
+    return { kind: 'authenticated', identity: admission.identity };
+  };
+  const unavailable = (err: unknown): VerifierResult => {
+    const reason = err instanceof IntrospectionUnavailable ? err.message : 'introspection failed unexpectedly';
+    deps.logger.warn('bearer token introspection unavailable', { reason, error: err instanceof Error ? err.message : String(err) });
+    return { kind: 'unavailable', reason };
+  };
+
   return {
-    async verify(credentials, input) {
+    verify(credentials, input) {
+      // A cache hit is this exact token, verified before: decided at once, without waiting.
+      const cached = deps.introspection.peek(credentials, input.nowMs);
+      if (cached !== undefined) return decide(cached, input);
       if (!B64TOKEN.test(credentials)) return invalid('malformed', {});
-      let result: IntrospectionResult;
-      try {
-        result = await deps.introspection.lookup(credentials, input.nowMs);
-      } catch (err) {
-        const reason = err instanceof IntrospectionUnavailable ? err.message : 'introspection failed unexpectedly';
-        deps.logger.warn('bearer token introspection unavailable', { reason, error: err instanceof Error ? err.message : String(err) });
-        return { kind: 'unavailable', reason };
-      }
-      const admission = admitBearer(result, input, deps);
-      if (!admission.ok) return invalid(admission.failure, { client_id: result.client_id, target: input.target.href });
-      return { kind: 'authenticated', identity: admission.identity };
+      return deps.introspection.lookup(credentials, input.nowMs).then((result) => decide(result, input), unavailable);
     },
   };
 }

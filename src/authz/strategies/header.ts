@@ -12,8 +12,10 @@ import type {
   HeaderStrategyOptions,
   StrategyInput,
   StrategyResult,
+  VerifierResult,
 } from './types.js';
 import { readCredentials } from './types.js';
+import { andThen, type Awaitable } from '../../util/awaitable.js';
 
 interface Challenge {
   status: ChallengeStatus;
@@ -25,6 +27,8 @@ const CHALLENGES: Record<HeaderStrategyOptions['header'], Challenge> = {
   authorization: { status: 401, challengeHeader: 'WWW-Authenticate' },
   'proxy-authorization': { status: 407, challengeHeader: 'Proxy-Authenticate' },
 };
+
+const ABSENT: StrategyResult = Object.freeze({ kind: 'absent' });
 
 function verifierMap(opts: HeaderStrategyOptions): Map<string, { scheme: HeaderScheme; verifier: CredentialVerifier }> {
   const map = new Map<string, { scheme: HeaderScheme; verifier: CredentialVerifier }>();
@@ -41,22 +45,24 @@ export function createHeaderStrategy(opts: HeaderStrategyOptions): AuthnStrategy
   const challenge = CHALLENGES[opts.header];
   // Named after the first scheme, for Remote-* headers and logs; each identity carries its own.
   const name = opts.schemes[0] === 'Basic' ? 'basic' : 'bearer';
+  const toStrategyResult = (result: VerifierResult): StrategyResult => {
+    switch (result.kind) {
+      case 'authenticated':
+        return result;
+      case 'unavailable':
+        return { kind: 'unavailable', status: 503, reason: result.reason };
+      case 'invalid':
+        return { kind: 'invalid', ...challenge, wwwAuthenticate: result.challenge, reason: result.reason };
+    }
+  };
   return {
     name,
-    async authenticate(input: StrategyInput): Promise<StrategyResult> {
+    authenticate(input: StrategyInput): Awaitable<StrategyResult> {
       const credentials = readCredentials(input.header(opts.header));
-      if (credentials === null) return { kind: 'absent' };
+      if (credentials === null) return ABSENT;
       const entry = verifiers.get(credentials.scheme.toLowerCase());
-      if (entry === undefined) return { kind: 'absent' };
-      const result = await entry.verifier.verify(credentials.credentials, input);
-      switch (result.kind) {
-        case 'authenticated':
-          return result;
-        case 'unavailable':
-          return { kind: 'unavailable', status: 503, reason: result.reason };
-        case 'invalid':
-          return { kind: 'invalid', ...challenge, wwwAuthenticate: result.challenge, reason: result.reason };
-      }
+      if (entry === undefined) return ABSENT;
+      return andThen(entry.verifier.verify(credentials.credentials, input), toStrategyResult);
     },
   };
 }

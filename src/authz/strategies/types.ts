@@ -1,3 +1,5 @@
+import type { Awaitable } from '../../util/awaitable.js';
+
 /**
  * The forward-auth authentication strategy contract. The verify endpoint runs an ordered list of
  * strategies per endpoint (`server.endpoints.authz.<name>.authn_strategies`): the first
@@ -46,7 +48,8 @@ export type StrategyName = 'bearer' | 'basic' | 'cookie';
 
 export interface AuthnStrategy {
   name: StrategyName;
-  authenticate(input: StrategyInput): Promise<StrategyResult> | StrategyResult;
+  /** Synchronous when it can answer at once (a cached bearer token): see util/awaitable.ts. */
+  authenticate(input: StrategyInput): Awaitable<StrategyResult>;
 }
 
 /**
@@ -60,7 +63,7 @@ export type VerifierResult =
 
 /** Verifies the credentials part of `<Scheme> <credentials>` (the raw token / base64 string). */
 export interface CredentialVerifier {
-  verify(credentials: string, input: StrategyInput): Promise<VerifierResult>;
+  verify(credentials: string, input: StrategyInput): Awaitable<VerifierResult>;
 }
 export type BearerVerifier = CredentialVerifier;
 export type BasicVerifier = CredentialVerifier;

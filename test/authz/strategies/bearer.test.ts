@@ -155,7 +155,7 @@ t.test('remote mode (clients: null, users: null): the OP owns clients, the ident
 t.test('introspection unavailable → unavailable, never a pass', async (t) => {
   const logger = memoryLogger('debug');
   const verifier = createBearerVerifier({
-    introspection: { lookup: () => Promise.reject(new IntrospectionUnavailable('the introspection endpoint answered 500')) },
+    introspection: { peek: () => undefined, lookup: () => Promise.reject(new IntrospectionUnavailable('the introspection endpoint answered 500')) },
     clients: null,
     users: null,
     realm: ISSUER,

@@ -85,7 +85,7 @@ t.test('invalid stops the chain: 401 WWW-Authenticate for Authorization, 407 Pro
 
 t.test('unavailable → 503', async (t) => {
   const down = createBearerVerifier({
-    introspection: { lookup: () => Promise.reject(new IntrospectionUnavailable('the introspection endpoint answered 502')) },
+    introspection: { peek: () => undefined, lookup: () => Promise.reject(new IntrospectionUnavailable('the introspection endpoint answered 502')) },
     clients: null, users: null, realm: ISSUER, debugMessages: false, logger: silentLogger,
   });
   const s = createHeaderStrategy({ header: 'authorization', schemes: ['Bearer'], bearer: down });

@@ -1,0 +1,30 @@
+/**
+ * A bounded memo for pure functions of a string on the hot path (a forward-auth target, a host):
+ * a hit is one Map look-up. When full it is emptied rather than kept in LRU order, so a hit
+ * does no bookkeeping, and a flood of distinct keys costs a re-computation, never memory.
+ * Cached values are shared between callers: they must be treated as immutable.
+ */
+export interface Memo<T> {
+  get(key: string, compute: () => T): T;
+  readonly size: number;
+}
+
+/** Keys longer than `maxKeyLength` are computed every time, so the memory stays bounded too. */
+export function createMemo<T>(maxEntries: number, maxKeyLength = 1024): Memo<T> {
+  const values = new Map<string, T>();
+  return {
+    get(key, compute) {
+      if (key.length > maxKeyLength) return compute();
+      let value = values.get(key);
+      if (value === undefined && !values.has(key)) {
+        if (values.size >= maxEntries) values.clear();
+        value = compute();
+        values.set(key, value);
+      }
+      return value as T;
+    },
+    get size() {
+      return values.size;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import t from 'tap';
+import { createMemo } from '../../src/util/memo.js';
+import { andThen } from '../../src/util/awaitable.js';
+
+t.test('createMemo: computes once per key, and remembers null results too', async (t) => {
+  const memo = createMemo<string | null>(10);
+  let calls = 0;
+  const compute = (v: string | null) => () => {
+    calls++;
+    return v;
+  };
+  t.equal(memo.get('a', compute('A')), 'A');
+  t.equal(memo.get('a', compute('other')), 'A', 'the remembered value');
+  t.equal(memo.get('n', compute(null)), null);
+  t.equal(memo.get('n', compute('other')), null, 'null is remembered too');
+  t.equal(calls, 2);
+});
+
+t.test('createMemo: bounded — emptied when full, and long keys are never kept', async (t) => {
+  const memo = createMemo<number>(3, 8);
+  for (let i = 0; i < 3; i++) memo.get(`k${i}`, () => i);
+  t.equal(memo.size, 3);
+  memo.get('k3', () => 3);
+  t.equal(memo.size, 1, 'full: emptied, then the new key kept');
+  let calls = 0;
+  for (let i = 0; i < 3; i++) memo.get('a-key-longer-than-8', () => ++calls);
+  t.equal(calls, 3, 'a long key is computed every time');
+  t.equal(memo.size, 1);
+});
+
+t.test('andThen: synchronous for a value, a promise for a promise', async (t) => {
+  t.equal(andThen(2, (v) => v * 3), 6);
+  const later = andThen(Promise.resolve(2), (v) => v * 3);
+  t.ok(later instanceof Promise);
+  t.equal(await later, 6);
+});
