@@ -20,6 +20,7 @@ import type { UniformTimingOptions } from './portal/regulation.js';
 import { createAuthzServices, type AuthzServices } from './authz/services.js';
 import { createRevocationBus } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';
+import { DEFAULT_SWEEP_INTERVAL_MS, startExpirySweeper, type ExpirySweeper } from './storage/sweeper.js';
 
 export interface OidcContext {
   config: OidcConfig;
@@ -37,6 +38,8 @@ export interface AppContext {
   clock: Clock;
   metrics: MetricsRecorder;
   storage: Storage;
+  /** Deletes expired storage rows every few minutes; stopped before storage closes. */
+  sweeper: ExpirySweeper;
   /** The users database (`authentication_backend.file`), when configured. */
   users: UsersBackend | null;
   /** Login portal: sessions, regulation, CSRF, TOTP policy. */
@@ -111,7 +114,9 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       revocations,
       oidc: oidc ? { issuer: oidc.issuer, tokens: oidc.tokens, clients: oidc.services.clients, debugMessages: oidc.config.enable_client_debug_messages } : null,
     });
-    return { config, logger, clock, metrics, storage, users, portal, authz, oidc };
+    // Started last, so a failed build has no sweeper to stop before storage closes.
+    const sweeper = startExpirySweeper({ storage, clock, logger: logger.child({ component: 'expiry-sweeper' }), intervalMs: DEFAULT_SWEEP_INTERVAL_MS, metrics });
+    return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, oidc };
   } catch (err) {
     users?.close();
     await storage.close();
@@ -119,8 +124,9 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   }
 }
 
-/** Closes what the context opened (storage, file watchers). */
+/** Closes what the context opened (sweeper, storage, file watchers). */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.sweeper.stop();
   await ctx.authz.close();
   ctx.users?.close();
   await ctx.storage.close();
