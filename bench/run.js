@@ -4,6 +4,8 @@
 //   npm run bench                          all scenarios
 //   npm run bench -- client_credentials    one scenario
 //   BENCH_SECONDS=5 npm run bench          shorter runs
+//   BENCH_ROUNDS=3 npm run bench           rounds per scenario, baseline and Gatehouse alternating;
+//                                          the report gives the median of each (the machine is shared)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import autocannon from 'autocannon';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const settings = { connections: 32, duration: Number(process.env.BENCH_SECONDS ?? 10), pipelining: 1 };
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 // pbkdf2-sha512, 310000 rounds (Authelia's default cost) of SECRET: the verified-secret cache
 // is what keeps this affordable per request.
@@ -79,11 +82,27 @@ function stop(child) {
 }
 
 async function load(url, request) {
-  const options = { url: url + request.path, method: request.method, ...settings };
+  const options = { url: url + request.path, method: request.method, ...settings, ...(request.duration ? { duration: request.duration } : {}) };
   if (request.headers) options.headers = request.headers;
   if (request.body) options.body = request.body;
   const result = await autocannon(options);
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** One line per scenario: medians over the rounds, and the ratio of the medians. */
+function report(name, { baseline, gatehouse }) {
+  const base = { rps: median(baseline.map((r) => r.rps)), p99: median(baseline.map((r) => r.p99)) };
+  const ours = { rps: median(gatehouse.map((r) => r.rps)), p99: median(gatehouse.map((r) => r.p99)), errors: gatehouse.reduce((n, r) => n + r.errors, 0) };
+  const each = gatehouse.map((r, i) => `${((r.rps / baseline[i].rps) * 100).toFixed(0)}`).join('/');
+  console.log(
+    `${name.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms | ratio ${((ours.rps / base.rps) * 100).toFixed(1)} % (rounds: ${each} %)`,
+  );
 }
 
 async function gatehouseConfig(dir, port) {
@@ -171,40 +190,39 @@ try {
   console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per run, Node ${process.version}`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (wanted.length && !wanted.includes(name)) continue;
-    const basePort = await freePort();
-    const baseline = await startServer('node', ['bench/baseline-server.js', String(basePort)], `http://127.0.0.1:${basePort}`);
-    const base = await load(baseline.url, await scenario(baseline.url, true));
-    await baseline.stop();
-    const gatehouse = await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${gatehousePort}`);
-    const request = await scenario(gatehouse.url, false);
-    await load(gatehouse.url, { ...request }).catch(() => undefined); // warm-up: secret cache, JIT
-    const ours = await load(gatehouse.url, request);
-    await gatehouse.stop();
-    const ratio = ours.rps / base.rps;
-    console.log(
-      `${name.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms | ratio ${(ratio * 100).toFixed(1)} %`,
-    );
+    const results = { baseline: [], gatehouse: [] };
+    for (let round = 0; round < rounds; round++) {
+      const basePort = await freePort();
+      const baseline = await startServer('node', ['bench/baseline-server.js', String(basePort)], `http://127.0.0.1:${basePort}`);
+      results.baseline.push(await load(baseline.url, await scenario(baseline.url, true)));
+      await baseline.stop();
+      const gatehouse = await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${gatehousePort}`);
+      const request = await scenario(gatehouse.url, false);
+      await load(gatehouse.url, { ...request, duration: 2 }).catch(() => undefined); // warm-up: secret cache, JIT
+      results.gatehouse.push(await load(gatehouse.url, request));
+      await gatehouse.stop();
+    }
+    report(name, results);
   }
   if (!wanted.length || wanted.includes('behind_nginx')) {
-    const results = [];
-    for (const which of ['baseline', 'gatehouse']) {
-      const port = which === 'gatehouse' ? gatehousePort : await freePort();
-      const server = which === 'gatehouse'
-        ? await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${port}`)
-        : await startServer('node', ['bench/baseline-server.js', String(port)], `http://127.0.0.1:${port}`);
-      const request = await scenarios.forward_auth_bearer(server.url, which === 'baseline');
-      const nginx = await startNginx(dir, server.url);
-      const headers = { authorization: request.headers.authorization };
-      await load(nginx.url, { method: 'GET', path: '/items', headers }).catch(() => undefined);
-      if (process.env.BENCH_DEBUG) { const r = await fetch(nginx.url + "/items", { headers }); console.error(which, r.status, await r.text()); }
-      results.push(await load(nginx.url, { method: "GET", path: "/items", headers }));
-      await nginx.stop();
-      await server.stop();
+    const results = { baseline: [], gatehouse: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (const which of ['baseline', 'gatehouse']) {
+        const port = which === 'gatehouse' ? gatehousePort : await freePort();
+        const server = which === 'gatehouse'
+          ? await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${port}`)
+          : await startServer('node', ['bench/baseline-server.js', String(port)], `http://127.0.0.1:${port}`);
+        const request = await scenarios.forward_auth_bearer(server.url, which === 'baseline');
+        const nginx = await startNginx(dir, server.url);
+        const headers = { authorization: request.headers.authorization };
+        await load(nginx.url, { method: 'GET', path: '/items', headers, duration: 2 }).catch(() => undefined);
+        if (process.env.BENCH_DEBUG) { const r = await fetch(nginx.url + '/items', { headers }); console.error(which, r.status, await r.text()); }
+        results[which].push(await load(nginx.url, { method: 'GET', path: '/items', headers }));
+        await nginx.stop();
+        await server.stop();
+      }
     }
-    const [base, ours] = results;
-    console.log(
-      `${'behind_nginx'.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms | ratio ${((ours.rps / base.rps) * 100).toFixed(1)} %`,
-    );
+    report('behind_nginx', results);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

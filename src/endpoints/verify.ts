@@ -95,9 +95,9 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
 function answer(outcome: AuthzOutcome, signIn: () => HttpResponse): HttpResponse {
   switch (outcome.kind) {
     case 'allow':
-      return { status: 200, headers: outcome.identity ? identityHeaders(outcome.identity) : { ...EMPTY_IDENTITY_HEADERS } };
+      return { status: 200, headers: outcome.identity ? identityHeaders(outcome.identity) : EMPTY_IDENTITY_HEADERS };
     case 'deny':
-      return { status: 403, headers: { ...EMPTY_IDENTITY_HEADERS } };
+      return { status: 403, headers: EMPTY_IDENTITY_HEADERS };
     case 'challenge':
       return { status: outcome.status, headers: { [outcome.header]: outcome.value } };
     case 'unavailable':
@@ -116,7 +116,18 @@ function unauthenticated(kind: ProxyKind, settings: SessionCookieSettings, targe
   return { status: result.status, headers: result.location ? { Location: result.location } : {} };
 }
 
-function identityHeaders(identity: AuthzIdentity): Headers {
+/** Identities of cached tokens are shared objects (bearer.ts): their headers are made once. */
+const headersOfIdentity = new WeakMap<AuthzIdentity, Readonly<Headers>>();
+function identityHeaders(identity: AuthzIdentity): Readonly<Headers> {
+  let headers = headersOfIdentity.get(identity);
+  if (headers === undefined) {
+    headers = Object.freeze(remoteHeaders(identity));
+    headersOfIdentity.set(identity, headers);
+  }
+  return headers;
+}
+
+function remoteHeaders(identity: AuthzIdentity): Headers {
   return {
     'Remote-User': identity.username,
     'Remote-Groups': identity.groups.join(','),

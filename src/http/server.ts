@@ -12,7 +12,7 @@ import { createRequest, type HttpRequest } from './request.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { renderError } from './render-error.js';
 import { BASE_SECURITY_HEADERS } from './headers.js';
-import { allowedMethods, type Router, type RouteMatch } from './router.js';
+import { allowedMethods, type Route, type Router, type RouteMatch } from './router.js';
 import { empty, type HttpResponse } from './response.js';
 import { isPreflight } from './cors.js';
 
@@ -88,19 +88,6 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const origin = cors ? req.header('origin') : undefined;
     // Fetch §3.2.2: the preflight is ours to answer (204) before any 405, unless the route handles OPTIONS itself.
     const preflight = cors !== undefined && route !== null && route.methods.OPTIONS === undefined && isPreflight(req.method, origin, req.header('access-control-request-method'));
-    const fail = (err: unknown): HttpResponse => {
-      const response = renderError(err, route?.errorStyle ?? 'api', { clientDebugMessages: options.clientDebugMessages });
-      const routeName = route?.name ?? 'not_found';
-      if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
-      else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
-      return response;
-    };
-    const finish = (answer: HttpResponse): void => {
-      // Errors included: a script must be able to read the OAuth error of a cross-origin call.
-      const response = cors && !preflight ? withHeaders(answer, cors.headersFor(origin, null)) : answer;
-      respond(req, res, match, response, started);
-    };
-
     let answer: HttpResponse | Promise<HttpResponse>;
     try {
       if (match.kind === 'not_found') throw notFound();
@@ -112,10 +99,27 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         answer = match.handler(req);
       }
     } catch (err) {
-      answer = fail(err);
+      answer = errorAnswer(req, route, err);
     }
-    if (answer instanceof Promise) answer.then(finish, (err: unknown) => finish(fail(err)));
-    else finish(answer);
+    // Errors included: a script must be able to read the OAuth error of a cross-origin call.
+    const corsHeaders = cors && !preflight ? cors.headersFor(origin, null) : null;
+    if (answer instanceof Promise) {
+      answer.then(
+        (settled) => respond(req, res, match, withHeaders(settled, corsHeaders), started),
+        (err: unknown) => respond(req, res, match, withHeaders(errorAnswer(req, route, err), corsHeaders), started),
+      );
+    } else {
+      respond(req, res, match, withHeaders(answer, corsHeaders), started);
+    }
+  }
+
+  /** The rendered error; a 5xx is logged with its stack (never sent), anything else at debug. */
+  function errorAnswer(req: HttpRequest, route: Route | null, err: unknown): HttpResponse {
+    const response = renderError(err, route?.errorStyle ?? 'api', { clientDebugMessages: options.clientDebugMessages });
+    const routeName = route?.name ?? 'not_found';
+    if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
+    else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
+    return response;
   }
 
   /** Writes the answer, then counts and logs it. */

@@ -136,12 +136,26 @@ function identityOf(result: IntrospectionResult, users: BearerVerifierDeps['user
   };
 }
 
+/**
+ * The admission of a cached result is the same object for as long as the users backend hands out
+ * the same user object (it makes a new one on reload): built once, not per request.
+ */
+const admissions = new WeakMap<IntrospectionResult, { user: object | null; admission: Admission }>();
+function admittedIdentity(result: IntrospectionResult, users: BearerVerifierDeps['users']): Admission {
+  const user = result.username && users ? users.get(result.username) : null;
+  const known = admissions.get(result);
+  if (known !== undefined && known.user === user) return known.admission;
+  const admission = identityOf(result, users);
+  if (admission.ok) admissions.set(result, { user, admission });
+  return admission;
+}
+
 /** Rules 1–5 on an introspection answer; pure apart from the registry and users look-ups. */
 export function admitBearer(result: IntrospectionResult, input: Pick<StrategyInput, 'target' | 'nowMs'>, deps: Pick<BearerVerifierDeps, 'clients' | 'users'>): Admission {
   if (!result.active) return fail('inactive');
   if (result.exp_ms !== undefined && result.exp_ms <= input.nowMs) return fail('expired');
   const failure = checkGrant(result, input.target, deps.clients);
-  return failure === null ? identityOf(result, deps.users) : fail(failure);
+  return failure === null ? admittedIdentity(result, deps.users) : fail(failure);
 }
 
 export function createBearerVerifier(deps: BearerVerifierDeps): BearerVerifier {
