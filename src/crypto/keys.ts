@@ -10,8 +10,9 @@
 import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { readCertificateChain, readPrivateKey, type KeyKind } from './key-checks.js';
-import { RSA_ALGS, SIGNING_ALGS, algsFor, defaultAlgFor, describeKind, isSigningAlg, type SigningAlg } from './keys/algorithms.js';
+import { SIGNING_ALGS, algsFor, defaultAlgFor, describeKind, isSigningAlg, type SigningAlg } from './keys/algorithms.js';
 import { defaultKeyId, publicJwkOf } from './keys/public-jwk.js';
+import { servedAlgorithms } from './keys/served-algorithms.js';
 
 export type { SigningAlg } from './keys/algorithms.js';
 export { SIGNING_ALGS } from './keys/algorithms.js';
@@ -60,19 +61,19 @@ interface ParsedKey {
   chainPem: string | undefined;
 }
 
+/** Async so that a bad entry reaches the caller as a rejection, as start-up awaits it. */
 export async function loadIssuerKeys(jwks: ReadonlyArray<JwkConfig>): Promise<IssuerKeySet> {
   if (jwks.length === 0) throw new Error('jwks: at least one signing key is required');
   const parsed = jwks.map((entry, i) => parseEntry(entry, `jwks[${i}]`));
-  const served = assignAlgorithms(parsed);
+  const served = servedAlgorithms(parsed.map((key) => ({ alg: key.alg, kty: key.kind.kty })));
 
-  const keys: IssuerKey[] = [];
-  for (const [i, key] of parsed.entries()) {
-    const algorithms = SIGNING_ALGS.filter((alg) => alg === key.alg || served.get(alg) === i);
-    const kid = key.kid ?? (await defaultKeyId(key.privateKey));
+  const keys = parsed.map((key, i): IssuerKey => {
+    const algorithms = served[i]!;
+    const kid = key.kid ?? defaultKeyId(key.privateKey);
     const chain = key.chainPem === undefined ? [] : readChain(key.chainPem, key.privateKey, `jwks[${i}]`);
-    const publicJwk = await publicJwkOf(key.privateKey, { kid, alg: algorithms.length === 1 ? key.alg : undefined, chain });
-    keys.push(Object.freeze({ kid, alg: key.alg, algorithms: Object.freeze(algorithms), privateKey: key.privateKey, publicJwk }));
-  }
+    const publicJwk = publicJwkOf(key.privateKey, { kid, alg: algorithms.length === 1 ? key.alg : undefined, chain });
+    return Object.freeze({ kid, alg: key.alg, algorithms, privateKey: key.privateKey, publicJwk });
+  });
   checkDistinctKids(keys);
   return createIssuerKeySet(keys);
 }
@@ -122,23 +123,6 @@ function parseEntry(entry: JwkConfig, at: string): ParsedKey {
     throw new Error(`${at}.algorithm '${alg}' does not fit ${describeKind(read.kind)}: use ${fitting.join(', ')}`);
   }
   return { kid: entry.key_id, alg, kind: read.kind, privateKey: read.key, chainPem: entry.certificate_chain };
-}
-
-/**
- * Which key (by index) is the default for each algorithm: the first key configured for it;
- * failing that, for an RSA algorithm, the first RS256 RSA key, else the first RSA key.
- */
-function assignAlgorithms(keys: readonly ParsedKey[]): Map<SigningAlg, number> {
-  const served = new Map<SigningAlg, number>();
-  keys.forEach((key, i) => {
-    if (!served.has(key.alg)) served.set(key.alg, i);
-  });
-  const rsaIndexes = keys.flatMap((key, i) => (key.kind.kty === 'RSA' ? [i] : []));
-  const fallback = rsaIndexes.find((i) => keys[i]!.alg === 'RS256') ?? rsaIndexes[0];
-  if (fallback !== undefined) {
-    for (const alg of RSA_ALGS) if (!served.has(alg)) served.set(alg, fallback);
-  }
-  return served;
 }
 
 function readChain(pem: string, privateKey: KeyObject, at: string): ReturnType<typeof readCertificateChain> {

@@ -183,11 +183,11 @@ const cases: { rule: string; client: Record<string, unknown>; oidc?: Record<stri
     problems: [`${C}.id_token_signed_response_alg: must not be 'none': ID Tokens are always signed`],
   },
   {
-    rule: 'a signed response needs a provider key of that algorithm (the generated key is RS256)',
+    rule: 'a signed response needs a provider key of that algorithm (the generated key is RSA, without a key_id)',
     client: { userinfo_signed_response_alg: 'ES256', introspection_signed_response_key_id: 'missing' },
     problems: [
-      `${C}.userinfo_signed_response_alg: is 'ES256' but identity_providers.oidc.jwks has no ES256 key`,
-      `${C}.introspection_signed_response_key_id: 'missing' is not a key_id in identity_providers.oidc.jwks`,
+      `${C}.userinfo_signed_response_alg: is 'ES256' but identity_providers.oidc.jwks is empty and the generated issuer key is an RSA key: configure an ES256 key in jwks`,
+      `${C}.introspection_signed_response_key_id: 'missing' is not a key_id in identity_providers.oidc.jwks, which is empty: the generated issuer key has no key_id to pin, so configure the key in jwks with this key_id`,
     ],
   },
   {

@@ -128,7 +128,7 @@ t.test('a client signing with a configured key', async (t) => {
   const oidc = { jwks: [{ key: RSA }, { key: P256, key_id: 'ec' }] };
   t.same(problemsOf(withClient({ userinfo_signed_response_alg: 'ES256', id_token_signed_response_key_id: 'ec', id_token_signed_response_alg: 'ES256' }, oidc)), []);
   t.same(problemsOf(withClient({ id_token_signed_response_key_id: 'ec' }, oidc)), [
-    "identity_providers.oidc.clients[0].id_token_signed_response_key_id: names a ES256 key but id_token_signed_response_alg is 'RS256'",
+    "identity_providers.oidc.clients[0].id_token_signed_response_key_id: names identity_providers.oidc.jwks[1], which signs only with ES256, but id_token_signed_response_alg is 'RS256'",
   ]);
 });
 

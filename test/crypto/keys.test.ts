@@ -1,9 +1,11 @@
 import t from 'tap';
-import { generateKeyPairSync, X509Certificate, createHash } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SignJWT, createLocalJWKSet, jwtVerify, decodeProtectedHeader, base64url } from 'jose';
+import { SignJWT, createLocalJWKSet, jwtVerify, decodeProtectedHeader, base64url, calculateJwkThumbprint, exportJWK } from 'jose';
+import { readPrivateKey } from '../../src/crypto/key-checks.js';
 import { loadIssuerKeys, SIGNING_ALGS, type JwkConfig, type SigningAlg } from '../../src/crypto/keys.js';
+import { defaultKeyId } from '../../src/crypto/keys/public-jwk.js';
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/keys/${name}`, import.meta.url)), 'utf8');
 const pkcs8 = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -38,12 +40,18 @@ t.test('the default kid is the start of the RFC 7638 thumbprint, stable across l
   const a = await loadIssuerKeys([{ key: ecPem['P-256'] }]);
   const b = await loadIssuerKeys([{ key: ecPem['P-256'] }]);
   t.equal(a.keys[0]!.kid, b.keys[0]!.kid);
-  const { kty, crv, x, y } = a.keys[0]!.publicJwk;
-  const thumbprint = createHash('sha256').update(JSON.stringify({ crv, kty, x, y })).digest('hex');
-  t.equal(a.keys[0]!.kid, thumbprint.slice(0, 12));
   const configured = await loadIssuerKeys([{ key: ecPem['P-256'], key_id: 'main' }]);
   t.equal(configured.keys[0]!.kid, 'main', 'key_id wins');
   t.equal(configured.keys[0]!.publicJwk.kid, 'main');
+});
+
+t.test("RFC 7638 §3: defaultKeyId is the first 12 hex digits of jose's SHA-256 thumbprint, the id start-up derives", async (t) => {
+  for (const [name, pem] of [['RSA', rsaPem], ['P-256', ecPem['P-256']], ['P-384', ecPem['P-384']], ['P-521', ecPem['P-521']]] as const) {
+    const thumbprint = await calculateJwkThumbprint(await exportJWK(createPublicKey(pem)), 'sha256');
+    const expected = Buffer.from(base64url.decode(thumbprint)).toString('hex').slice(0, 12);
+    t.equal(defaultKeyId(readPrivateKey(pem).key), expected, `${name}: jose's thumbprint`);
+    t.equal((await loadIssuerKeys([{ key: pem }])).keys[0]!.kid, expected, `${name}: the kid start-up derives`);
+  }
 });
 
 t.test('select: exact algorithm, then an RSA key for the other RSA algorithms, then by kid', async (t) => {

@@ -28,8 +28,9 @@ const JOHN_CLAIMS = {
 const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /**
- * RSA keys for RS256 and PS256 (config validation wants a key configured for each alg a client
- * names) and one P-256 key, generated per run.
+ * RSA keys for RS256 and PS256 and one P-256 key, generated per run. The RS256 key alone would
+ * also sign PS256 (the RSA fallback, which config validation accepts); the PS256 key of its own
+ * shows that a key configured for an algorithm wins, and gives rs-ps256 a key id to pin.
  */
 const JWKS = [
   { key_id: 'rsa', algorithm: 'RS256', key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },

@@ -1,11 +1,13 @@
 /**
  * The provider's signing keys (003 "issuer_private_key" / "issuer_certificate_chain", 004
- * Response Object table) and the client options that name a key or an algorithm.
+ * Response Object table) and a client's own `jwks`. Which issuer key a client's signed responses
+ * use is checked in signed-response-keys.ts.
  */
 import { createPublicKey } from 'node:crypto';
 import { checkCertificateChain, readPrivateKey, type KeyKind } from '../../crypto/key-checks.js';
 import type { ConfigPath } from '../errors.js';
 import type { ResponseObjectAlg } from '../schema/common.js';
+import type { ModelKey } from './issuer-key-model.js';
 import { OIDC_PATH, type CheckProblem, type ParsedClient, type ParsedOidc } from './types.js';
 
 const CURVE_FOR: Partial<Record<ResponseObjectAlg, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
@@ -18,7 +20,7 @@ export function algorithmMismatch(alg: ResponseObjectAlg, kind: KeyKind): string
   return kind.curve === curve ? null : `is '${alg}' which needs an ECDSA ${curve} key but the key is on ${kind.curve}`;
 }
 
-export function checkIssuerKeys(oidc: ParsedOidc, nowMs: number): CheckProblem[] {
+export function checkIssuerKeys(oidc: ParsedOidc, nowMs: number, keys: readonly ModelKey[]): CheckProblem[] {
   const path = [...OIDC_PATH, 'jwks'];
   const problems: CheckProblem[] = [];
   const keyIds = new Map<string, number>();
@@ -55,28 +57,35 @@ export function checkIssuerKeys(oidc: ParsedOidc, nowMs: number): CheckProblem[]
   if (oidc.jwks.length > 0 && !oidc.jwks.some((jwk) => jwk.algorithm === 'RS256')) {
     problems.push({ path, message: 'must include an RS256 key: OpenID Connect requires RS256 support' });
   }
+  problems.push(...derivedKeyIdClashes(oidc, keys));
   return problems;
 }
 
-const SIGNED_RESPONSE_OPTIONS = ['authorization', 'id_token', 'access_token', 'userinfo', 'introspection'] as const;
-
-/** A client's `*_signed_response_alg` / `*_key_id` must name a key the provider has (RS256 only when generated). */
-export function checkClientKeyReferences(client: ParsedClient, path: ConfigPath, oidc: ParsedOidc): CheckProblem[] {
+/**
+ * Start-up refuses two keys with one id (keys.ts `checkDistinctKids`), and a key without a key_id
+ * gets the id derived from its key. Repeated key_ids and two keys of one algorithm without key_id
+ * are reported above; this adds the clashes that involve a derived id.
+ */
+function derivedKeyIdClashes(oidc: ParsedOidc, keys: readonly ModelKey[]): CheckProblem[] {
   const problems: CheckProblem[] = [];
-  const algorithms = oidc.jwks.length > 0 ? new Set<string>(oidc.jwks.map((jwk) => jwk.algorithm)) : new Set(['RS256']);
-  for (const option of SIGNED_RESPONSE_OPTIONS) {
-    const alg = client[`${option}_signed_response_alg`];
-    const keyId = client[`${option}_signed_response_key_id`];
-    if (keyId !== undefined) {
-      const jwk = oidc.jwks.find((k) => k.key_id === keyId);
-      if (!jwk) problems.push({ path: [...path, `${option}_signed_response_key_id`], message: `'${keyId}' is not a key_id in identity_providers.oidc.jwks` });
-      else if (alg !== 'none' && jwk.algorithm !== alg) {
-        problems.push({ path: [...path, `${option}_signed_response_key_id`], message: `names a ${jwk.algorithm} key but ${option}_signed_response_alg is '${alg}'` });
-      }
-    } else if (alg !== 'none' && !algorithms.has(alg)) {
-      problems.push({ path: [...path, `${option}_signed_response_alg`], message: `is '${alg}' but identity_providers.oidc.jwks has no ${alg} key` });
+  const firstWith = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (key.kid === undefined) return;
+    const first = firstWith.get(key.kid);
+    if (first === undefined) {
+      firstWith.set(key.kid, i);
+      return;
     }
-  }
+    const [earlier, later] = [oidc.jwks[first]!, oidc.jwks[i]!];
+    if (earlier.key_id !== undefined && later.key_id !== undefined) return;
+    if (earlier.key_id === undefined && later.key_id === undefined && earlier.algorithm === later.algorithm) return;
+    const at = [...OIDC_PATH, 'jwks', i];
+    problems.push(
+      later.key_id === undefined
+        ? { path: at, message: `needs a key_id: the id derived from its key, '${key.kid}', is already the key id of identity_providers.oidc.jwks[${first}]` }
+        : { path: [...at, 'key_id'], message: `'${key.kid}' is already the id derived from the key of identity_providers.oidc.jwks[${first}]` },
+    );
+  });
   return problems;
 }
 

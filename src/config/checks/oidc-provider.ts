@@ -1,7 +1,9 @@
 /** Provider-wide rules: CORS (003 "cors"), unique client ids, parameter entropy, and every client's own rules. */
 import { tryUrl } from '../schema/common.js';
 import { checkOidcClient } from './oidc-client.js';
-import { checkClientJwks, checkClientKeyReferences, checkIssuerKeys } from './oidc-keys.js';
+import { issuerKeyModel } from './issuer-key-model.js';
+import { checkClientJwks, checkIssuerKeys } from './oidc-keys.js';
+import { checkSignedResponseKeys } from './signed-response-keys.js';
 import { OIDC_PATH, type CheckReport, type ParsedOidc } from './types.js';
 
 /** 003 "allowed_origins": scheme, host and port only; `*` stands alone and excludes the redirect URI origins. */
@@ -30,7 +32,8 @@ export function checkOidc(oidc: ParsedOidc, nowMs: number): CheckReport {
   if (oidc.minimum_parameter_entropy < 8) {
     warnings.push(`identity_providers.oidc.minimum_parameter_entropy is ${oidc.minimum_parameter_entropy}: values below 8 make nonce and state guessable`);
   }
-  const problems = [...checkIssuerKeys(oidc, nowMs), ...checkCors(oidc)];
+  const keys = issuerKeyModel(oidc);
+  const problems = [...checkIssuerKeys(oidc, nowMs, keys), ...checkCors(oidc)];
   const ids = new Map<string, number>();
   oidc.clients.forEach((client, i) => {
     const path = [...OIDC_PATH, 'clients', i];
@@ -38,7 +41,7 @@ export function checkOidc(oidc: ParsedOidc, nowMs: number): CheckReport {
     if (first !== undefined) {
       problems.push({ path: [...path, 'client_id'], message: `'${client.client_id}' is already used by identity_providers.oidc.clients[${first}]` });
     } else ids.set(client.client_id, i);
-    problems.push(...checkOidcClient(client, path, oidc), ...checkClientKeyReferences(client, path, oidc), ...checkClientJwks(client, path));
+    problems.push(...checkOidcClient(client, path, oidc), ...checkSignedResponseKeys(client, path, keys), ...checkClientJwks(client, path));
   });
   return { problems, warnings };
 }

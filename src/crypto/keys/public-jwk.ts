@@ -2,8 +2,8 @@
  * The public half of an issuer key as served at /jwks.json (RFC 7517), and its default key id.
  * Only public members are copied, by name, so a private member can never slip through.
  */
-import { createHash, type KeyObject, type X509Certificate } from 'node:crypto';
-import { base64url, calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import { createHash, createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
+import { base64url, type JWK } from 'jose';
 import type { SigningAlg } from './algorithms.js';
 
 /** RFC 7518 sections 6.2.1 and 6.3.1: the public parameters of EC and RSA keys. */
@@ -17,8 +17,8 @@ export interface PublicJwkInput {
   chain: readonly X509Certificate[];
 }
 
-export async function publicJwkOf(privateKey: KeyObject, input: PublicJwkInput): Promise<JWK> {
-  const keyMembers = await publicKeyMembers(privateKey);
+export function publicJwkOf(privateKey: KeyObject, input: PublicJwkInput): JWK {
+  const keyMembers = publicKeyMembers(privateKey);
   const jwk: JWK = { kty: keyMembers.kty, kid: input.kid, use: 'sig' };
   if (input.alg) jwk.alg = input.alg;
   Object.assign(jwk, keyMembers);
@@ -33,9 +33,12 @@ export async function publicJwkOf(privateKey: KeyObject, input: PublicJwkInput):
   return Object.freeze(jwk);
 }
 
-/** The RFC 7638 members of the public key (kty and its public parameters), nothing else. */
-async function publicKeyMembers(privateKey: KeyObject): Promise<JWK> {
-  const full = await exportJWK(privateKey);
+/**
+ * The key type and its public parameters, nothing else: for EC and RSA keys exactly the members
+ * RFC 7638 section 3.2 requires in a thumbprint.
+ */
+function publicKeyMembers(privateKey: KeyObject): JWK {
+  const full = createPublicKey(privateKey).export({ format: 'jwk' });
   const names = full.kty === 'EC' ? PUBLIC_MEMBERS.EC : full.kty === 'RSA' ? PUBLIC_MEMBERS.RSA : undefined;
   if (!names) throw new Error(`cannot publish a key of type '${String(full.kty)}'`);
   const out: JWK = { kty: full.kty };
@@ -46,8 +49,14 @@ async function publicKeyMembers(privateKey: KeyObject): Promise<JWK> {
 /**
  * A short key id derived from the key itself (the first 12 hex digits of its RFC 7638 SHA-256
  * thumbprint), so that it stays the same across restarts and replicas without configuration.
+ * Synchronous (jose's calculateJwkThumbprint is not) because the config checks derive it too.
  */
-export async function defaultKeyId(privateKey: KeyObject): Promise<string> {
-  const thumbprint = await calculateJwkThumbprint(await publicKeyMembers(privateKey), 'sha256');
-  return Buffer.from(base64url.decode(thumbprint)).toString('hex').slice(0, 12);
+export function defaultKeyId(privateKey: KeyObject): string {
+  return createHash('sha256').update(thumbprintInput(publicKeyMembers(privateKey))).digest('hex').slice(0, 12);
+}
+
+/** RFC 7638 section 3.3: the required members in lexicographic order, as JSON without whitespace. */
+function thumbprintInput(members: JWK): string {
+  const sorted = Object.entries(members).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify(Object.fromEntries(sorted));
 }
