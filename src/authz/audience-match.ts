@@ -69,8 +69,20 @@ export function anyAudienceCovers(audiences: readonly string[], target: URL): bo
   return audiences.some((audience) => audienceCovers(audience, target));
 }
 
-/** Many audiences compiled at once, for a cached token checked on every request. */
+/**
+ * Many audiences compiled at once, for a cached token checked on every request. Parsed targets
+ * are shared and never changed after parsing (proxies/target-headers.ts remembers them), so the
+ * answer per target object is remembered too: a repeated target costs one WeakMap look-up.
+ */
 export function compileAudiences(audiences: readonly string[]): (target: URL) => boolean {
   const compiled = audiences.map(compileAudience);
-  return (target) => compiled.some((audience) => audience.covers(target));
+  const answers = new WeakMap<URL, boolean>();
+  return (target) => {
+    let covered = answers.get(target);
+    if (covered === undefined) {
+      covered = compiled.some((audience) => audience.covers(target));
+      answers.set(target, covered);
+    }
+    return covered;
+  };
 }

@@ -17,7 +17,6 @@ import type { CompiledAccessControl } from '../authz/rules.js';
 import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js';
 import { cookieSettingsForHost, type SessionCookieSettings } from '../portal/session/index.js';
 import { andThen, type Awaitable } from '../util/awaitable.js';
-import { createMemo } from '../util/memo.js';
 import { buildStrategies } from './verify-strategies.js';
 
 export interface VerifyDeps {
@@ -29,9 +28,17 @@ export function verifyPath(name: string, implementation: AuthzImplementation): s
 }
 
 export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
-  // The cookie domain of a target host: a few hosts, asked on every request.
-  const domains = createMemo<SessionCookieSettings | null>(256);
-  const cookieDomainOf = (host: string): SessionCookieSettings | null => domains.get(host, () => cookieSettingsForHost(host, ctx.portal.cookies));
+  // The cookie domain of a target, asked on every request. Parsed targets are shared objects
+  // (proxies/target-headers.ts remembers them), so the answer is remembered per target object.
+  const domains = new WeakMap<URL, SessionCookieSettings | null>();
+  const cookieDomainOf = (target: URL): SessionCookieSettings | null => {
+    let settings = domains.get(target);
+    if (settings === undefined) {
+      settings = cookieSettingsForHost(target.host, ctx.portal.cookies);
+      domains.set(target, settings);
+    }
+    return settings;
+  };
   return Object.entries(ctx.config.server.endpoints.authz).map(([name, endpoint]) => {
     const path = verifyPath(name, endpoint.implementation);
     const handler = verifyHandler(ctx, {
@@ -54,7 +61,7 @@ interface VerifyEndpoint {
   implementation: AuthzImplementation;
   access: CompiledAccessControl;
   strategies: readonly AuthnStrategy[];
-  cookieDomainOf(host: string): SessionCookieSettings | null;
+  cookieDomainOf(target: URL): SessionCookieSettings | null;
 }
 
 const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User': '', 'Remote-Groups': '', 'Remote-Name': '', 'Remote-Email': '' });
@@ -75,7 +82,7 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
     const header = (h: string): string | undefined => req.header(h);
     const target = kind.target({ method: req.method, path: req.raw.url ?? req.path, endpointPath: path, header, fromTrustedProxy: req.fromTrustedProxy });
     if (!target.ok) return done({ status: target.status }, 'none', 'bad_target');
-    const settings = cookieDomainOf(target.url.host);
+    const settings = cookieDomainOf(target.url);
     if (!settings) return done({ status: badTarget }, 'none', 'bad_target');
 
     const object = { url: target.url, method: target.method, remoteIp: req.clientIp };

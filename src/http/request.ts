@@ -3,6 +3,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { payloadTooLarge, unsupportedMediaType, badRequest } from './errors.js';
+import { createMemo } from '../util/memo.js';
 
 export interface HttpRequest {
   readonly id: string;
@@ -34,6 +35,13 @@ export interface RequestInit {
   fromTrustedProxy: boolean;
   maxBodyBytes: number;
 }
+
+/**
+ * Header names come from our code ('X-Forwarded-Proto'): lower-cased once each, not per request.
+ * Bounded anyway, in case a name ever comes from elsewhere.
+ */
+const lowerNames = createMemo<string>(256);
+const lowerCase = (name: string): string => lowerNames.get(name, () => name.toLowerCase());
 
 /**
  * One object per request, with its methods on the prototype: nothing per request beyond the
@@ -76,7 +84,7 @@ class NodeRequest implements HttpRequest {
   }
 
   header(name: string): string | undefined {
-    const value = this.raw.headers[name.toLowerCase()];
+    const value = this.raw.headers[lowerCase(name)];
     return Array.isArray(value) ? value[0] : value;
   }
 

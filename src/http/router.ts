@@ -36,6 +36,7 @@ export type RouteMatch =
 export class Router {
   private readonly exact = new Map<string, Route>();
   private readonly prefixes: Route[] = [];
+  private readonly matches = new WeakMap<Route, Map<string, RouteMatch>>();
 
   constructor(routes: readonly Route[] = []) {
     for (const route of routes) this.add(route);
@@ -53,15 +54,29 @@ export class Router {
 
   match(method: string, path: string): RouteMatch {
     const route = this.exact.get(path) ?? this.prefixes.find((r) => path.startsWith(r.path + '/'));
-    if (!route) return { kind: 'not_found' };
-    const handler = route.methods[method as Method] ?? (method === 'HEAD' ? route.methods.GET : undefined) ?? route.methods['*'];
-    if (handler) return { kind: 'found', route, handler };
-    return { kind: 'method_not_allowed', route, allow: allowedMethods(route) };
+    if (!route) return NOT_FOUND;
+    // Matches are immutable: made once per route and method, not per request.
+    let byMethod = this.matches.get(route);
+    if (byMethod === undefined) this.matches.set(route, (byMethod = new Map()));
+    let match = byMethod.get(method);
+    if (match === undefined) {
+      match = matchMethod(route, method);
+      if (byMethod.size < 16) byMethod.set(method, match);
+    }
+    return match;
   }
 
   routes(): Route[] {
     return [...this.exact.values()];
   }
+}
+
+const NOT_FOUND: RouteMatch = Object.freeze({ kind: 'not_found' });
+
+function matchMethod(route: Route, method: string): RouteMatch {
+  const handler = route.methods[method as Method] ?? (method === 'HEAD' ? route.methods.GET : undefined) ?? route.methods['*'];
+  if (handler) return Object.freeze({ kind: 'found', route, handler });
+  return Object.freeze({ kind: 'method_not_allowed', route, allow: allowedMethods(route) });
 }
 
 /** The methods a route answers (HEAD with GET), for `Allow` and `Access-Control-Allow-Methods`. */

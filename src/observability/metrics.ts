@@ -102,13 +102,14 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
 
   // Hot-path series resolved once per label set (hot-series.ts); label values are bounded, so are these maps.
   const httpSeries = new Map<string, { duration: HistogramSeries; requests: Map<number, CounterSeries> }>();
-  const authzSeries = new Map<string, { duration: HistogramSeries; decisions: Map<string, CounterSeries> }>();
+  const authzSeries = new Map<string, { duration: HistogramSeries; decisions: Map<string, Map<string, CounterSeries>> }>();
 
   return {
     registry,
     recordAuthz(endpoint, strategy, decision, durationSeconds) {
       const series = child(authzSeries, endpoint, () => ({ duration: authzDuration.series({ endpoint }), decisions: new Map() }));
-      child(series.decisions, `${strategy}|${decision}`, () => authz.series({ endpoint, strategy, decision })).inc();
+      const byDecision = child(series.decisions, strategy, () => new Map<string, CounterSeries>());
+      child(byDecision, decision, () => authz.series({ endpoint, strategy, decision })).inc();
       series.duration.observe(durationSeconds);
     },
     recordIntrospectionCache: (event) => cacheEvents[event].inc(),

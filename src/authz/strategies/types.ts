@@ -78,16 +78,26 @@ export interface HeaderStrategyOptions {
 }
 
 // RFC 7235 §2.1: auth-scheme = token (RFC 7230 §3.2.6 tchar).
-const CREDENTIALS = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:[ \t]+(.*))?$/s;
+const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * Reads `Authorization` (or `Proxy-Authorization`) and splits the scheme (case-insensitive) from the
- * credentials. Null when the header is absent, empty, or has no valid scheme token; a scheme with
- * no credentials gives `credentials: ''` (present but malformed, for the verifier to reject).
+ * credentials at the first space or tab. Null when the header is absent, empty, or has no valid
+ * scheme token; a scheme with no credentials gives `credentials: ''` (present but malformed, for
+ * the verifier to reject). Read on every verify request: a split, not a regular expression over the
+ * whole header.
  */
 export function readCredentials(header: string | undefined): { scheme: string; credentials: string } | null {
   if (header === undefined) return null;
-  const match = CREDENTIALS.exec(header.trim());
-  if (match === null) return null;
-  return { scheme: match[1] ?? '', credentials: (match[2] ?? '').trim() };
+  const text = header.trim();
+  const space = firstSpaceOrTab(text);
+  const scheme = space === -1 ? text : text.slice(0, space);
+  if (!SCHEME.test(scheme)) return null;
+  return { scheme, credentials: space === -1 ? '' : text.slice(space + 1).trim() };
+}
+
+function firstSpaceOrTab(text: string): number {
+  const space = text.indexOf(' ');
+  const tab = text.indexOf('\t');
+  return space === -1 ? tab : tab === -1 ? space : Math.min(space, tab);
 }
