@@ -6,9 +6,9 @@
 //   BENCH_SECONDS=5 npm run bench          shorter runs
 //   BENCH_ROUNDS=3 npm run bench           rounds per scenario, baseline and Gatehouse alternating;
 //                                          the report gives the median of each (the machine is shared)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
@@ -46,9 +46,15 @@ const scenarios = {
   },
 };
 
+// The server under test gets a core of its own (taskset, when there are two cores or more), the
+// baseline exactly like Gatehouse: the load generator in this process then does not steal from it.
+// BENCH_PIN=0 turns this off.
+const pin = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
 /** Starts a server child process and resolves once `url` answers its health check. */
 async function startServer(command, args, url) {
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const [cmd, argv] = pin ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
+  const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`))));
   exited.catch(() => undefined);
   for (let i = 0; i < 200; i++) {
@@ -86,7 +92,12 @@ async function load(url, request) {
   if (request.headers) options.headers = request.headers;
   if (request.body) options.body = request.body;
   const result = await autocannon(options);
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const errors = result.errors + result.non2xx;
+  if (errors > 0 && !request.duration) {
+    const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code}×${count}`).join(' ');
+    console.error(`  ${url}${request.path}: ${result.errors} socket errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx; statuses ${statuses}`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99, errors };
 }
 
 const median = (values) => {
@@ -99,9 +110,10 @@ const median = (values) => {
 function report(name, { baseline, gatehouse }) {
   const base = { rps: median(baseline.map((r) => r.rps)), p99: median(baseline.map((r) => r.p99)) };
   const ours = { rps: median(gatehouse.map((r) => r.rps)), p99: median(gatehouse.map((r) => r.p99)), errors: gatehouse.reduce((n, r) => n + r.errors, 0) };
+  const baseErrors = baseline.reduce((n, r) => n + r.errors, 0);
   const each = gatehouse.map((r, i) => `${((r.rps / baseline[i].rps) * 100).toFixed(0)}`).join('/');
   console.log(
-    `${name.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms | ratio ${((ours.rps / base.rps) * 100).toFixed(1)} % (rounds: ${each} %)`,
+    `${name.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms (${baseErrors} errors) | ratio ${((ours.rps / base.rps) * 100).toFixed(1)} % (rounds: ${each} %)`,
   );
 }
 
@@ -187,7 +199,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 try {
   const gatehousePort = await freePort();
   const configPath = await gatehouseConfig(dir, gatehousePort);
-  console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per run, Node ${process.version}`);
+  console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per run, ${rounds} rounds, Node ${process.version}${pin ? ', servers pinned to CPU 0' : ''}`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (wanted.length && !wanted.includes(name)) continue;
     const results = { baseline: [], gatehouse: [] };

@@ -5,6 +5,10 @@
  * The key is `client_id` + HMAC-SHA-256(per-process random key, presented secret): the secret
  * itself is never held, and the HMAC key dies with the process. Only successes are cached, so a
  * wrong guess always pays the full verification (no cheap oracle for brute force).
+ *
+ * Concurrent checks of the same presented secret share one verification: a client's burst at a
+ * cold cache (32 connections at once) would otherwise run 32 digest checks, queued behind one
+ * another on the thread pool for seconds. Sharing tells a guesser nothing: the guesses are equal.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -42,13 +46,23 @@ export function createSecretCache(options: SecretCacheOptions = {}): SecretCache
   const keyOf = (client_id: string, digest: PasswordDigest, secret: string): string =>
     `${client_id}\u0000${createHmac('sha256', hmacKey).update(digest.encoded).update('\u0000').update(secret).digest('base64url')}`;
 
+  const inFlight = new Map<string, Promise<boolean>>();
+
   return {
     async verify(client_id, digest, secret) {
       const key = keyOf(client_id, digest, secret);
       if (cache.get(key) === true) return true;
-      const ok = await verify(digest, secret);
-      if (ok) cache.set(key, true);
-      return ok;
+      let pending = inFlight.get(key);
+      if (pending === undefined) {
+        pending = verify(digest, secret).then((ok) => {
+          if (ok) cache.set(key, true);
+          return ok;
+        });
+        const done = (): void => void inFlight.delete(key);
+        pending.then(done, done);
+        inFlight.set(key, pending);
+      }
+      return pending;
     },
     clear: () => cache.clear(),
   };

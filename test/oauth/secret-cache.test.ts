@@ -27,6 +27,20 @@ t.test('failures are never cached: every wrong secret pays the verification', as
   t.equal(verify.calls, 3);
 });
 
+t.test('concurrent checks of one secret share one verification; a later wrong one still pays its own', async (t) => {
+  const verify = counting();
+  const cache = createSecretCache({ verify });
+  const digest = parseDigest('$plaintext$s3cret');
+  const burst = await Promise.all(Array.from({ length: 32 }, () => cache.verify('app', digest, 's3cret')));
+  t.ok(burst.every((ok) => ok === true));
+  t.equal(verify.calls, 1, 'a cold-cache burst of 32 runs one digest check');
+  const wrong = await Promise.all(Array.from({ length: 4 }, () => cache.verify('app', digest, 'wrong')));
+  t.strictSame(wrong, [false, false, false, false]);
+  t.equal(verify.calls, 2, 'the same wrong guess at once: one check');
+  t.equal(await cache.verify('app', digest, 'wrong'), false);
+  t.equal(verify.calls, 3, 'and again later: never cached');
+});
+
 t.test('the key binds client, digest and secret', async (t) => {
   const verify = counting();
   const cache = createSecretCache({ verify });
