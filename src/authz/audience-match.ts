@@ -14,6 +14,7 @@
  * An audience with a query, a fragment, credentials or no host covers nothing: a query is no
  * prefix boundary, and ignoring it would silently widen the grant beyond what was written.
  */
+import { memoizeByObject } from '../util/memo.js';
 import { normalizePercentEncoding } from './percent-encoding.js';
 
 export interface CompiledAudience {
@@ -76,13 +77,5 @@ export function anyAudienceCovers(audiences: readonly string[], target: URL): bo
  */
 export function compileAudiences(audiences: readonly string[]): (target: URL) => boolean {
   const compiled = audiences.map(compileAudience);
-  const answers = new WeakMap<URL, boolean>();
-  return (target) => {
-    let covered = answers.get(target);
-    if (covered === undefined) {
-      covered = compiled.some((audience) => audience.covers(target));
-      answers.set(target, covered);
-    }
-    return covered;
-  };
+  return memoizeByObject((target: URL) => compiled.some((audience) => audience.covers(target)));
 }

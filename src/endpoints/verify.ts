@@ -17,6 +17,7 @@ import type { CompiledAccessControl } from '../authz/rules.js';
 import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js';
 import { cookieSettingsForHost, type SessionCookieSettings } from '../portal/session/index.js';
 import { andThen, type Awaitable } from '../util/awaitable.js';
+import { memoizeByObject } from '../util/memo.js';
 import { buildStrategies } from './verify-strategies.js';
 
 export interface VerifyDeps {
@@ -30,15 +31,7 @@ export function verifyPath(name: string, implementation: AuthzImplementation): s
 export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
   // The cookie domain of a target, asked on every request. Parsed targets are shared objects
   // (proxies/target-headers.ts remembers them), so the answer is remembered per target object.
-  const domains = new WeakMap<URL, SessionCookieSettings | null>();
-  const cookieDomainOf = (target: URL): SessionCookieSettings | null => {
-    let settings = domains.get(target);
-    if (settings === undefined) {
-      settings = cookieSettingsForHost(target.host, ctx.portal.cookies);
-      domains.set(target, settings);
-    }
-    return settings;
-  };
+  const cookieDomainOf = memoizeByObject((target: URL) => cookieSettingsForHost(target.host, ctx.portal.cookies));
   return Object.entries(ctx.config.server.endpoints.authz).map(([name, endpoint]) => {
     const path = verifyPath(name, endpoint.implementation);
     const handler = verifyHandler(ctx, {
@@ -124,15 +117,7 @@ function unauthenticated(kind: ProxyKind, settings: SessionCookieSettings, targe
 }
 
 /** Identities of cached tokens are shared objects (bearer.ts): their headers are made once. */
-const headersOfIdentity = new WeakMap<AuthzIdentity, Readonly<Headers>>();
-function identityHeaders(identity: AuthzIdentity): Readonly<Headers> {
-  let headers = headersOfIdentity.get(identity);
-  if (headers === undefined) {
-    headers = Object.freeze(remoteHeaders(identity));
-    headersOfIdentity.set(identity, headers);
-  }
-  return headers;
-}
+const identityHeaders = memoizeByObject((identity: AuthzIdentity): Readonly<Headers> => Object.freeze(remoteHeaders(identity)));
 
 function remoteHeaders(identity: AuthzIdentity): Headers {
   return {

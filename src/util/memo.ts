@@ -28,3 +28,19 @@ export function createMemo<T>(maxEntries: number, maxKeyLength = 1024): Memo<T> 
     },
   };
 }
+
+/**
+ * `compute` remembered per object, for as long as the object lives (a WeakMap): answers about
+ * shared objects that never change, such as a parsed target or a cached token's identity.
+ */
+export function memoizeByObject<K extends object, V>(compute: (key: K) => V): (key: K) => V {
+  const answers = new WeakMap<K, V>();
+  return (key) => {
+    let value = answers.get(key);
+    if (value === undefined && !answers.has(key)) {
+      value = compute(key);
+      answers.set(key, value);
+    }
+    return value as V;
+  };
+}

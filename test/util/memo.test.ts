@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createMemo } from '../../src/util/memo.js';
+import { createMemo, memoizeByObject } from '../../src/util/memo.js';
 import { andThen } from '../../src/util/awaitable.js';
 
 t.test('createMemo: computes once per key, and remembers null results too', async (t) => {
@@ -33,4 +33,19 @@ t.test('andThen: synchronous for a value, a promise for a promise', async (t) =>
   const later = andThen(Promise.resolve(2), (v) => v * 3);
   t.ok(later instanceof Promise);
   t.equal(await later, 6);
+});
+
+t.test('memoizeByObject: one computation per object, falsy answers included', async (t) => {
+  let calls = 0;
+  const isEmpty = memoizeByObject((list: string[]) => {
+    calls++;
+    return list.length === 0;
+  });
+  const a: string[] = [];
+  const b = ['x'];
+  t.equal(isEmpty(a), true);
+  t.equal(isEmpty(a), true);
+  t.equal(isEmpty(b), false);
+  t.equal(isEmpty(b), false, 'false is remembered too');
+  t.equal(calls, 2);
 });

@@ -14,6 +14,7 @@ import type { Logger } from '../../observability/log.js';
 import { bearerChallenge } from '../../oauth/bearer-challenge.js';
 import type { ClientRegistry } from '../../oauth/clients.js';
 import type { UsersBackend } from '../../users/user.js';
+import { memoizeByObject } from '../../util/memo.js';
 import { compileAudiences } from '../audience-match.js';
 import { IntrospectionUnavailable, type IntrospectionCache, type IntrospectionResult } from '../introspection-cache.js';
 import type { AuthzIdentity, BearerVerifier, StrategyInput, VerifierResult } from './types.js';
@@ -71,15 +72,8 @@ type Admission = { ok: true; identity: AuthzIdentity } | { ok: false; failure: B
 const fail = (failure: BearerFailure): Admission => ({ ok: false, failure });
 
 // Cached results are shared objects: compile each token's audiences once, not per request.
-const compiledAudiences = new WeakMap<IntrospectionResult, (target: URL) => boolean>();
-function audiencesCover(result: IntrospectionResult, target: URL): boolean {
-  let covers = compiledAudiences.get(result);
-  if (covers === undefined) {
-    covers = compileAudiences(result.aud ?? []);
-    compiledAudiences.set(result, covers);
-  }
-  return covers(target);
-}
+const compiledAudiences = memoizeByObject((result: IntrospectionResult) => compileAudiences(result.aud ?? []));
+const audiencesCover = (result: IntrospectionResult, target: URL): boolean => compiledAudiences(result)(target);
 
 /** Rules 2–4 on the token's claims and the current client registration. */
 function checkGrant(result: IntrospectionResult, target: URL, clients: BearerVerifierDeps['clients']): BearerFailure | null {
