@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createMemo, memoizeByObject } from '../../src/util/memo.js';
+import { createMemo, createMemo3, memoizeByObject } from '../../src/util/memo.js';
 import { andThen } from '../../src/util/awaitable.js';
 
 t.test('createMemo: computes once per key, and remembers null results too', async (t) => {
@@ -48,4 +48,19 @@ t.test('memoizeByObject: one computation per object, falsy answers included', as
   t.equal(isEmpty(b), false);
   t.equal(isEmpty(b), false, 'false is remembered too');
   t.equal(calls, 2);
+});
+
+t.test('createMemo3: keyed by three strings without joining them; bounded like createMemo', async (t) => {
+  const memo = createMemo3<string>(3, 12);
+  let calls = 0;
+  const join = (a: string, b: string, c: string) => memo.get(a, b, c, () => `${++calls}:${a}${b}${c}`);
+  t.equal(join('a', 'b', 'c'), '1:abc');
+  t.equal(join('a', 'b', 'c'), '1:abc', 'remembered');
+  t.equal(join('ab', 'c', ''), '2:abc', 'different parts are a different key, though they read the same joined');
+  t.equal(join('a', 'bc', ''), '3:abc');
+  t.equal(memo.size, 3);
+  t.equal(join('x', 'y', 'z'), '4:xyz');
+  t.equal(memo.size, 1, 'full: emptied, then the new key kept');
+  t.equal(join('long-part', 'long', 'x'), '5:long-partlongx');
+  t.equal(join('long-part', 'long', 'x'), '6:long-partlongx', 'over maxKeyLength: computed every time');
 });

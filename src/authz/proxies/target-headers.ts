@@ -4,7 +4,7 @@
  * before they are glued into a URL, so a crafted `X-Forwarded-Host: evil.com/x?` cannot move the
  * authority or smuggle a path.
  */
-import { createMemo } from '../../util/memo.js';
+import { createMemo, createMemo3, type Memo, type Memo3 } from '../../util/memo.js';
 import { isSecureTarget, parseTargetUrl } from '../target-url.js';
 import type { ProxyRequestView } from './types.js';
 
@@ -29,14 +29,16 @@ export function headerValue(req: ProxyRequestView, name: string): string | undef
 
 /**
  * Every proxied request names a target, and most name one seen just before: parsing and checking
- * are pure, so their result is remembered by the header values. `\n` cannot occur in a header
- * value, so the joined key is unambiguous. The URL objects are shared: nothing may change them.
+ * are pure, so their result is remembered by the header values, per header (the messages name it).
+ * The URL objects are shared: nothing may change them.
  */
-const targets = createMemo<Read<URL>>(1024);
+const TARGETS_REMEMBERED = 1024;
+const bySource = createMemo<Memo<Read<URL>>>(16);
+const byParts = createMemo<Memo3<Read<URL>>>(16);
 
 /** Parses, normalizes and checks the scheme of an absolute target URL. */
 export function checkedTarget(raw: string, source: string): Read<URL> {
-  return targets.get(`${source}\n${raw}`, () => parseCheckedTarget(raw, source));
+  return bySource.get(source, () => createMemo(TARGETS_REMEMBERED)).get(raw, () => parseCheckedTarget(raw, source));
 }
 
 function parseCheckedTarget(raw: string, source: string): Read<URL> {
@@ -50,7 +52,7 @@ function parseCheckedTarget(raw: string, source: string): Read<URL> {
 export function targetFromParts(proto: string | undefined, host: string | undefined, hostHeader: string, pathAndQuery: string): Read<URL> {
   if (proto === undefined) return fail('missing header X-Forwarded-Proto');
   if (host === undefined) return fail(`missing header ${hostHeader}`);
-  return targets.get(`${hostHeader}\n${proto}\n${host}\n${pathAndQuery}`, () => targetFromCheckedParts(proto, host, hostHeader, pathAndQuery));
+  return byParts.get(hostHeader, () => createMemo3(TARGETS_REMEMBERED)).get(proto, host, pathAndQuery, () => targetFromCheckedParts(proto, host, hostHeader, pathAndQuery));
 }
 
 function targetFromCheckedParts(proto: string, host: string, hostHeader: string, pathAndQuery: string): Read<URL> {
