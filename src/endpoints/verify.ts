@@ -67,9 +67,8 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
   const { metrics, logger, clock } = ctx;
 
   return (req: HttpRequest): Awaitable<HttpResponse> => {
-    const started = performance.now();
     const done = (response: HttpResponse, strategy: string, decision: string): HttpResponse => {
-      metrics.recordAuthz(name, strategy, decision, (performance.now() - started) / 1000);
+      metrics.recordAuthz(name, strategy, decision, (performance.now() - req.receivedAt) / 1000);
       return response;
     };
     const header = (h: string): string | undefined => req.header(h);

@@ -6,7 +6,10 @@ import { payloadTooLarge, unsupportedMediaType, badRequest } from './errors.js';
 import { createMemo } from '../util/memo.js';
 
 export interface HttpRequest {
+  /** For logs; made on first read, since most requests are never logged. */
   readonly id: string;
+  /** `performance.now()` when the request reached the server. */
+  readonly receivedAt: number;
   /** Upper-case method. */
   readonly method: string;
   /** The path without query string, as sent (not percent-decoded). */
@@ -29,7 +32,9 @@ export interface HttpRequest {
 }
 
 export interface RequestInit {
-  id: string;
+  /** Makes the request id, when it is first read. */
+  id: () => string;
+  receivedAt: number;
   raw: IncomingMessage;
   clientIp: string;
   fromTrustedProxy: boolean;
@@ -48,26 +53,33 @@ const lowerCase = (name: string): string => lowerNames.get(name, () => name.toLo
  * fields, since every proxied request pays for it on the verify path.
  */
 class NodeRequest implements HttpRequest {
-  readonly id: string;
+  readonly receivedAt: number;
   readonly method: string;
   readonly path: string;
   readonly clientIp: string;
   readonly fromTrustedProxy: boolean;
   readonly raw: IncomingMessage;
   readonly #maxBodyBytes: number;
+  #makeId: () => string;
+  #id: string | undefined;
   #query: URLSearchParams | undefined;
   #body: Promise<Buffer> | undefined;
 
   constructor(init: RequestInit) {
     const url = init.raw.url ?? '/';
     const q = url.indexOf('?');
-    this.id = init.id;
+    this.#makeId = init.id;
+    this.receivedAt = init.receivedAt;
     this.raw = init.raw;
     this.method = (init.raw.method ?? 'GET').toUpperCase();
     this.path = q === -1 ? url : url.slice(0, q);
     this.clientIp = init.clientIp;
     this.fromTrustedProxy = init.fromTrustedProxy;
     this.#maxBodyBytes = init.maxBodyBytes;
+  }
+
+  get id(): string {
+    return (this.#id ??= this.#makeId());
   }
 
   get headers(): IncomingHttpHeaders {

@@ -70,12 +70,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
    * on a cached token): no promise, no microtask between the request and its answer.
    */
   function handle(raw: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
     const peer = raw.socket.remoteAddress ?? '';
     const fromTrustedProxy = peerIsTrusted(raw.socket, peer);
     const forwardedFor = raw.headers['x-forwarded-for'];
     const req = createRequest({
-      id: requestId(),
+      id: requestId,
+      receivedAt: performance.now(),
       raw,
       clientIp: forwardedFor === undefined ? unmapIPv4(peer) : clientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, options.trustedProxies),
       fromTrustedProxy,
@@ -105,11 +105,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const corsHeaders = cors && !preflight ? cors.headersFor(origin, null) : null;
     if (answer instanceof Promise) {
       answer.then(
-        (settled) => respond(req, res, match, withHeaders(settled, corsHeaders), started),
-        (err: unknown) => respond(req, res, match, withHeaders(errorAnswer(req, route, err), corsHeaders), started),
+        (settled) => respond(req, res, match, withHeaders(settled, corsHeaders)),
+        (err: unknown) => respond(req, res, match, withHeaders(errorAnswer(req, route, err), corsHeaders)),
       );
     } else {
-      respond(req, res, match, withHeaders(answer, corsHeaders), started);
+      respond(req, res, match, withHeaders(answer, corsHeaders));
     }
   }
 
@@ -123,7 +123,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
 
   /** Writes the answer, then counts and logs it. */
-  function respond(req: HttpRequest, res: ServerResponse, match: RouteMatch, response: HttpResponse, started: number): void {
+  function respond(req: HttpRequest, res: ServerResponse, match: RouteMatch, response: HttpResponse): void {
     inFlight--;
     if (closing) res.setHeader('Connection', 'close');
     write(res, req.method, response, match.kind === 'found' && match.route.securityHeaders === false);
@@ -134,7 +134,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       res.once('finish', () => socket.setTimeout(0));
     }
 
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - req.receivedAt) / 1000;
     const routeName = match.kind === 'not_found' ? 'not_found' : match.route.name;
     metrics.recordHttpRequest(routeName, req.method, response.status, seconds);
     const level = match.kind === 'found' ? (match.route.accessLogLevel ?? 'info') : 'info';

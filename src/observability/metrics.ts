@@ -70,7 +70,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
   });
   const authzDuration = new SeriesHistogram({
     name: 'gatehouse_authz_duration_seconds',
-    help: 'Time to reach a forward-auth decision, by endpoint.',
+    help: 'Time from the request arriving to the forward-auth decision, by endpoint.',
     labelNames: ['endpoint'] as const,
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [registry],
