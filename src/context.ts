@@ -20,6 +20,7 @@ import type { UniformTimingOptions } from './portal/regulation.js';
 import { createAuthzServices, type AuthzServices } from './authz/services.js';
 import { createRevocationBus } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';
+import { openRevocationChannel, type RevocationChannel } from './storage/revocation-channel.js';
 import { DEFAULT_SWEEP_INTERVAL_MS, startExpirySweeper, type ExpirySweeper } from './storage/sweeper.js';
 
 export interface OidcContext {
@@ -46,6 +47,8 @@ export interface AppContext {
   portal: PortalServices;
   /** Forward auth: compiled access control and credential verifiers. */
   authz: AuthzServices;
+  /** PostgreSQL with an introspection cache: revocations to and from the other replicas (LISTEN/NOTIFY). */
+  revocationChannel: RevocationChannel | null;
   /** Present when `identity_providers.oidc` is configured. */
   oidc: OidcContext | null;
 }
@@ -114,9 +117,14 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       revocations,
       oidc: oidc ? { issuer: oidc.issuer, tokens: oidc.tokens, clients: oidc.services.clients, debugMessages: oidc.config.enable_client_debug_messages } : null,
     });
+    // Other replicas' revocations evict this cache too; after a lost connection it starts afresh.
+    const revocationChannel =
+      config.storage.postgres && authz.introspection
+        ? await openRevocationChannel(config.storage.postgres, { bus: revocations, logger: logger.child({ component: 'revocation-channel' }), onResync: () => authz.introspection?.clear() })
+        : null;
     // Started last, so a failed build has no sweeper to stop before storage closes.
     const sweeper = startExpirySweeper({ storage, clock, logger: logger.child({ component: 'expiry-sweeper' }), intervalMs: DEFAULT_SWEEP_INTERVAL_MS, metrics });
-    return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, oidc };
+    return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc };
   } catch (err) {
     users?.close();
     await storage.close();
@@ -124,9 +132,10 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   }
 }
 
-/** Closes what the context opened (sweeper, storage, file watchers). */
+/** Closes what the context opened (sweeper, revocation channel, storage, file watchers). */
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.sweeper.stop();
+  await ctx.revocationChannel?.close();
   await ctx.authz.close();
   ctx.users?.close();
   await ctx.storage.close();

@@ -109,6 +109,8 @@ export interface IntrospectionCache {
   lookup(token: string, nowMs: number): Promise<IntrospectionResult>;
   evict(signature: string): void;
   evictAll(signatures: readonly string[]): void;
+  /** Forgets every entry and in-flight look-up: for when revocations may have been missed (a lost LISTEN connection). */
+  clear(): void;
   readonly size: number;
   /** Stops listening to the revocation bus. */
   close(): void;
@@ -212,6 +214,10 @@ export function createIntrospectionCache(source: IntrospectionSource, opts: Intr
     },
     evict,
     evictAll: (signatures) => signatures.forEach(evict),
+    clear() {
+      entries?.clear();
+      inFlight.clear();
+    },
     get size() {
       return entries?.size ?? 0;
     },

@@ -1,0 +1,143 @@
+/**
+ * Two replicas on one PostgreSQL schema: a bearer token cached as active by one is refused by it
+ * right after being revoked through the other (LISTEN/NOTIFY), and a replica whose LISTEN
+ * connection is terminated comes back with an empty cache. SQLite opens no channel.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import t, { type Test } from 'tap';
+import pg from 'pg';
+import { channelNameFor, LISTENER_APPLICATION_NAME } from '../../src/storage/revocation-channel.js';
+import { randomSchema, startPostgres } from '../helpers/postgres.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const SECRET = 'machine-secret-0123456789';
+const basic = 'Basic ' + Buffer.from(`machine:${SECRET}`).toString('base64');
+const form = { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' };
+const ISSUER_KEY = readFileSync(fileURLToPath(new URL('../fixtures/keys/rsa-2048.key.pem', import.meta.url)), 'utf8');
+
+const database = await startPostgres();
+t.teardown(() => database.stop());
+const raw = new pg.Client({ connectionString: database.url });
+await raw.connect();
+t.teardown(() => raw.end());
+
+const provider = {
+  session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] },
+  access_control: { default_policy: 'deny', rules: [{ domain: 'app.example.com', policy: 'one_factor' }] },
+  identity_providers: {
+    oidc: {
+      hmac_secret: 'a-very-long-hmac-secret-for-the-tests-0123456789',
+      jwks: [{ key: ISSUER_KEY }],
+      clients: [
+        {
+          client_id: 'machine',
+          client_secret: `$plaintext$${SECRET}`,
+          grant_types: ['client_credentials'],
+          scopes: ['authelia.bearer.authz'],
+          audience: ['https://app.example.com/api'],
+          redirect_uris: ['https://m.example.com/cb'],
+        },
+      ],
+    },
+  },
+};
+
+/** Replicas share the database, the schema and every secret (config checks require it). */
+const replicaConfig = (schema: string) => ({
+  ...provider,
+  storage: {
+    local: undefined,
+    encryption_key: 'a-postgres-test-encryption-key-of-some-length',
+    postgres: { address: `tcp://${database.host}:${database.port}`, database: database.database, schema, username: database.user, password: database.password },
+  },
+});
+
+async function twoReplicas(t: Test): Promise<{ schema: string; a: TestServer; b: TestServer }> {
+  const schema = randomSchema('replicas');
+  // One after the other: the first applies the migrations.
+  const a = await startTestServer(t, replicaConfig(schema));
+  const b = await startTestServer(t, replicaConfig(schema));
+  return { schema, a, b };
+}
+
+async function issueToken(server: TestServer): Promise<string> {
+  const res = await fetch(`${server.url}/api/oidc/token`, {
+    method: 'POST',
+    headers: form,
+    body: 'grant_type=client_credentials&scope=authelia.bearer.authz&audience=https%3A%2F%2Fapp.example.com%2Fapi',
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+const revoke = (server: TestServer, token: string) => fetch(`${server.url}/api/oidc/revocation`, { method: 'POST', headers: form, body: `token=${token}` });
+
+async function verify(server: TestServer, token: string): Promise<number> {
+  const res = await fetch(`${server.url}/api/authz/forward-auth`, {
+    headers: { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/api/items', 'x-forwarded-method': 'GET' },
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Polls (up to ~1 s) instead of sleeping a fixed time; true once `check` holds. */
+async function within(timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return check();
+}
+
+const cacheOf = (server: TestServer) => server.app.context.authz.introspection!;
+
+t.test('RFC 7009 §2: a token cached as active by replica B is refused by B right after A revokes it', async (t) => {
+  const { a, b } = await twoReplicas(t);
+  const token = await issueToken(a);
+  t.equal(await verify(b, token), 200, 'B admits the token');
+  t.equal(await verify(b, token), 200, 'and serves it from its cache');
+  t.equal(cacheOf(b).size, 1);
+
+  t.equal((await revoke(a, token)).status, 200);
+  t.ok(await within(1000, async () => (await verify(b, token)) === 401), 'B refuses it within a second (its max_ttl is 5 minutes)');
+  t.equal(await verify(a, token), 401, 'A, of course, too');
+
+  const other = await issueToken(b);
+  t.equal(await verify(a, other), 200);
+  t.equal((await revoke(b, other)).status, 200);
+  t.ok(await within(1000, async () => (await verify(a, other)) === 401), 'and the other way round');
+});
+
+t.test('a replica whose LISTEN connection is terminated reconnects, drops its cache, and hears revocations again', async (t) => {
+  const { schema, a, b } = await twoReplicas(t);
+  const listeners = async (): Promise<number[]> =>
+    (
+      await raw.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query = $2', [
+        LISTENER_APPLICATION_NAME,
+        `LISTEN "${channelNameFor(schema)}"`,
+      ])
+    ).rows.map((r) => r.pid);
+  t.equal((await listeners()).length, 2, 'one LISTEN connection per replica');
+
+  const token = await issueToken(a);
+  t.equal(await verify(b, token), 200);
+  t.equal(cacheOf(b).size, 1);
+  // Both replicas lose their connection; B's cache must not outlive what it may have missed.
+  await raw.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ANY($1)', [await listeners()]);
+  t.ok(await within(2000, () => cacheOf(b).size === 0), 'the cache was cleared');
+  t.ok(await within(2000, async () => (await listeners()).length === 2), 'both listen again');
+  t.match(
+    b.logger.records().filter((r) => r.level === 'warn'),
+    [{ msg: 'revocation channel: the LISTEN connection was lost; reconnecting', component: 'revocation-channel' }],
+  );
+
+  t.equal(await verify(b, token), 200, 'cached again');
+  t.equal((await revoke(a, token)).status, 200);
+  t.ok(await within(1000, async () => (await verify(b, token)) === 401), 'revocations reach B after the reconnect');
+});
+
+t.test('SQLite: one process owns the file, no channel is opened', async (t) => {
+  const server = await startTestServer(t, provider);
+  t.equal(server.app.context.revocationChannel, null);
+});
