@@ -8,6 +8,7 @@
  */
 import type { AppContext } from '../context.js';
 import type { AuthzImplementation } from '../config/index.js';
+import { headerText } from '../http/headers.js';
 import type { HttpRequest } from '../http/request.js';
 import type { Headers, HttpResponse } from '../http/response.js';
 import type { Handler, Method, Route } from '../http/router.js';
@@ -120,9 +121,9 @@ const identityHeaders = memoizeByObject((identity: AuthzIdentity): Readonly<Head
 
 function remoteHeaders(identity: AuthzIdentity): Headers {
   return {
-    'Remote-User': identity.username,
-    'Remote-Groups': identity.groups.join(','),
-    'Remote-Name': identity.displayName,
-    'Remote-Email': identity.email,
+    'Remote-User': headerText(identity.username),
+    'Remote-Groups': headerText(identity.groups.join(',')),
+    'Remote-Name': headerText(identity.displayName),
+    'Remote-Email': headerText(identity.email),
   };
 }

@@ -18,3 +18,17 @@ export const PAGE_SECURITY_HEADERS: Readonly<Headers> = Object.freeze({
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'",
   'Cross-Origin-Opener-Policy': 'same-origin',
 });
+
+// C0 controls and DEL: never allowed in a field value (RFC 9110 §5.5); CR/LF would split the header.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * Text (a display name, a group) as a header field value: control characters become spaces, and
+ * anything beyond ASCII travels as its UTF-8 octets (RFC 9110 §5.5 allows opaque octets; Authelia
+ * sends UTF-8), which Node writes byte for byte from a latin1 string. Node refuses a string with
+ * characters above U+00FF outright, so 'Łukasz' must not reach `writeHead` as it is.
+ */
+export function headerText(text: string): string {
+  const clean = text.replace(CONTROL_CHARACTERS, ' ');
+  return /^[\u0000-\u007f]*$/.test(clean) ? clean : Buffer.from(clean, 'utf8').toString('latin1');
+}

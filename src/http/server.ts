@@ -126,7 +126,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   function respond(req: HttpRequest, res: ServerResponse, match: RouteMatch, response: HttpResponse): void {
     inFlight--;
     if (closing) res.setHeader('Connection', 'close');
-    write(res, req.method, response, match.kind === 'found' && match.route.securityHeaders === false);
+    let status = response.status;
+    try {
+      write(res, req.method, response, match.kind === 'found' && match.route.securityHeaders === false);
+    } catch (err) {
+      // A header Node refuses (a character above U+00FF, say) must cost this answer, not the process.
+      logger.error('answer could not be written', { request_id: req.id, error: (err as Error)?.message });
+      if (!res.headersSent) write(res, req.method, { status: 500 }, true);
+      else res.destroy();
+      status = 500;
+    }
     // An answer the client does not read (backpressure) may wait `timeouts.write` at most.
     const socket = res.socket;
     if (socket && res.writableLength > 0) {
@@ -136,7 +145,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
     const seconds = (performance.now() - req.receivedAt) / 1000;
     const routeName = match.kind === 'not_found' ? 'not_found' : match.route.name;
-    metrics.recordHttpRequest(routeName, req.method, response.status, seconds);
+    metrics.recordHttpRequest(routeName, req.method, status, seconds);
     const level = match.kind === 'found' ? (match.route.accessLogLevel ?? 'info') : 'info';
     if (logger.isLevelEnabled(level)) {
       // The path only: a query string may carry codes, tokens or state.
@@ -145,7 +154,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         method: req.method,
         path: req.path,
         route: routeName,
-        status: response.status,
+        status,
         duration_ms: Math.round(seconds * 1e6) / 1e3,
         client_ip: req.clientIp,
       });

@@ -14,7 +14,11 @@ async function start(t: Test) {
   const dir = tempDir(t);
   const users = join(dir, 'users.yml');
   const digest = await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
-  writeFileSync(users, `users:\n  alice:\n    displayname: Alice Liddell\n    password: '${digest}'\n    email: alice@example.com\n    groups: [dev, ops]\n`);
+  writeFileSync(
+    users,
+    `users:\n  alice:\n    displayname: Alice Liddell\n    password: '${digest}'\n    email: alice@example.com\n    groups: [dev, ops]\n` +
+      `  lukasz:\n    displayname: "Łukasz Żółć\\r\\nX-Injected: 1"\n    password: '${digest}'\n    email: lukasz@example.com\n    groups: [développeurs]\n`,
+  );
   const server = await startTestServer(
     t,
     {
@@ -48,11 +52,11 @@ function forwardAuth(url: string, target: { host: string; uri: string; method?: 
   });
 }
 
-async function signIn(server: { url: string }): Promise<string> {
+async function signIn(server: { url: string }, username = 'alice'): Promise<string> {
   const b = new BrowserClient(server.url);
   const https = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'auth.example.com' };
   const page = await b.get('/', https);
-  const res = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' }, https);
+  const res = await b.post('/login', { ...hiddenFields(page.body), username, password: 'correct horse' }, https);
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
   return `authelia_session=${b.cookies.get('authelia_session')}`;
 }
@@ -113,6 +117,18 @@ t.test('session cookie: 200 with Remote-User, Remote-Groups, Remote-Name, Remote
   t.equal(res.headers.get('content-length'), '0');
   const admin = await forwardAuth(server.url, { host: 'admin.example.com', uri: '/' }, { cookie });
   t.equal(admin.status, 403, 'not in group admins: the subject rule does not match, default deny applies');
+});
+
+t.test('Remote-* headers carry names beyond Latin-1 as UTF-8 octets, with control characters made spaces', async (t) => {
+  const { server } = await start(t);
+  const cookie = await signIn(server, 'lukasz');
+  const res = await forwardAuth(server.url, { host: 'app.example.com', uri: '/dash' }, { cookie });
+  t.equal(res.status, 200);
+  const utf8 = (h: string) => Buffer.from(res.headers.get(h) ?? '', 'latin1').toString('utf8');
+  t.equal(utf8('remote-name'), 'Łukasz Żółć  X-Injected: 1', 'no header split, no crash');
+  t.equal(utf8('remote-groups'), 'développeurs');
+  t.equal(res.headers.get('x-injected'), null);
+  t.equal((await forwardAuth(server.url, { host: 'app.example.com', uri: '/dash' }, { cookie })).status, 200, 'and the server is still up');
 });
 
 t.test('X-Forwarded-* from an untrusted peer are not believed', async (t) => {

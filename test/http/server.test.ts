@@ -35,6 +35,7 @@ async function start(t: Test, opts: { trusted?: string[]; debug?: boolean } = {}
     { name: 'oauth_fail', path: '/oauth-fail', errorStyle: 'oauth', methods: { GET: () => { throw new OAuthError('invalid_grant', 'the code was already used'); } } },
     { name: 'boom', path: '/boom', errorStyle: 'oauth', methods: { GET: () => { throw new Error('database password is hunter2'); } } },
     { name: 'slow', path: '/slow', errorStyle: 'api', methods: { GET: async () => { await slowGate; return empty(204); } } },
+    { name: 'bad_header', path: '/bad-header', errorStyle: 'api', methods: { GET: () => empty(200, { 'X-Name': 'Łukasz' }), POST: async () => empty(200, { 'X-Name': 'Łukasz' }) } },
     { name: 'prefixed', path: '/pre', prefix: true, errorStyle: 'api', methods: { '*': (req) => json(200, { path: req.path }) } },
   ]);
   const server: HttpServer = createHttpServer({
@@ -133,6 +134,16 @@ t.test('access logs: method, path, status, duration, client ip; never the query 
   const text = await metrics.registry.metrics();
   t.match(text, /gatehouse_http_requests_total\{route="who",method="GET",status="200"\} 1/);
   t.match(text, /gatehouse_http_request_duration_seconds_bucket\{le="[^"]+",route="who"\}/);
+});
+
+t.test('a header Node refuses to write (above U+00FF) costs that answer a 500, never the process', async (t) => {
+  const { port, logger } = await start(t);
+  for (const method of ['GET', 'POST']) {
+    const r = await send(port, method, '/bad-header');
+    t.equal(r.status, 500, `${method}: answered synchronously and asynchronously alike`);
+  }
+  t.equal((await send(port, 'GET', '/who')).status, 200, 'the server still answers');
+  t.match(logger.records(), [{ level: 'error', msg: 'answer could not be written' }]);
 });
 
 t.test('graceful shutdown: stops accepting, finishes the request in flight', async (t) => {
