@@ -1,14 +1,17 @@
 /**
  * Deletes expired rows on a timer. Every store already treats an expired row as absent (get,
  * consume and add all compare with `nowMs`), so sweeping changes no answer: it only stops tokens,
- * PAR requests, used `jti`s and portal sessions from piling up forever.
+ * PAR requests, used `jti`s, portal sessions, consents and used TOTP steps from piling up forever.
+ * Consent challenges and TOTP steps carry no expiry of their own: see CONSENT_CHALLENGE_LIFESPAN_MS
+ * (stores/consents.ts) and totpHistoryRetentionMs below for when they stop mattering. The one
+ * answer sweeping does change: a consent challenge left a day or more can no longer be answered.
  */
 import type { Logger } from '../observability/log.js';
 import type { Clock } from '../util/clock.js';
 import type { Storage } from './types.js';
 
-/** The stores that keep rows with an expiry and offer `deleteExpired(nowMs)`. */
-export const SWEPT_STORES = ['tokens', 'par', 'jwtBlacklist', 'sessions'] as const;
+/** The stores swept, in order; the names label the counts, the log and the metric. */
+export const SWEPT_STORES = ['tokens', 'par', 'jwtBlacklist', 'sessions', 'consents', 'totpHistory'] as const;
 export type SweptStore = (typeof SWEPT_STORES)[number];
 
 /** Rows deleted per store; a store whose sweep failed is left out. */
@@ -20,10 +23,12 @@ export interface ExpirySweepMetrics {
 }
 
 export interface ExpirySweeperDeps {
-  storage: Pick<Storage, SweptStore>;
+  storage: Pick<Storage, 'tokens' | 'par' | 'jwtBlacklist' | 'sessions' | 'consents' | 'totp'>;
   clock: Clock;
   logger: Logger;
   intervalMs: number;
+  /** Used TOTP steps are kept this long after use: totpHistoryRetentionMs(config.totp). */
+  totpHistoryMs: number;
   metrics?: ExpirySweepMetrics;
 }
 
@@ -36,6 +41,27 @@ export interface ExpirySweeper {
 
 /** Often enough that little piles up, rarely enough that the DELETEs cost nothing noticeable. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/** The floor of totpHistoryRetentionMs. */
+export const MIN_TOTP_HISTORY_MS = 24 * 60 * 60_000;
+
+/**
+ * How long a used TOTP step must be remembered to refuse its replay (RFC 6238 §5.2). A code used
+ * at `u` matched a step up to `skew` steps ahead of u's, and that step is accepted until `skew`
+ * steps after it have passed: at most (2·skew + 1) periods after `u`. Doubled for margin, and
+ * never under a day: `totp.period` governs new enrolments only, while a code is matched with the
+ * period its user enrolled with, which an earlier configuration may have made longer.
+ */
+export function totpHistoryRetentionMs(totp: { period: number; skew: number }): number {
+  const acceptedForMs = (2 * totp.skew + 1) * totp.period * 1000;
+  return Math.max(2 * acceptedForMs, MIN_TOTP_HISTORY_MS);
+}
+
+/** One store's sweep at `nowMs`: how many rows it deleted. */
+function sweepStore(store: SweptStore, deps: Pick<ExpirySweeperDeps, 'storage' | 'totpHistoryMs'>, nowMs: number): Promise<number> {
+  if (store === 'totpHistory') return deps.storage.totp.deleteHistoryBefore(nowMs - deps.totpHistoryMs);
+  return deps.storage[store].deleteExpired(nowMs);
+}
 
 export function startExpirySweeper(deps: ExpirySweeperDeps): ExpirySweeper {
   let tail: Promise<SweepCounts> | null = null;
@@ -79,7 +105,7 @@ async function sweepOnce(deps: Omit<ExpirySweeperDeps, 'intervalMs'>): Promise<S
   // One store after another: SQLite has a single writer anyway, and PostgreSQL sees no burst.
   for (const store of SWEPT_STORES) {
     try {
-      counts[store] = await deps.storage[store].deleteExpired(nowMs);
+      counts[store] = await sweepStore(store, deps, nowMs);
       deps.metrics?.recordExpiredRowsDeleted(store, counts[store]);
     } catch (err) {
       deps.logger.warn('expired rows could not be deleted', { store, error: err instanceof Error ? err.message : String(err) });

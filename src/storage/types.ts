@@ -120,6 +120,12 @@ export interface Consents {
    * scopes and audience are exactly (order-insensitively) the ones requested now; else null.
    */
   findPreConfigured(query: { client_id: string; subject: string; scopes: string[]; audience: string[]; nowMs: number }): Promise<ConsentSession | null>;
+  /**
+   * Deletes the consents nothing can use at `nowMs` any more; returns how many. Dead: the challenge
+   * was requested at least CONSENT_CHALLENGE_LIFESPAN_MS ago (stores/consents.ts) and the row is
+   * not a pre-configured consent still unexpired at `nowMs`.
+   */
+  deleteExpired(nowMs: number): Promise<number>;
 }
 
 export interface SubjectKey {

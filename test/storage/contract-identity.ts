@@ -1,4 +1,5 @@
 /** Storage contract: consents, subject identifiers, the JWT blacklist, TOTP. */
+import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
 import { HOUR, NOW, type ContractSection } from './contract.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -42,6 +43,25 @@ export const identityContract: ContractSection = (t, h, s) => {
       const found = await s().consents.findPreConfigured({ ...find, ...change });
       t.equal(found?.challenge_id ?? null, expected, name);
     }
+  });
+
+  t.test('consents: deleteExpired removes dead challenges and expired pre-configured consents only', async (t) => {
+    // Requested long before NOW, so the other sections' consents (requested at NOW) are untouched.
+    const base = { client_id: 'client-sweep', subject: 'subj-sweep', requested_scopes: ['openid'], requested_audience: [], form: 'response_type=code' };
+    const longAgo = NOW - CONSENT_CHALLENGE_LIFESPAN_MS;
+    const answer = { authorized: true, granted_scopes: ['openid'], granted_audience: [], responded_at_ms: longAgo + 1 };
+    await s().consents.create({ ...base, challenge_id: 'sweep-pending-old', requested_at_ms: longAgo });
+    await s().consents.create({ ...base, challenge_id: 'sweep-pending-young', requested_at_ms: longAgo + 1 });
+    await s().consents.create({ ...base, challenge_id: 'sweep-remembered', requested_at_ms: longAgo });
+    await s().consents.respond('sweep-remembered', { ...answer, pre_configured_until_ms: NOW + 1 });
+    await s().consents.create({ ...base, challenge_id: 'sweep-remembered-expired', requested_at_ms: longAgo });
+    await s().consents.respond('sweep-remembered-expired', { ...answer, pre_configured_until_ms: NOW });
+
+    t.equal(await s().consents.deleteExpired(NOW), 2, 'the old pending challenge and the expired pre-configured consent');
+    const left = await Promise.all(['sweep-pending-old', 'sweep-pending-young', 'sweep-remembered', 'sweep-remembered-expired'].map((id) => s().consents.get(id)));
+    t.same(left.map((c) => c?.challenge_id ?? null), [null, 'sweep-pending-young', 'sweep-remembered', null]);
+    t.not(await s().consents.get('c-1'), null, 'consents requested at NOW are kept');
+    t.equal(await s().consents.deleteExpired(NOW), 0, 'nothing more at the same now');
   });
 
   t.test('subjects: UUIDv4, stable, per sector, race-safe (OIDC Core §8)', async (t) => {

@@ -6,8 +6,10 @@
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { openStorage } from '../../src/storage/index.js';
-import type { Storage, TokenSessions } from '../../src/storage/types.js';
-import { startExpirySweeper, type ExpirySweeper, type SweptStore } from '../../src/storage/sweeper.js';
+import type { ConsentResponse, Storage, TokenSessions } from '../../src/storage/types.js';
+import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
+import { MIN_TOTP_HISTORY_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper, type SweptStore } from '../../src/storage/sweeper.js';
+import { generateTotpSecret, matchTotp, totpCodeAt, totpStep, type TotpMatchPolicy } from '../../src/portal/totp.js';
 import { memoryLogger, silentLogger } from '../../src/observability/log.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { randomSchema, startPostgres } from '../helpers/postgres.js';
@@ -16,6 +18,19 @@ import { HOUR, NOW, sha256, token } from './contract.js';
 const encryptionKey = 'a-sweeper-test-encryption-key-of-some-length';
 /** Long enough that the timer never fires during a test that drives sweeps with sweepNow(). */
 const NEVER_MS = 10 * HOUR;
+/** Shorter than HOUR, so the seeded live TOTP step is gone once the clock moves an hour on. */
+const TOTP_HISTORY_MS = HOUR / 2;
+const DAY = 24 * HOUR;
+
+/** A consent challenge requested at `requestedAtMs`, answered (or not) as `answer` says; `used` marks it granted. */
+async function consent(storage: Storage, id: string, requestedAtMs: number, answer: Omit<ConsentResponse, 'responded_at_ms'> | null, used = false): Promise<void> {
+  await storage.consents.create({ challenge_id: id, client_id: 'client-a', subject: 'subj-a', requested_at_ms: requestedAtMs, requested_scopes: ['openid'], requested_audience: [], form: 'response_type=code' });
+  if (answer) await storage.consents.respond(id, { ...answer, responded_at_ms: requestedAtMs + 1 });
+  if (used) await storage.consents.markGranted(id);
+}
+const ACCEPTED = { authorized: true, granted_scopes: ['openid'], granted_audience: [] };
+const DENIED = { authorized: false, granted_scopes: [], granted_audience: [] };
+const rememberedUntil = (ms: number): Omit<ConsentResponse, 'responded_at_ms'> => ({ ...ACCEPTED, pre_configured_until_ms: ms });
 
 type OpenFresh = () => Promise<Storage>;
 
@@ -30,9 +45,14 @@ async function seed(storage: Storage): Promise<void> {
   await storage.jwtBlacklist.add('client-a:jti-live', NOW + HOUR, NOW - 2);
   await storage.sessions.put(sha256('cookie-expired'), { username: 'alice' }, NOW);
   await storage.sessions.put(sha256('cookie-live'), { username: 'bob' }, NOW + HOUR);
+  await consent(storage, 'consent-expired', NOW - 2 * DAY, rememberedUntil(NOW));
+  await consent(storage, 'consent-live', NOW - 2 * DAY, rememberedUntil(NOW + HOUR));
+  await storage.totp.markUsed('alice', 1, NOW - TOTP_HISTORY_MS - 1);
+  await storage.totp.markUsed('alice', 2, NOW);
 }
 
-const ONE_EACH = { tokens: 1, par: 1, jwtBlacklist: 1, sessions: 1 };
+const ONE_EACH = { tokens: 1, par: 1, jwtBlacklist: 1, sessions: 1, consents: 1, totpHistory: 1 };
+const NONE = { tokens: 0, par: 0, jwtBlacklist: 0, sessions: 0, consents: 0, totpHistory: 0 };
 
 /** A gate a wrapped store waits on, so a test can hold a sweep in progress. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -76,14 +96,16 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const storage = await open(t);
     await seed(storage);
     const clock = fixedClock(NOW);
-    const sweeper = start(t, startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS }));
+    const sweeper = start(t, startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
 
     t.same(await sweeper.sweepNow(), ONE_EACH, 'the expired row of each store, expiry instant included');
     t.equal(await storage.tokens.get('access_token', 'at-expired'), null, 'the expired token row is gone');
     t.not(await storage.tokens.get('refresh_token', 'rt-live'), null, 'the live token row is kept');
     t.same(await storage.sessions.get(sha256('cookie-live'), NOW), { username: 'bob' }, 'the live session is kept');
     t.equal(await storage.jwtBlacklist.add('client-a:jti-live', NOW + HOUR, NOW), false, 'the live jti still blocks a replay');
-    t.same(await sweeper.sweepNow(), { tokens: 0, par: 0, jwtBlacklist: 0, sessions: 0 }, 'nothing more is expired at the same now');
+    t.not(await storage.consents.get('consent-live'), null, 'the unexpired pre-configured consent is kept');
+    t.equal(await storage.totp.markUsed('alice', 2, NOW), false, 'the recent TOTP step still blocks a replay');
+    t.same(await sweeper.sweepNow(), NONE, 'nothing more is expired at the same now');
 
     clock.advance(HOUR);
     t.same(await sweeper.sweepNow(), ONE_EACH, 'once the clock passes them, the live rows go too (and only they were left)');
@@ -98,14 +120,15 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const metrics = {
       recordExpiredRowsDeleted(store: SweptStore, count: number) {
         recorded.push([store, count]);
-        if (store === 'sessions') swept.open();
+        if (store === 'totpHistory') swept.open();
       },
     };
-    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger, intervalMs: 10, metrics }));
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger, intervalMs: 10, totpHistoryMs: TOTP_HISTORY_MS, metrics }));
     await whileAlive(swept.wait);
     await sweeper.stop();
 
-    t.same(recorded.slice(0, 4), [['tokens', 1], ['par', 1], ['jwtBlacklist', 1], ['sessions', 1]], 'metrics hear every store');
+    const everyStore = [['tokens', 1], ['par', 1], ['jwtBlacklist', 1], ['sessions', 1], ['consents', 1], ['totpHistory', 1]];
+    t.same(recorded.slice(0, 6), everyStore, 'metrics hear every store');
     const lines = logger.records().map((r) => [r.level, r.msg, r.deleted]);
     t.same(lines, [['debug', 'expired rows deleted', ONE_EACH]], 'one debug line for the sweep that deleted rows, none for empty sweeps');
   });
@@ -120,7 +143,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       await held.wait;
       return storage.tokens.deleteExpired(nowMs);
     });
-    const sweeper = startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS });
+    const sweeper = startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS });
 
     const sweep = sweeper.sweepNow();
     await started.wait;
@@ -149,7 +172,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       running -= 1;
       return storage.tokens.deleteExpired(nowMs);
     });
-    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS }));
+    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
 
     const sweeps = [sweeper.sweepNow(), sweeper.sweepNow(), sweeper.sweepNow()];
     await new Promise((resolve) => setImmediate(resolve));
@@ -174,7 +197,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
         if (store === 'tokens') secondSweep.open();
       },
     };
-    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger, intervalMs: 10, metrics }));
+    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger, intervalMs: 10, totpHistoryMs: TOTP_HISTORY_MS, metrics }));
 
     // The timer's first sweep fails on tokens; a later tick sweeps them all the same.
     await whileAlive(secondSweep.wait);
@@ -191,10 +214,86 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const tokens = withDeleteExpired(storage.tokens, async () => {
       throw new Error('connection terminated');
     });
-    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS }));
-    t.same(await sweeper.sweepNow(), { par: 1, jwtBlacklist: 1, sessions: 1 });
+    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+    t.same(await sweeper.sweepNow(), { par: 1, jwtBlacklist: 1, sessions: 1, consents: 1, totpHistory: 1 });
+  });
+
+  t.test('consents: rows nothing can use any more go, rows the consent flow could still use stay (OIDC Core §3.1.2.4)', async (t) => {
+    const storage = await open(t);
+    const old = NOW - CONSENT_CHALLENGE_LIFESPAN_MS;
+    const young = old + 1;
+    // [challenge_id, requested at, answer, used to issue tokens, kept]
+    const cases: Array<[string, number, Omit<ConsentResponse, 'responded_at_ms'> | null, boolean, boolean]> = [
+      ['pending, requested exactly one lifespan ago', old, null, false, false],
+      ['pending, within the lifespan', young, null, false, true],
+      ['denied, past the lifespan', old, DENIED, false, false],
+      ['denied, within the lifespan (the client still hears access_denied)', young, DENIED, false, true],
+      ['accepted and unused, past the lifespan', old, ACCEPTED, false, false],
+      ['accepted and unused, within the lifespan', young, ACCEPTED, false, true],
+      ['accepted and used, past the lifespan', old, ACCEPTED, true, false],
+      ['pre-configured, unexpired, challenge long past', NOW - 30 * DAY, rememberedUntil(NOW + 1), true, true],
+      ['pre-configured, expired at now, challenge long past', NOW - 30 * DAY, rememberedUntil(NOW), true, false],
+      ['pre-configured, expired, challenge still resumable', young, rememberedUntil(NOW - 1), false, true],
+    ];
+    for (const [id, requestedAtMs, answer, used] of cases) await consent(storage, id, requestedAtMs, answer, used);
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+
+    const counts = await sweeper.sweepNow();
+    t.equal(counts.consents, cases.filter(([, , , , kept]) => !kept).length, 'exactly the dead consents are deleted');
+    for (const [id, , , , kept] of cases) t.equal((await storage.consents.get(id)) !== null, kept, `${id}: ${kept ? 'kept' : 'deleted'}`);
+    const remembered = await storage.consents.findPreConfigured({ client_id: 'client-a', subject: 'subj-a', scopes: ['openid'], audience: [], nowMs: NOW });
+    t.equal(remembered?.challenge_id, 'pre-configured, unexpired, challenge long past', 'the remembered consent still skips the prompt');
+  });
+
+  t.test('TOTP history: steps used before the retention window go, later ones stay (RFC 6238 §5.2)', async (t) => {
+    const storage = await open(t);
+    await storage.totp.markUsed('alice', 1, NOW - TOTP_HISTORY_MS - 1);
+    await storage.totp.markUsed('alice', 2, NOW - TOTP_HISTORY_MS);
+    await storage.totp.markUsed('bob', 3, NOW - 1);
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+
+    t.equal((await sweeper.sweepNow()).totpHistory, 1, 'only the step used before the window');
+    t.equal(await storage.totp.markUsed('alice', 2, NOW), false, 'a step used at the window\'s start is still remembered');
+    t.equal(await storage.totp.markUsed('bob', 3, NOW), false, 'a recent step is still remembered');
+    t.equal(await storage.totp.markUsed('alice', 1, NOW), true, 'the old step was forgotten');
+  });
+
+  t.test('a TOTP code replay is still refused right after a sweep, up to its last accepted instant (RFC 6238 §5.2)', async (t) => {
+    const storage = await open(t);
+    const policies: Array<[string, TotpMatchPolicy]> = [
+      ['defaults', { algorithm: 'SHA1', digits: 6, period: 30, skew: 1 }],
+      ['no skew', { algorithm: 'SHA1', digits: 6, period: 30, skew: 0 }],
+      ['a period long enough that the doubled window exceeds the one-day floor', { algorithm: 'SHA1', digits: 6, period: 20_000, skew: 2 }],
+    ];
+    for (const [name, policy] of policies) {
+      const username = `user-${name}`;
+      const secret = generateTotpSecret({ secret_size: 20 });
+      await storage.totp.save({ username, issuer: 'Gatehouse', algorithm: policy.algorithm, digits: policy.digits, period: policy.period, secret, created_at_ms: NOW });
+      // The worst case: a code `skew` steps ahead (clock drift) stays valid longest after its use.
+      const step = totpStep(NOW, policy.period) + policy.skew;
+      const code = totpCodeAt(secret, policy, step * policy.period * 1000);
+      t.equal(matchTotp(code, secret, policy, NOW), step, `${name}: the code is accepted now`);
+      t.equal(await storage.totp.markUsed(username, step, NOW), true, `${name}: first use`);
+
+      const lastAcceptedMs = (step + policy.skew + 1) * policy.period * 1000 - 1;
+      const clock = fixedClock(lastAcceptedMs);
+      const sweeper = startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: totpHistoryRetentionMs(policy) });
+      await sweeper.sweepNow();
+      await sweeper.stop();
+      t.equal(matchTotp(code, secret, policy, lastAcceptedMs), step, `${name}: the code would still match at its last accepted instant`);
+      t.equal(await storage.totp.markUsed(username, step, lastAcceptedMs), false, `${name}: the replay is refused after the sweep`);
+      t.equal(matchTotp(code, secret, policy, lastAcceptedMs + 1), null, `${name}: one millisecond later the code no longer matches anyway`);
+    }
   });
 }
+
+t.test('totpHistoryRetentionMs: twice the longest a used code stays acceptable, never under a day', async (t) => {
+  const cases: Array<[{ period: number; skew: number }, number]> = [
+    [{ period: 30, skew: 1 }, MIN_TOTP_HISTORY_MS],
+    [{ period: 20_000, skew: 2 }, 2 * 5 * 20_000 * 1000],
+  ];
+  for (const [policy, expected] of cases) t.equal(totpHistoryRetentionMs(policy), expected, `period ${policy.period}, skew ${policy.skew}`);
+});
 
 t.test('sqlite', async (t) => {
   const dir = t.testdir({});

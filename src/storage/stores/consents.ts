@@ -7,6 +7,14 @@ import type { ConsentSession, Consents } from '../types.js';
 
 const aad = (challengeId: string): string => `consent:${challengeId}`;
 
+/**
+ * How long a consent challenge may still be answered (`/consent?id=`) or resumed
+ * (`consent_id` at the authorization endpoint). Nothing else bounds it: the flow itself is one
+ * browser round trip of seconds to minutes, so a day is far beyond any real flow while keeping
+ * the table to about a day of prompts. Past it, both pages already say "unknown or expired".
+ */
+export const CONSENT_CHALLENGE_LIFESPAN_MS = 24 * 60 * 60_000;
+
 /** Order-insensitive set equality: a remembered consent covers exactly what it granted. */
 export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const left = new Set(a);
@@ -102,6 +110,16 @@ export function createConsents(db: Kysely<Database>, cipher: FieldCipher): Conse
       // Exact set matching is done here: JSON text order would make an SQL comparison order-sensitive.
       const match = rows.find((row) => sameSet(list(row.granted_scopes), scopes) && sameSet(list(row.granted_audience), audience));
       return match ? toSession(match) : null;
+    },
+
+    async deleteExpired(nowMs) {
+      // A pre-configured consent also starts as a challenge, so it goes only when both uses are over.
+      const result = await db
+        .deleteFrom('oauth2_consent_sessions')
+        .where('requested_at_ms', '<=', nowMs - CONSENT_CHALLENGE_LIFESPAN_MS)
+        .where((eb) => eb.or([eb('pre_configured', '=', 0), eb('expires_at_ms', '<=', nowMs)]))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
