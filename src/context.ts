@@ -3,7 +3,7 @@
  * slice it needs. No module-level singletons: tests build as many contexts as they like.
  */
 import { dirname, resolve } from 'node:path';
-import type { Config } from './config/index.js';
+import { issuerOf as configuredIssuer, type Config } from './config/index.js';
 import type { Logger } from './observability/log.js';
 import { createMetrics, type MetricsRecorder } from './observability/metrics.js';
 import type { Clock } from './util/clock.js';
@@ -141,12 +141,11 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.storage.close();
 }
 
+/** Config validation (config/checks/issuer.ts) already rejects a provider without an issuer; this guards unvalidated configs. */
 function issuerOf(config: Config): string {
-  const explicit = config.identity_providers?.oidc?.issuer;
-  const portal = config.session.cookies[0]?.authelia_url;
-  const issuer = explicit ?? portal;
-  if (!issuer) throw new Error('identity_providers.oidc.issuer is required when session.cookies names no authelia_url');
-  return issuer.replace(/\/+$/, '');
+  const issuer = configuredIssuer(config);
+  if (issuer === undefined) throw new Error('identity_providers.oidc.issuer is required when session.cookies names no authelia_url');
+  return issuer;
 }
 
 interface ResolvedSecrets {

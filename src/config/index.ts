@@ -1,6 +1,7 @@
 /** The configuration module's public surface: explicit re-exports only. */
 export { parseConfig, loadConfigFile, type ParseOptions, type LoadedConfig } from './load.js';
 export { parseDuration } from './duration.js';
+export { issuerOf, type IssuerSources } from './issuer.js';
 export { ConfigError, formatPath, formatProblem, type ConfigProblem, type ConfigPath } from './errors.js';
 export { configSchema } from './schema/config.js';
 export type {

@@ -40,3 +40,17 @@ t.test('a missing file', async (t) => {
   t.equal(result.code, 1);
   t.equal(result.stderr, `Configuration missing.yml has errors:\n<root>: cannot read the configuration file '${join(dir, 'missing.yml')}': ENOENT`);
 });
+
+t.test('a provider without an issuer or a session cookie: the problem at its path, exit 1', async (t) => {
+  const oidc = 'identity_providers:\n  oidc:\n    clients:\n      - client_id: app\n        public: true\n        redirect_uris: [https://app.example.com/cb]\n';
+  const result = await run({ 'no-issuer.yml': `storage:\n  local:\n    path: /db.sqlite3\n${oidc}` }, '--config', 'no-issuer.yml');
+  t.equal(result.code, 1);
+  t.equal(result.stdout, '');
+  t.equal(
+    result.stderr,
+    'Configuration no-issuer.yml has errors:\nidentity_providers.oidc.issuer (line 5:3): is required when session.cookies configures no authelia_url to take the issuer from',
+  );
+  const withCookie = `${oidc}session:\n  cookies:\n    - domain: example.com\n      authelia_url: https://auth.example.com\n`;
+  const fixed = await run({ 'cookie.yml': `storage:\n  local:\n    path: /db.sqlite3\n${withCookie}` }, '--config', 'cookie.yml');
+  t.equal(fixed.code, 0, "the first cookie's authelia_url names the issuer");
+});

@@ -20,16 +20,19 @@ export const baseClient = (): Json => ({
   redirect_uris: ['https://app.example.com/callback'],
 });
 
+/** A provider needs an issuer; the base configures no session cookie to derive it from. */
+export const BASE_ISSUER = 'https://auth.example.com';
+
 export const baseConfig = (): Json => ({
   storage: { local: { path: '/var/lib/gatehouse/db.sqlite3' } },
-  identity_providers: { oidc: { clients: [baseClient()] } },
+  identity_providers: { oidc: { issuer: BASE_ISSUER, clients: [baseClient()] } },
 });
 
-/** Shallow-merges `overrides` into the single client; `undefined` removes a key. */
+/** Shallow-merges `overrides` into the single client; `undefined` removes a key (in either). */
 export function withClient(overrides: Json, oidcOverrides: Json = {}): Json {
   const config = baseConfig();
   const client = merge(baseClient(), overrides);
-  (config['identity_providers'] as Json)['oidc'] = merge({ clients: [client] }, oidcOverrides);
+  (config['identity_providers'] as Json)['oidc'] = merge({ issuer: BASE_ISSUER, clients: [client] }, oidcOverrides);
   return config;
 }
 

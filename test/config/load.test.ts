@@ -113,6 +113,10 @@ ${indent(fixture('issuer-rsa.key'), 6)}
 storage:
   local:
     path: /var/lib/gatehouse/db.sqlite3
+session:
+  cookies:
+    - domain: example.com
+      authelia_url: https://auth.example.com
 `;
 
 /** The same configuration in Authelia 4.38 names. */
@@ -155,6 +159,10 @@ ${indent(fixture('chain.pem'), 10)}
 storage:
   local:
     path: /var/lib/gatehouse/db.sqlite3
+session:
+  cookies:
+    - domain: example.com
+      authelia_url: https://auth.example.com
 `;
 
 t.test('the 003 sample loads, with a deprecation warning per legacy name', async (t) => {
@@ -209,6 +217,7 @@ t.test('problems carry line:column of the key they are about', async (t) => {
     '        redirect_uris:', //                     10
     '          - https://spa.example.com/cb', //     11
     '          - https://spa.example.com/#frag', //  12
+    '    issuer: https://auth.example.com', //       13
   ].join('\n');
   let error: ConfigError | undefined;
   try {
@@ -231,7 +240,7 @@ t.test('problems carry line:column of the key they are about', async (t) => {
 });
 
 t.test('a missing key is reported at its parent; a moved legacy key at the old name', async (t) => {
-  const text = ['storage:', '  local:', '    path: /db.sqlite3', 'identity_providers:', '  oidc:', '    clients:', '      - id: app', "        secret: 'x'"].join('\n');
+  const text = ['storage:', '  local:', '    path: /db.sqlite3', 'identity_providers:', '  oidc:', '    clients:', '      - id: app', "        secret: 'x'", '    issuer: https://auth.example.com'].join('\n');
   try {
     parseConfig(text, { env: {}, nowMs: VALID_NOW_MS });
     t.fail('expected a ConfigError');
@@ -240,7 +249,7 @@ t.test('a missing key is reported at its parent; a moved legacy key at the old n
       { path: 'identity_providers.oidc.clients[0].redirect_uris', message: 'is required', line: 7, column: 9 },
     ]);
   }
-  const secretLine = ['storage:', '  local:', '    path: /db.sqlite3', 'identity_providers:', '  oidc:', '    clients:', '      - id: app', '        public: true', "        secret: 'x'", '        redirect_uris: [https://a.example.com/]'].join('\n');
+  const secretLine = ['storage:', '  local:', '    path: /db.sqlite3', 'identity_providers:', '  oidc:', '    clients:', '      - id: app', '        public: true', "        secret: 'x'", '        redirect_uris: [https://a.example.com/]', '    issuer: https://auth.example.com'].join('\n');
   try {
     parseConfig(secretLine, { env: {}, nowMs: VALID_NOW_MS });
     t.fail('expected a ConfigError');

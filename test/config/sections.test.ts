@@ -132,7 +132,7 @@ t.test('storage: exactly one engine; postgres address forms; shared secrets', as
   const { storage } = parse({ storage: { encryption_key: 'a'.repeat(20), postgres: { ...pg, address: 'db.internal' } } }).config;
   t.same(storage.postgres, { database: 'gatehouse', schema: 'public', username: 'gh', password: 'pw', timeout: 5, address: 'db.internal', host: 'db.internal', port: 5432 });
   t.same(
-    problemsOf({ storage: { postgres: pg }, identity_providers: { oidc: { clients: [{ client_id: 'a', client_secret: 'x', redirect_uris: ['https://a.example.com/cb'] }] } } }),
+    problemsOf({ storage: { postgres: pg }, identity_providers: { oidc: { issuer: 'https://auth.example.com', clients: [{ client_id: 'a', client_secret: 'x', redirect_uris: ['https://a.example.com/cb'] }] } } }),
     [
       'storage.encryption_key: is required when storage is postgres: every replica must share it',
       'identity_providers.oidc.hmac_secret: is required when storage is postgres: every replica must share it',

@@ -3,6 +3,7 @@
  * sections that parsed still run when another section has problems: one run reports them all.
  */
 import { checkAccessControl } from './access-control.js';
+import { checkIssuer } from './issuer.js';
 import { checkOidc } from './oidc-provider.js';
 import { checkSession } from './session.js';
 import { checkSharedSecrets, checkStorage } from './storage.js';
@@ -16,6 +17,8 @@ export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): Che
     const oidcReport = checkOidc(oidc, nowMs);
     report.problems.push(...oidcReport.problems);
     report.warnings.push(...oidcReport.warnings);
+    // Without a parsed session the cookies are unknown; its own problems are reported instead.
+    if (sections.session) report.problems.push(...checkIssuer(oidc, sections.session));
   }
   if (sections.session) report.problems.push(...checkSession(sections.session));
   if (sections.storage) report.problems.push(...checkStorage(sections.storage));

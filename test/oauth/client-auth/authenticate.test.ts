@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 function clientsOf(clients: Record<string, unknown>[]): readonly OidcClientConfig[] {
   const { config } = parseConfig(stringify({
     storage: { local: { path: '/tmp/gatehouse-unused.sqlite3' } },
-    identity_providers: { oidc: { clients } },
+    identity_providers: { oidc: { issuer: 'https://auth.example.com', clients } },
   }), { env: {}, nowMs: Date.now() });
   return config.identity_providers!.oidc!.clients;
 }
