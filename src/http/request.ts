@@ -45,8 +45,8 @@ export interface RequestInit {
  * Header names come from our code ('X-Forwarded-Proto'): lower-cased once each, not per request.
  * Bounded anyway, in case a name ever comes from elsewhere.
  */
-const lowerNames = createMemo<string>(256);
-const lowerCase = (name: string): string => lowerNames.get(name, () => name.toLowerCase());
+const lowerNames = createMemo((name) => name.toLowerCase(), 256);
+const lowerCase = (name: string): string => lowerNames.get(name);
 
 /**
  * One object per request, with its methods on the prototype: nothing per request beyond the

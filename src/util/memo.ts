@@ -1,24 +1,24 @@
 /**
- * A bounded memo for pure functions of a string on the hot path (a forward-auth target, a host):
- * a hit is one Map look-up. When full it is emptied rather than kept in LRU order, so a hit
+ * A bounded memo for a pure function of a string on the hot path (a forward-auth target, a header
+ * name): a hit is one Map look-up, and nothing is allocated per call (the function is given once). When full it is emptied rather than kept in LRU order, so a hit
  * does no bookkeeping, and a flood of distinct keys costs a re-computation, never memory.
  * Cached values are shared between callers: they must be treated as immutable.
  */
 export interface Memo<T> {
-  get(key: string, compute: () => T): T;
+  get(key: string): T;
   readonly size: number;
 }
 
 /** Keys longer than `maxKeyLength` are computed every time, so the memory stays bounded too. */
-export function createMemo<T>(maxEntries: number, maxKeyLength = 1024): Memo<T> {
+export function createMemo<T>(compute: (key: string) => T, maxEntries: number, maxKeyLength = 1024): Memo<T> {
   const values = new Map<string, T>();
   return {
-    get(key, compute) {
-      if (key.length > maxKeyLength) return compute();
+    get(key) {
+      if (key.length > maxKeyLength) return compute(key);
       let value = values.get(key);
       if (value === undefined && !values.has(key)) {
         if (values.size >= maxEntries) values.clear();
-        value = compute();
+        value = compute(key);
         values.set(key, value);
       }
       return value as T;
@@ -34,16 +34,16 @@ export function createMemo<T>(maxEntries: number, maxKeyLength = 1024): Memo<T> 
  * copies and hashes them all again (≈ 0.3 µs per look-up); nested maps only hash each part.
  */
 export interface Memo3<T> {
-  get(a: string, b: string, c: string, compute: () => T): T;
+  get(a: string, b: string, c: string): T;
   readonly size: number;
 }
 
-export function createMemo3<T>(maxEntries: number, maxKeyLength = 1024): Memo3<T> {
+export function createMemo3<T>(compute: (a: string, b: string, c: string) => T, maxEntries: number, maxKeyLength = 1024): Memo3<T> {
   let values = new Map<string, Map<string, Map<string, T>>>();
   let size = 0;
   return {
-    get(a, b, c, compute) {
-      if (a.length + b.length + c.length > maxKeyLength) return compute();
+    get(a, b, c) {
+      if (a.length + b.length + c.length > maxKeyLength) return compute(a, b, c);
       let byB = values.get(a);
       let byC = byB?.get(b);
       if (byC !== undefined && byC.has(c)) return byC.get(c) as T;
@@ -54,7 +54,7 @@ export function createMemo3<T>(maxEntries: number, maxKeyLength = 1024): Memo3<T
       }
       if (byB === undefined) values.set(a, (byB = new Map()));
       if (byC === undefined) byB.set(b, (byC = new Map()));
-      const value = compute();
+      const value = compute(a, b, c);
       byC.set(c, value);
       size++;
       return value;

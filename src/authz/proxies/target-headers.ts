@@ -4,7 +4,7 @@
  * before they are glued into a URL, so a crafted `X-Forwarded-Host: evil.com/x?` cannot move the
  * authority or smuggle a path.
  */
-import { createMemo, createMemo3, type Memo, type Memo3 } from '../../util/memo.js';
+import { createMemo, createMemo3 } from '../../util/memo.js';
 import { isSecureTarget, parseTargetUrl } from '../target-url.js';
 import type { ProxyRequestView } from './types.js';
 
@@ -33,12 +33,15 @@ export function headerValue(req: ProxyRequestView, name: string): string | undef
  * The URL objects are shared: nothing may change them.
  */
 const TARGETS_REMEMBERED = 1024;
-const bySource = createMemo<Memo<Read<URL>>>(16);
-const byParts = createMemo<Memo3<Read<URL>>>(16);
+const bySource = createMemo((source) => createMemo((raw) => parseCheckedTarget(raw, source), TARGETS_REMEMBERED), 16);
+const byParts = createMemo(
+  (hostHeader) => createMemo3((proto, host, pathAndQuery) => targetFromCheckedParts(proto, host, hostHeader, pathAndQuery), TARGETS_REMEMBERED),
+  16,
+);
 
 /** Parses, normalizes and checks the scheme of an absolute target URL. */
 export function checkedTarget(raw: string, source: string): Read<URL> {
-  return bySource.get(source, () => createMemo(TARGETS_REMEMBERED)).get(raw, () => parseCheckedTarget(raw, source));
+  return bySource.get(source).get(raw);
 }
 
 function parseCheckedTarget(raw: string, source: string): Read<URL> {
@@ -52,7 +55,7 @@ function parseCheckedTarget(raw: string, source: string): Read<URL> {
 export function targetFromParts(proto: string | undefined, host: string | undefined, hostHeader: string, pathAndQuery: string): Read<URL> {
   if (proto === undefined) return fail('missing header X-Forwarded-Proto');
   if (host === undefined) return fail(`missing header ${hostHeader}`);
-  return byParts.get(hostHeader, () => createMemo3(TARGETS_REMEMBERED)).get(proto, host, pathAndQuery, () => targetFromCheckedParts(proto, host, hostHeader, pathAndQuery));
+  return byParts.get(hostHeader).get(proto, host, pathAndQuery);
 }
 
 function targetFromCheckedParts(proto: string, host: string, hostHeader: string, pathAndQuery: string): Read<URL> {
