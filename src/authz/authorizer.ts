@@ -3,7 +3,7 @@
  * (bypass and unconditional deny need no credentials), then the endpoint's strategies in order,
  * then the decision again with the subject when the matching rule depends on it, then the level.
  */
-import { andThen, type Awaitable } from '../util/awaitable.js';
+import type { Awaitable } from '../util/awaitable.js';
 import type { CompiledAccessControl } from './rules.js';
 import type { AccessDecision, RequestObject } from './types.js';
 import type { AuthnStrategy, AuthzIdentity, StrategyInput, StrategyResult } from './strategies/types.js';
@@ -35,11 +35,17 @@ export function authorize(
     if (anonymous.policy === 'bypass') return { kind: 'allow', identity: null, rule: anonymous.rule };
     if (anonymous.policy === 'deny') return { kind: 'deny', identity: null, rule: anonymous.rule };
   }
-  return andThen(authenticate(strategies, input, 0), (found) => {
-    if ('stop' in found) return found.stop;
-    if (found.identity === null) return { kind: 'unauthenticated', rule: anonymous.rule };
-    return decideFor(found.identity, anonymous.subjectRequired ? access.decide(object, found.identity.subject) : anonymous);
-  });
+  const found = authenticate(strategies, input, 0);
+  // No closure on the synchronous path: one per request would be garbage on every proxied request.
+  if (found instanceof Promise) return found.then((settled) => conclude(access, object, anonymous, settled));
+  return conclude(access, object, anonymous, found);
+}
+
+/** The decision once the chain has spoken: again with the subject when the matching rule needs it. */
+function conclude(access: CompiledAccessControl, object: RequestObject, anonymous: AccessDecision, found: Authentication): AuthzOutcome {
+  if ('stop' in found) return found.stop;
+  if (found.identity === null) return { kind: 'unauthenticated', rule: anonymous.rule };
+  return decideFor(found.identity, anonymous.subjectRequired ? access.decide(object, found.identity.subject) : anonymous);
 }
 
 /** Strategies in order from `from`: the first non-absent answer settles the chain. */

@@ -94,23 +94,52 @@ export function compileAccessControl(config: AccessControlConfig): CompiledAcces
   const fallback = decision(config.default_policy, -1, false);
   const needsPath = config.rules.some((rule) => rule.resources.length > 0);
 
+  const evaluate = (object: RequestObject, subject: Subject | null): AccessDecision => {
+    const { url } = object;
+    const input: MatchInput = {
+      host: url.hostname,
+      method: object.method,
+      pathAndQuery: needsPath ? url.pathname + url.search : '',
+      url,
+      remoteIp: object.remoteIp,
+      subject,
+    };
+    for (const rule of rules) {
+      if (matchesAll(rule.matchers, input)) return subject === null ? rule.anonymousDecision : rule.decision;
+    }
+    return fallback;
+  };
+  // Without `networks` conditions, an anonymous decision depends on the target and the method alone.
+  const usesNetworks = config.rules.some((rule) => rule.networks.length > 0);
+  const anonymous = usesNetworks ? null : createAnonymousMemo(evaluate);
+
   return Object.freeze({
     hasSubjectRules: rules.some((rule) => rule.dependsOnSubject),
     ruleCount: rules.length,
-    decide(object: RequestObject, subject: Subject | null): AccessDecision {
-      const { url } = object;
-      const input: MatchInput = {
-        host: url.hostname,
-        method: object.method,
-        pathAndQuery: needsPath ? url.pathname + url.search : '',
-        url,
-        remoteIp: object.remoteIp,
-        subject,
-      };
-      for (const rule of rules) {
-        if (matchesAll(rule.matchers, input)) return subject === null ? rule.anonymousDecision : rule.decision;
-      }
-      return fallback;
-    },
+    decide: (object: RequestObject, subject: Subject | null): AccessDecision =>
+      subject === null && anonymous !== null ? anonymous(object) : evaluate(object, subject),
   });
+}
+
+/** Methods remembered per target; any beyond (a client inventing methods) are decided each time. */
+const METHODS_PER_TARGET = 16;
+
+/**
+ * The anonymous decision, remembered per target object and method. The rules never change after
+ * start-up, and forward-auth targets are shared parsed objects that nothing changes
+ * (proxies/target-headers.ts), so a repeated target is one WeakMap and one Map look-up instead of
+ * a pass over the rules.
+ */
+function createAnonymousMemo(evaluate: (object: RequestObject, subject: null) => AccessDecision): (object: RequestObject) => AccessDecision {
+  const byTarget = new WeakMap<URL, Map<string, AccessDecision>>();
+  return (object) => {
+    let byMethod = byTarget.get(object.url);
+    if (byMethod === undefined) byTarget.set(object.url, (byMethod = new Map()));
+    let found = byMethod.get(object.method);
+    if (found === undefined) {
+      found = evaluate(object, null);
+      if (byMethod.size < METHODS_PER_TARGET) byMethod.set(object.method, found);
+    }
+    return found;
+  };
 }

@@ -17,9 +17,10 @@ import { isBrowserRequest, proxyKinds, type ProxyKind } from '../authz/proxies/i
 import type { CompiledAccessControl } from '../authz/rules.js';
 import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js';
 import { cookieSettingsForHost, type SessionCookieSettings } from '../portal/session/index.js';
-import { andThen, type Awaitable } from '../util/awaitable.js';
+import type { Awaitable } from '../util/awaitable.js';
 import { memoizeByObject } from '../util/memo.js';
 import { buildStrategies } from './verify-strategies.js';
+import { ProxyView, VerifyCall } from './verify-views.js';
 
 export interface VerifyDeps {
   access: CompiledAccessControl;
@@ -67,32 +68,37 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
   const badTarget = endpoint.implementation === 'Legacy' ? 401 : 400;
   const { metrics, logger, clock } = ctx;
 
-  return (req: HttpRequest): Awaitable<HttpResponse> => {
-    const done = (response: HttpResponse, strategy: string, decision: string): HttpResponse => {
-      metrics.recordAuthz(name, strategy, decision, (performance.now() - req.receivedAt) / 1000);
-      return response;
-    };
-    const header = (h: string): string | undefined => req.header(h);
-    const target = kind.target({ method: req.method, path: req.raw.url ?? req.path, endpointPath: path, header, fromTrustedProxy: req.fromTrustedProxy });
-    if (!target.ok) return done({ status: target.status }, 'none', 'bad_target');
-    const settings = cookieDomainOf(target.url);
-    if (!settings) return done({ status: badTarget }, 'none', 'bad_target');
+  const done = (req: HttpRequest, response: HttpResponse, strategy: string, decision: string): HttpResponse => {
+    metrics.recordAuthz(name, strategy, decision, (performance.now() - req.receivedAt) / 1000);
+    return response;
+  };
+  /** The outcome as the proxy's answer: a function, not a closure per request. */
+  const decided = (req: HttpRequest, target: VerifyTarget, settings: SessionCookieSettings, outcome: AuthzOutcome): HttpResponse => {
+    const strategy = 'identity' in outcome && outcome.identity ? outcome.identity.strategy : 'strategy' in outcome ? outcome.strategy : 'none';
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug('authz decision', { endpoint: name, target_host: target.url.host, method: target.method, decision: outcome.kind, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
+    }
+    const response = answer(outcome) ?? unauthenticated(kind, settings, target, isBrowserRequest((h) => req.header(h)));
+    return done(req, response, strategy, outcome.kind);
+  };
 
-    const object = { url: target.url, method: target.method, remoteIp: req.clientIp };
-    const outcome = authorize(access, strategies, object, { header, target: target.url, clientIp: req.clientIp, nowMs: clock.nowMs() });
-    return andThen(outcome, (outcome) => {
-      const strategy = 'identity' in outcome && outcome.identity ? outcome.identity.strategy : 'strategy' in outcome ? outcome.strategy : 'none';
-      if (logger.isLevelEnabled('debug')) {
-        logger.debug('authz decision', { endpoint: name, target_host: target.url.host, method: target.method, decision: outcome.kind, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
-      }
-      const signIn = (): HttpResponse => unauthenticated(kind, settings, target.url.href, target.method, isBrowserRequest(header));
-      return done(answer(outcome, signIn), strategy, outcome.kind);
-    });
+  return (req: HttpRequest): Awaitable<HttpResponse> => {
+    const target = kind.target(new ProxyView(req, path));
+    if (!target.ok) return done(req, { status: target.status }, 'none', 'bad_target');
+    const settings = cookieDomainOf(target.url);
+    if (!settings) return done(req, { status: badTarget }, 'none', 'bad_target');
+
+    const call = new VerifyCall(req, target.url, target.method, clock.nowMs());
+    const outcome = authorize(access, strategies, call, call);
+    if (outcome instanceof Promise) return outcome.then((settled) => decided(req, target, settings, settled));
+    return decided(req, target, settings, outcome);
   };
 }
 
-/** The answer to the proxy; `signIn` is the kind's "authenticate first" answer, built only when needed. */
-function answer(outcome: AuthzOutcome, signIn: () => HttpResponse): HttpResponse {
+type VerifyTarget = { url: URL; method: string };
+
+/** The answer to the proxy; null: the kind's "authenticate first" answer (`unauthenticated`). */
+function answer(outcome: AuthzOutcome): HttpResponse | null {
   switch (outcome.kind) {
     case 'allow':
       return { status: 200, headers: outcome.identity ? identityHeaders(outcome.identity) : EMPTY_IDENTITY_HEADERS };
@@ -105,14 +111,14 @@ function answer(outcome: AuthzOutcome, signIn: () => HttpResponse): HttpResponse
     case 'insufficient_level':
       // A browser session can step up in the portal; a token or password cannot.
       if (outcome.identity.strategy !== 'cookie') return { status: 403 };
-      return signIn();
+      return null;
     case 'unauthenticated':
-      return signIn();
+      return null;
   }
 }
 
-function unauthenticated(kind: ProxyKind, settings: SessionCookieSettings, targetUrl: string, method: string, isBrowser: boolean): HttpResponse {
-  const result = kind.unauthorized({ portalUrl: settings.authelia_url, targetUrl, method, isBrowser });
+function unauthenticated(kind: ProxyKind, settings: SessionCookieSettings, target: VerifyTarget, isBrowser: boolean): HttpResponse {
+  const result = kind.unauthorized({ portalUrl: settings.authelia_url, targetUrl: target.url.href, method: target.method, isBrowser });
   return { status: result.status, headers: result.location ? { Location: result.location } : {} };
 }
 

@@ -31,13 +31,23 @@ export interface HttpRequest {
   header(name: string): string | undefined;
 }
 
+/**
+ * Who the client is, worked out when a handler first asks: most verify requests never need the
+ * address (only `networks` rules and Basic regulation do). One shared object, not per request.
+ */
+export interface ClientResolver {
+  /** The TCP peer is in `server.trusted_proxies`. */
+  fromTrustedProxy(raw: IncomingMessage): boolean;
+  /** The client's address, after trusted proxies. */
+  clientIp(raw: IncomingMessage): string;
+}
+
 export interface RequestInit {
   /** Makes the request id, when it is first read. */
   id: () => string;
   receivedAt: number;
   raw: IncomingMessage;
-  clientIp: string;
-  fromTrustedProxy: boolean;
+  client: ClientResolver;
   maxBodyBytes: number;
 }
 
@@ -56,12 +66,13 @@ class NodeRequest implements HttpRequest {
   readonly receivedAt: number;
   readonly method: string;
   readonly path: string;
-  readonly clientIp: string;
-  readonly fromTrustedProxy: boolean;
   readonly raw: IncomingMessage;
   readonly #maxBodyBytes: number;
+  readonly #client: ClientResolver;
   #makeId: () => string;
   #id: string | undefined;
+  #clientIp: string | undefined;
+  #fromTrustedProxy: boolean | undefined;
   #query: URLSearchParams | undefined;
   #body: Promise<Buffer> | undefined;
 
@@ -73,13 +84,20 @@ class NodeRequest implements HttpRequest {
     this.raw = init.raw;
     this.method = (init.raw.method ?? 'GET').toUpperCase();
     this.path = q === -1 ? url : url.slice(0, q);
-    this.clientIp = init.clientIp;
-    this.fromTrustedProxy = init.fromTrustedProxy;
+    this.#client = init.client;
     this.#maxBodyBytes = init.maxBodyBytes;
   }
 
   get id(): string {
     return (this.#id ??= this.#makeId());
+  }
+
+  get clientIp(): string {
+    return (this.#clientIp ??= this.#client.clientIp(this.raw));
+  }
+
+  get fromTrustedProxy(): boolean {
+    return (this.#fromTrustedProxy ??= this.#client.fromTrustedProxy(this.raw));
   }
 
   get headers(): IncomingHttpHeaders {

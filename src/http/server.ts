@@ -8,12 +8,13 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import { clientAddress, unmapIPv4, type TrustedProxies } from './forwarded.js';
-import { createRequest, type HttpRequest } from './request.js';
+import { createRequest, type ClientResolver, type HttpRequest } from './request.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { renderError } from './render-error.js';
 import { BASE_SECURITY_HEADERS } from './headers.js';
 import { allowedMethods, type Route, type Router, type RouteMatch } from './router.js';
-import { empty, type HttpResponse } from './response.js';
+import { empty, type Headers, type HttpResponse } from './response.js';
+import { memoizeByObject } from '../util/memo.js';
 import { isPreflight } from './cors.js';
 
 export interface HttpServerOptions {
@@ -56,13 +57,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   // A connection's peer does not change: decide once per socket whether it is a trusted proxy.
   const trustedSockets = new WeakMap<Socket, boolean>();
-  const peerIsTrusted = (socket: Socket, peer: string): boolean => {
-    let trusted = trustedSockets.get(socket);
-    if (trusted === undefined) {
-      trusted = options.trustedProxies(peer);
-      trustedSockets.set(socket, trusted);
-    }
-    return trusted;
+  const client: ClientResolver = {
+    fromTrustedProxy(raw) {
+      let trusted = trustedSockets.get(raw.socket);
+      if (trusted === undefined) {
+        trusted = options.trustedProxies(raw.socket.remoteAddress ?? '');
+        trustedSockets.set(raw.socket, trusted);
+      }
+      return trusted;
+    },
+    clientIp(raw) {
+      const peer = raw.socket.remoteAddress ?? '';
+      const forwardedFor = raw.headers['x-forwarded-for'];
+      if (forwardedFor === undefined) return unmapIPv4(peer);
+      return clientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, options.trustedProxies);
+    },
   };
 
   /**
@@ -70,18 +79,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
    * on a cached token): no promise, no microtask between the request and its answer.
    */
   function handle(raw: IncomingMessage, res: ServerResponse): void {
-    const peer = raw.socket.remoteAddress ?? '';
-    const fromTrustedProxy = peerIsTrusted(raw.socket, peer);
-    const forwardedFor = raw.headers['x-forwarded-for'];
-    const req = createRequest({
-      id: requestId,
-      receivedAt: performance.now(),
-      raw,
-      clientIp: forwardedFor === undefined ? unmapIPv4(peer) : clientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, options.trustedProxies),
-      fromTrustedProxy,
-      maxBodyBytes: options.maxBodyBytes,
-    });
-
+    const req = createRequest({ id: requestId, receivedAt: performance.now(), raw, client, maxBodyBytes: options.maxBodyBytes });
     const match = router.match(req.method, req.path);
     const route = match.kind === 'not_found' ? null : match.route;
     const cors = route?.cors;
@@ -199,7 +197,19 @@ function withHeaders(response: HttpResponse, extra: Record<string, string> | nul
   return { ...response, headers };
 }
 
+/**
+ * Frozen header sets are shared answers (the verify endpoint's Remote-* sets, one per identity):
+ * their written form, with `Content-Length: 0`, is made once rather than copied per request.
+ * Node reads a header object given to `writeHead`; it never changes it.
+ */
+const bodilessHeaders = memoizeByObject((headers: Readonly<Headers>): Readonly<Headers> => Object.freeze({ ...headers, 'Content-Length': 0 }));
+
 function write(res: ServerResponse, method: string, response: HttpResponse, bare: boolean): void {
+  if (bare && response.body === undefined && response.headers !== undefined && Object.isFrozen(response.headers)) {
+    res.writeHead(response.status, bodilessHeaders(response.headers) as Record<string, string | number | string[]>);
+    res.end();
+    return;
+  }
   const body = response.body === undefined ? undefined : typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
   const headers: Record<string, string | number | readonly string[]> = bare ? { ...response.headers } : { ...BASE_SECURITY_HEADERS, ...response.headers };
   headers['Content-Length'] = body ? body.length : 0;

@@ -100,16 +100,21 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
 
-  // Hot-path series resolved once per label set (hot-series.ts); label values are bounded, so are these maps.
+  // Hot-path series resolved once per label set (hot-series.ts); label values are bounded, so are these
+  // maps. Looked up inline: a `make` callback would be a closure allocated per request.
   const httpSeries = new Map<string, { duration: HistogramSeries; requests: Map<number, CounterSeries> }>();
   const authzSeries = new Map<string, { duration: HistogramSeries; decisions: Map<string, Map<string, CounterSeries>> }>();
 
   return {
     registry,
     recordAuthz(endpoint, strategy, decision, durationSeconds) {
-      const series = child(authzSeries, endpoint, () => ({ duration: authzDuration.series({ endpoint }), decisions: new Map() }));
-      const byDecision = child(series.decisions, strategy, () => new Map<string, CounterSeries>());
-      child(byDecision, decision, () => authz.series({ endpoint, strategy, decision })).inc();
+      let series = authzSeries.get(endpoint);
+      if (series === undefined) authzSeries.set(endpoint, (series = { duration: authzDuration.series({ endpoint }), decisions: new Map() }));
+      let byDecision = series.decisions.get(strategy);
+      if (byDecision === undefined) series.decisions.set(strategy, (byDecision = new Map()));
+      let counter = byDecision.get(decision);
+      if (counter === undefined) byDecision.set(decision, (counter = authz.series({ endpoint, strategy, decision })));
+      counter.inc();
       series.duration.observe(durationSeconds);
     },
     recordIntrospectionCache: (event) => cacheEvents[event].inc(),
@@ -119,21 +124,15 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     recordBan: () => bans.inc(),
     recordExpiredRowsDeleted: (store, count) => expiredRows.inc({ store }, count),
     recordHttpRequest(route, method, status, durationSeconds) {
-      const series = child(httpSeries, route, () => ({ duration: duration.series({ route }), requests: new Map() }));
+      let series = httpSeries.get(route);
+      if (series === undefined) httpSeries.set(route, (series = { duration: duration.series({ route }), requests: new Map() }));
       // An unknown method would be an unbounded label value: fold it.
       const m = METHOD_INDEX.get(method) ?? OTHER_METHOD;
-      child(series.requests, status * 16 + m, () => requests.series({ route, method: METHODS[m]!, status: String(status) })).inc();
+      let counter = series.requests.get(status * 16 + m);
+      if (counter === undefined) series.requests.set(status * 16 + m, (counter = requests.series({ route, method: METHODS[m]!, status: String(status) })));
+      counter.inc();
       series.duration.observe(durationSeconds);
     },
   };
 }
 
-/** The cached child of `key`, made on first use. */
-function child<K, T>(cache: Map<K, T>, key: K, make: () => T): T {
-  let found = cache.get(key);
-  if (found === undefined) {
-    found = make();
-    cache.set(key, found);
-  }
-  return found;
-}

@@ -192,6 +192,35 @@ t.test('decisions are frozen and reused: nothing to allocate per request', async
   t.ok(Object.isFrozen(first));
 });
 
+t.test('a shared target object: the anonymous decision is remembered per method, and still right', async (t) => {
+  const compiled = accessControl({
+    rules: [
+      { domain: 'app.example.com', methods: ['GET', 'HEAD'], policy: 'bypass' },
+      { domain: 'app.example.com', resources: '^/admin', policy: 'deny' },
+      { domain: 'app.example.com', policy: 'two_factor' },
+    ],
+  });
+  // Forward-auth targets are shared parsed objects (proxies/target-headers.ts): the same URL, many requests.
+  const { url } = request('https://app.example.com/admin');
+  const ask = (method: string) => compiled.decide({ url, method, remoteIp: '192.0.2.10' }, null);
+  for (let round = 0; round < 2; round++) {
+    t.same(ask('GET'), { policy: 'bypass', rule: 0, subjectRequired: false }, `GET, round ${round}`);
+    t.same(ask('POST'), { policy: 'deny', rule: 1, subjectRequired: false }, `POST, round ${round}`);
+  }
+  // More distinct methods than are remembered: each is still decided.
+  for (let i = 0; i < 40; i++) t.equal(ask(`X-${i}`).policy, 'deny', `method X-${i}`);
+  t.same(ask('HEAD'), { policy: 'bypass', rule: 0, subjectRequired: false }, 'HEAD after the memo is full');
+  t.same(compiled.decide({ url, method: 'GET', remoteIp: '192.0.2.10' }, user('john')), { policy: 'bypass', rule: 0, subjectRequired: false }, 'with a subject');
+});
+
+t.test('networks conditions: the same target object is decided per client address, never from a remembered answer', async (t) => {
+  const compiled = accessControl({ rules: [{ domain: 'app.example.com', networks: '10.0.0.0/8', policy: 'bypass' }], default_policy: 'deny' });
+  const { url } = request('https://app.example.com/');
+  t.equal(compiled.decide({ url, method: 'GET', remoteIp: '10.1.2.3' }, null).policy, 'bypass', 'inside the network');
+  t.equal(compiled.decide({ url, method: 'GET', remoteIp: '192.0.2.10' }, null).policy, 'deny', 'outside it, same target object');
+  t.equal(compiled.decide({ url, method: 'GET', remoteIp: '10.9.9.9' }, null).policy, 'bypass', 'inside again');
+});
+
 t.test('compile errors name the rule (what config checks report first)', async (t) => {
   t.throws(() => accessControl({ rules: [{ domain: 'a.example.com', networks: 'office', policy: 'deny' }] }), {
     message: "access_control.rules[0]: network 'office' is neither a name from access_control.networks nor a CIDR range",

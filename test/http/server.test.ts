@@ -8,6 +8,9 @@ import { OAuthError } from '../../src/oauth/errors.js';
 import { memoryLogger } from '../../src/observability/log.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
+/** A frozen header set, as the verify endpoint answers with (one per identity, shared by every request). */
+const SHARED_HEADERS = Object.freeze({ 'Remote-User': 'john', 'Remote-Groups': 'admins,dev' });
+
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
 function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<Reply> {
@@ -37,6 +40,7 @@ async function start(t: Test, opts: { trusted?: string[]; debug?: boolean } = {}
     { name: 'slow', path: '/slow', errorStyle: 'api', methods: { GET: async () => { await slowGate; return empty(204); } } },
     { name: 'bad_header', path: '/bad-header', errorStyle: 'api', methods: { GET: () => empty(200, { 'X-Name': 'Łukasz' }), POST: async () => empty(200, { 'X-Name': 'Łukasz' }) } },
     { name: 'prefixed', path: '/pre', prefix: true, errorStyle: 'api', methods: { '*': (req) => json(200, { path: req.path }) } },
+    { name: 'shared_answer', path: '/shared', errorStyle: 'api', securityHeaders: false, methods: { GET: () => ({ status: 200, headers: SHARED_HEADERS }) } },
   ]);
   const server: HttpServer = createHttpServer({
     router,
@@ -102,6 +106,20 @@ t.test('enable_client_debug_messages=false: error_description is withheld', asyn
   const { port } = await start(t, { debug: false });
   const oauth = await send(port, 'GET', '/oauth-fail');
   t.same(JSON.parse(oauth.body), { error: 'invalid_grant' });
+});
+
+t.test('a shared frozen header set is written as it is, with Content-Length: 0, and never changed', async (t) => {
+  const { port } = await start(t);
+  for (const method of ['GET', 'HEAD', 'GET']) {
+    const reply = await send(port, method, '/shared');
+    t.equal(reply.status, 200, method);
+    t.equal(reply.headers['remote-user'], 'john');
+    t.equal(reply.headers['remote-groups'], 'admins,dev');
+    t.equal(reply.headers['content-length'], '0', 'an empty body, so nginx can reuse the connection');
+    t.equal(reply.headers['x-frame-options'], undefined, 'a route without browser security headers');
+    t.equal(reply.body, '');
+  }
+  t.same(Object.keys(SHARED_HEADERS), ['Remote-User', 'Remote-Groups'], 'the shared object itself is untouched');
 });
 
 t.test('security headers on every answer', async (t) => {
