@@ -7,7 +7,7 @@
 //   BENCH_ROUNDS=3 npm run bench           rounds per scenario, baseline and Gatehouse alternating;
 //                                          the report gives the median of each (the machine is shared)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ async function startServer(command, args, url) {
   exited.catch(() => undefined);
   for (let i = 0; i < 200; i++) {
     const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (up) return { url, stop: () => stop(child) };
+    if (up) return { url, pid: child.pid, stop: () => stop(child) };
     await Promise.race([new Promise((r) => setTimeout(r, 50)), exited]);
   }
   await stop(child);
@@ -97,7 +97,7 @@ async function load(url, request) {
     const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code}×${count}`).join(' ');
     console.error(`  ${url}${request.path}: ${result.errors} socket errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx; statuses ${statuses}`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99, errors };
+  return { rps: result.requests.average, requests: result.requests.total, p99: result.latency.p99, errors };
 }
 
 const median = (values) => {
@@ -194,6 +194,56 @@ http {
   throw new Error('nginx did not start');
 }
 
+/** CPU time (user + system) a process has used so far, in µs; null where /proc is not there to read. */
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+function cpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Cost per request, side by side: the baseline and Gatehouse run at the same time on the same core
+ * (CPU 0), each loaded by its own autocannon with the settings above, and each one's CPU time is
+ * divided by the requests it answered. Both see the same machine at the same moment, which runs one
+ * after the other on a shared VM do not (their throughput moves by ±10 points between runs).
+ */
+async function sideBySide(configPath, gatehousePort) {
+  const costs = { baseline: [], gatehouse: [] };
+  for (let round = 0; round < rounds; round++) {
+    const basePort = await freePort();
+    const [baseline, gatehouse] = await Promise.all([
+      startServer('node', ['bench/baseline-server.js', String(basePort)], `http://127.0.0.1:${basePort}`),
+      startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${gatehousePort}`),
+    ]);
+    try {
+      const servers = [
+        { which: 'baseline', server: baseline, request: await scenarios.forward_auth_bearer(baseline.url, true) },
+        { which: 'gatehouse', server: gatehouse, request: await scenarios.forward_auth_bearer(gatehouse.url, false) },
+      ];
+      await Promise.all(servers.map(({ server, request }) => load(server.url, { ...request, duration: 2 }).catch(() => undefined)));
+      const before = servers.map(({ server }) => cpuMicros(server.pid));
+      const results = await Promise.all(servers.map(({ server, request }) => load(server.url, request)));
+      servers.forEach(({ which, server }, i) => {
+        const used = cpuMicros(server.pid) - before[i];
+        costs[which].push({ micros: used / results[i].requests, rps: results[i].rps, errors: results[i].errors });
+      });
+    } finally {
+      await Promise.all([baseline.stop(), gatehouse.stop()]);
+    }
+  }
+  const base = median(costs.baseline.map((c) => c.micros));
+  const ours = median(costs.gatehouse.map((c) => c.micros));
+  const each = costs.gatehouse.map((c, i) => ((costs.baseline[i].micros / c.micros) * 100).toFixed(0)).join('/');
+  const errors = costs.gatehouse.reduce((n, c) => n + c.errors, 0);
+  console.log(
+    `${'side_by_side_cost'.padEnd(20)} gatehouse ${ours.toFixed(1).padStart(6)} µs CPU/req (${errors} errors) | baseline ${base.toFixed(1).padStart(6)} µs CPU/req | baseline/gatehouse ${((base / ours) * 100).toFixed(1)} % (rounds: ${each} %)`,
+  );
+}
+
 const wanted = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 try {
@@ -235,6 +285,12 @@ try {
       }
     }
     report('behind_nginx', results);
+  }
+  if (!wanted.length || wanted.includes('side_by_side_cost')) {
+    // Both on one core, or the comparison is of two machines' worth of scheduling luck.
+    if (!pin) console.log('side_by_side_cost: skipped, it needs taskset and two cores');
+    else if (cpuMicros(process.pid) === null) console.log('side_by_side_cost: skipped, /proc/<pid>/stat cannot be read here');
+    else await sideBySide(configPath, gatehousePort);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -33,10 +33,15 @@ export type RouteMatch =
   | { kind: 'method_not_allowed'; route: Route; allow: string[] }
   | { kind: 'not_found' };
 
+/** A route with its matches by method, made on first use (they are immutable). */
+interface Entry {
+  route: Route;
+  byMethod: Map<string, RouteMatch>;
+}
+
 export class Router {
-  private readonly exact = new Map<string, Route>();
-  private readonly prefixes: Route[] = [];
-  private readonly matches = new WeakMap<Route, Map<string, RouteMatch>>();
+  private readonly exact = new Map<string, Entry>();
+  private readonly prefixes: Entry[] = [];
 
   constructor(routes: readonly Route[] = []) {
     for (const route of routes) this.add(route);
@@ -44,30 +49,29 @@ export class Router {
 
   add(route: Route): this {
     if (this.exact.has(route.path)) throw new Error(`duplicate route for ${route.path}`);
-    this.exact.set(route.path, route);
+    const entry: Entry = { route, byMethod: new Map() };
+    this.exact.set(route.path, entry);
     if (route.prefix) {
-      this.prefixes.push(route);
-      this.prefixes.sort((a, b) => b.path.length - a.path.length);
+      this.prefixes.push(entry);
+      this.prefixes.sort((a, b) => b.route.path.length - a.route.path.length);
     }
     return this;
   }
 
   match(method: string, path: string): RouteMatch {
-    const route = this.exact.get(path) ?? this.prefixes.find((r) => path.startsWith(r.path + '/'));
-    if (!route) return NOT_FOUND;
+    const entry = this.exact.get(path) ?? this.prefixes.find((e) => path.startsWith(e.route.path + '/'));
+    if (!entry) return NOT_FOUND;
     // Matches are immutable: made once per route and method, not per request.
-    let byMethod = this.matches.get(route);
-    if (byMethod === undefined) this.matches.set(route, (byMethod = new Map()));
-    let match = byMethod.get(method);
+    let match = entry.byMethod.get(method);
     if (match === undefined) {
-      match = matchMethod(route, method);
-      if (byMethod.size < 16) byMethod.set(method, match);
+      match = matchMethod(entry.route, method);
+      if (entry.byMethod.size < 16) entry.byMethod.set(method, match);
     }
     return match;
   }
 
   routes(): Route[] {
-    return [...this.exact.values()];
+    return [...this.exact.values()].map((entry) => entry.route);
   }
 }
 

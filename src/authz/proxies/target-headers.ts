@@ -78,10 +78,16 @@ export function originalTarget(req: ProxyRequestView): Read<URL> {
   return raw === undefined ? fail('missing header X-Original-URL') : checkedTarget(raw, 'X-Original-URL');
 }
 
-/** An HTTP method token, upper-cased. */
+const METHODS_REMEMBERED = 64;
+const methodsBySource = createMemo(
+  (source) => createMemo((value) => (METHOD.test(value) ? ok(value.toUpperCase()) : fail<string>(`${source} is not an HTTP method`)), METHODS_REMEMBERED, 32),
+  16,
+);
+
+/** An HTTP method token, upper-cased; remembered per header and value, as targets are. */
 export function checkedMethod(value: string | undefined, source: string): Read<string> {
   if (value === undefined) return fail(`missing header ${source}`);
-  return METHOD.test(value) ? ok(value.toUpperCase()) : fail(`${source} is not an HTTP method`);
+  return methodsBySource.get(source).get(value);
 }
 
 /** A failed read as the kind's answer. */
