@@ -12,11 +12,13 @@ import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
 import { followAuthorization, type FlowOptions } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
+import { fixedClock, type Clock } from '../../src/util/clock.js';
+import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
 
 const CALLBACK = 'http://localhost:8080/callback';
 const SECRET = 'app-secret-0123456789-abcdefghij';
 
-async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: Record<string, unknown> = {}) {
+async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: Record<string, unknown> = {}, clock?: Clock) {
   const dir = tempDir(t);
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
@@ -48,7 +50,7 @@ async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: R
         },
       },
     },
-    { dir },
+    { dir, ...(clock ? { clock } : {}) },
   );
   const config = await oidc.discovery(new URL(issuer), 'app', SECRET, oidc.ClientSecretBasic(SECRET), { execute: [oidc.allowInsecureRequests] });
   return { server, issuer, config, browser: new BrowserClient(issuer) };
@@ -126,6 +128,38 @@ t.test('consent denied → access_denied at the redirect URI with state and iss'
   t.equal(callback.searchParams.get('error'), 'access_denied');
   t.equal(callback.searchParams.get('state'), 'state-123456');
   t.ok(callback.searchParams.get('iss'));
+});
+
+t.test('a consent challenge a day old is unknown at /consent and as consent_id, before any sweep deletes it', async (t) => {
+  const clock = fixedClock(Date.now());
+  const { config, browser } = await start(t, {}, {}, clock);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+  // The browser up to the consent page: sign-in on the way.
+  let next = url.href;
+  for (let hop = 0; hop < 8 && !next.includes('/consent?id='); hop++) {
+    const page = await browser.get(next);
+    if (page.body.includes('name="password"')) {
+      const res = await browser.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' });
+      next = new URL(res.location!, browser.base).href;
+    } else next = new URL(page.location!, next).href;
+  }
+  const id = new URL(next).searchParams.get('id')!;
+  t.ok(id, 'a consent challenge was made');
+
+  clock.advance(CONSENT_CHALLENGE_LIFESPAN_MS - 60_000);
+  const resumed = await browser.get(`/api/oidc/authorization?consent_id=${id}`);
+  t.not(resumed.status, 400, 'a minute before the day is over, it can still be resumed');
+
+  clock.advance(60_000);
+  const stale = await browser.get(`/api/oidc/authorization?consent_id=${id}`);
+  t.equal(stale.status, 400);
+  t.match(stale.body, /unknown or has expired/, 'a day old: unknown, although the row is still stored');
+  // The portal session has long expired too: sign in again, then the page itself refuses it.
+  const login = await browser.get(`/?rd=${encodeURIComponent(`${browser.base}/consent?id=${id}`)}`);
+  await browser.post('/login', { ...hiddenFields(login.body), username: 'alice', password: 'correct horse' });
+  const page = await browser.get(`/consent?id=${id}`);
+  t.equal(page.status, 404);
+  t.match(page.body, /unknown, expired or already answered/);
 });
 
 t.test('prompt=none without a session → login_required (OIDC Core §3.1.2.6)', async (t) => {

@@ -15,6 +15,14 @@ const aad = (challengeId: string): string => `consent:${challengeId}`;
  */
 export const CONSENT_CHALLENGE_LIFESPAN_MS = 24 * 60 * 60_000;
 
+/**
+ * Whether a challenge may still be answered or resumed at `nowMs`. The endpoints ask this rather
+ * than rely on the sweep, which deletes an old challenge up to one sweep interval later.
+ */
+export function isAnswerableChallenge(session: Pick<ConsentSession, 'requested_at_ms'>, nowMs: number): boolean {
+  return session.requested_at_ms > nowMs - CONSENT_CHALLENGE_LIFESPAN_MS;
+}
+
 /** Order-insensitive set equality: a remembered consent covers exactly what it granted. */
 export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const left = new Set(a);
