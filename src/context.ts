@@ -21,7 +21,7 @@ import { createAuthzServices, type AuthzServices } from './authz/services.js';
 import { createRevocationBus } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';
 import { openRevocationChannel, type RevocationChannel } from './storage/revocation-channel.js';
-import { DEFAULT_SWEEP_INTERVAL_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper } from './storage/sweeper.js';
+import { DEFAULT_FIRST_SWEEP_MS, DEFAULT_SWEEP_INTERVAL_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper } from './storage/sweeper.js';
 
 export interface OidcContext {
   config: OidcConfig;
@@ -123,7 +123,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
         ? await openRevocationChannel(config.storage.postgres, { bus: revocations, logger: logger.child({ component: 'revocation-channel' }), onResync: () => authz.introspection?.clear() })
         : null;
     // Started last, so a failed build has no sweeper to stop before storage closes.
-    const sweeper = startExpirySweeper({ storage, clock, logger: logger.child({ component: 'expiry-sweeper' }), intervalMs: DEFAULT_SWEEP_INTERVAL_MS, totpHistoryMs: totpHistoryRetentionMs(config.totp), metrics });
+    const sweeper = startExpirySweeper({ storage, clock, logger: logger.child({ component: 'expiry-sweeper' }), intervalMs: DEFAULT_SWEEP_INTERVAL_MS, firstSweepMs: DEFAULT_FIRST_SWEEP_MS, totpHistoryMs: totpHistoryRetentionMs(config.totp), metrics });
     return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc };
   } catch (err) {
     users?.close();

@@ -27,6 +27,11 @@ export interface ExpirySweeperDeps {
   clock: Clock;
   logger: Logger;
   intervalMs: number;
+  /**
+   * A first sweep this long after start, before the interval's first beat: a replica restarted more
+   * often than `intervalMs` (rolling deploys, a crash loop) would otherwise never sweep at all.
+   */
+  firstSweepMs?: number;
   /** Used TOTP steps are kept this long after use: totpHistoryRetentionMs(config.totp). */
   totpHistoryMs: number;
   metrics?: ExpirySweepMetrics;
@@ -41,6 +46,8 @@ export interface ExpirySweeper {
 
 /** Often enough that little piles up, rarely enough that the DELETEs cost nothing noticeable. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
+/** Start-up is busy enough (key loading, first logins): the first sweep waits a minute. */
+export const DEFAULT_FIRST_SWEEP_MS = 60_000;
 
 /** The floor of totpHistoryRetentionMs. */
 export const MIN_TOTP_HISTORY_MS = 24 * 60 * 60_000;
@@ -78,12 +85,15 @@ export function startExpirySweeper(deps: ExpirySweeperDeps): ExpirySweeper {
     return next;
   };
 
-  const timer = setInterval(() => {
-    // A slow sweep makes the timer skip a beat rather than queue sweeps behind it.
+  // A slow sweep makes the timer skip a beat rather than queue sweeps behind it.
+  const beat = (): void => {
     if (tail === null) void runExclusive();
-  }, deps.intervalMs);
+  };
+  const timer = setInterval(beat, deps.intervalMs);
+  const first = deps.firstSweepMs === undefined ? null : setTimeout(beat, deps.firstSweepMs);
   // The sweeper never keeps the process alive on its own.
   timer.unref();
+  first?.unref();
 
   return {
     sweepNow() {
@@ -93,6 +103,7 @@ export function startExpirySweeper(deps: ExpirySweeperDeps): ExpirySweeper {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (first !== null) clearTimeout(first);
       await tail;
     },
   };

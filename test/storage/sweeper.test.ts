@@ -133,6 +133,18 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     t.same(lines, [['debug', 'expired rows deleted', ONE_EACH]], 'one debug line for the sweep that deleted rows, none for empty sweeps');
   });
 
+  t.test('firstSweepMs: a first sweep soon after start, long before the first interval', async (t) => {
+    const storage = await open(t);
+    await seed(storage);
+    const swept = gate();
+    const metrics = { recordExpiredRowsDeleted: (store: SweptStore) => { if (store === 'totpHistory') swept.open(); } };
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, firstSweepMs: 10, totpHistoryMs: TOTP_HISTORY_MS, metrics }));
+    await whileAlive(swept.wait);
+    await sweeper.stop();
+    t.equal(await storage.tokens.get('access_token', 'at-expired'), null, 'the expired token is gone');
+    t.not(await storage.tokens.get('refresh_token', 'rt-live'), null, 'the live one stays');
+  });
+
   t.test('stop() waits for the sweep in progress; sweepNow() after stop is refused', async (t) => {
     const storage = await open(t);
     await seed(storage);
