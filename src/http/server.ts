@@ -39,6 +39,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { router, logger, metrics } = options;
   let inFlight = 0;
   let closing = false;
+  /** The grace period ended with requests still running: their connections were cut. */
+  let cutShort = false;
+  const idleWaiters: Array<() => void> = [];
+  /** Resolves once no handler is running, or after `maxMs`. */
+  const settled = (maxMs: number): Promise<void> =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, maxMs);
+          timer.unref();
+          idleWaiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
 
   const server = createServer({ requestTimeout: options.timeouts.readSeconds * 1000 }, (raw, res) => {
     inFlight++;
@@ -115,14 +130,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   function errorAnswer(req: HttpRequest, route: Route | null, err: unknown): HttpResponse {
     const response = renderError(err, route?.errorStyle ?? 'api', { clientDebugMessages: options.clientDebugMessages });
     const routeName = route?.name ?? 'not_found';
-    if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
+    // Past the grace period the client is gone and storage may be closing: expected, not a fault.
+    if (response.status >= 500 && cutShort) logger.warn('request cut short by shutdown', { request_id: req.id, route: routeName, error: (err as Error)?.message });
+    else if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
     else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
     return response;
   }
 
   /** Writes the answer, then counts and logs it. */
   function respond(req: HttpRequest, res: ServerResponse, match: RouteMatch, response: HttpResponse): void {
-    inFlight--;
+    if (--inFlight === 0 && idleWaiters.length > 0) idleWaiters.splice(0).forEach((wake) => wake());
     if (closing) res.setHeader('Connection', 'close');
     let status = response.status;
     try {
@@ -175,11 +192,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       closing = true;
       return new Promise<void>((resolve) => {
         // Stop accepting now; the callback runs once every connection has ended.
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        const timer = setTimeout(() => {
+          cutShort = true;
+          server.closeAllConnections();
+        }, graceMs);
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
-          resolve();
+          // Handlers whose connections were cut may still be running: let them end (briefly) before
+          // the caller closes storage under them.
+          void settled(HANDLERS_SETTLE_MS).then(resolve);
         });
         // Idle keep-alive sockets go at once; busy ones after their answer (sent with Connection: close).
         server.closeIdleConnections();
@@ -187,6 +209,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
   };
 }
+
+/** How long a shutdown waits, after cutting connections, for the handlers still running on them. */
+const HANDLERS_SETTLE_MS = 2_000;
 
 /** Adds CORS headers to an answer; `Vary` is appended to, not replaced. */
 function withHeaders(response: HttpResponse, extra: Record<string, string> | null): HttpResponse {

@@ -38,6 +38,7 @@ async function start(t: Test, opts: { trusted?: string[]; debug?: boolean } = {}
     { name: 'oauth_fail', path: '/oauth-fail', errorStyle: 'oauth', methods: { GET: () => { throw new OAuthError('invalid_grant', 'the code was already used'); } } },
     { name: 'boom', path: '/boom', errorStyle: 'oauth', methods: { GET: () => { throw new Error('database password is hunter2'); } } },
     { name: 'slow', path: '/slow', errorStyle: 'api', methods: { GET: async () => { await slowGate; return empty(204); } } },
+    { name: 'slow_fail', path: '/slow-fail', errorStyle: 'api', methods: { GET: async () => { await slowGate; throw new Error('the database is closed'); } } },
     { name: 'bad_header', path: '/bad-header', errorStyle: 'api', methods: { GET: () => empty(200, { 'X-Name': 'Łukasz' }), POST: async () => empty(200, { 'X-Name': 'Łukasz' }) } },
     { name: 'prefixed', path: '/pre', prefix: true, errorStyle: 'api', methods: { '*': (req) => json(200, { path: req.path }) } },
     { name: 'shared_answer', path: '/shared', errorStyle: 'api', securityHeaders: false, methods: { GET: () => ({ status: 200, headers: SHARED_HEADERS }) } },
@@ -162,6 +163,24 @@ t.test('a header Node refuses to write (above U+00FF) costs that answer a 500, n
   }
   t.equal((await send(port, 'GET', '/who')).status, 200, 'the server still answers');
   t.match(logger.records(), [{ level: 'error', msg: 'answer could not be written' }]);
+});
+
+t.test('shutdown past the grace period: connections cut, running handlers awaited, their failures logged as cut short', async (t) => {
+  const { port, server, release, logger } = await start(t);
+  const cut = send(port, 'GET', '/slow-fail').catch((err: Error) => err);
+  await new Promise((r) => setTimeout(r, 50));
+  let closedAt = 0;
+  const closed = server.close(50).then(() => { closedAt = Date.now(); });
+  t.type(await cut, Error, 'the client lost its connection when the grace period ended');
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(closedAt, 0, 'close() waits for the handler still running');
+  const releasedAt = Date.now();
+  release();
+  await closed;
+  t.ok(closedAt >= releasedAt, 'and resolves once it has ended');
+  const records = logger.records();
+  t.ok(records.some((r) => r.level === 'warn' && r.msg === 'request cut short by shutdown'), 'logged as cut short');
+  t.notOk(records.some((r) => r.level === 'error'), 'not as a failure');
 });
 
 t.test('graceful shutdown: stops accepting, finishes the request in flight', async (t) => {
