@@ -70,6 +70,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     logger.debug('client error', { error: (err as Error).message });
   });
 
+  // Read once per connection, while it is open: Node keeps the peer address on the socket, so a
+  // handler asking later (after awaiting a body, say) still gets it if the client has gone.
+  server.on('connection', (socket: Socket) => void socket.remoteAddress);
+
   // A connection's peer does not change: decide once per socket whether it is a trusted proxy.
   const trustedSockets = new WeakMap<Socket, boolean>();
   const client: ClientResolver = {

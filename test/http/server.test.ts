@@ -181,6 +181,8 @@ t.test('shutdown past the grace period: connections cut, running handlers awaite
   const records = logger.records();
   t.ok(records.some((r) => r.level === 'warn' && r.msg === 'request cut short by shutdown'), 'logged as cut short');
   t.notOk(records.some((r) => r.level === 'error'), 'not as a failure');
+  const access = records.find((r) => r.msg === 'request' && r.path === '/slow-fail');
+  t.equal(access?.client_ip, '127.0.0.1', 'the client address, asked only after its connection was cut, is still known');
 });
 
 t.test('graceful shutdown: stops accepting, finishes the request in flight', async (t) => {
