@@ -2,6 +2,7 @@
  * Builds everything once at start-up from the validated config and hands each endpoint the
  * slice it needs. No module-level singletons: tests build as many contexts as they like.
  */
+import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { issuerOf as configuredIssuer, type Config } from './config/index.js';
 import type { Logger } from './observability/log.js';
@@ -21,6 +22,7 @@ import { createAuthzServices, type AuthzServices } from './authz/services.js';
 import { createRevocationBus } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';
 import { openRevocationChannel, type RevocationChannel } from './storage/revocation-channel.js';
+import { revocationNoticeFor } from './storage/revocation-notice.js';
 import { DEFAULT_FIRST_SWEEP_MS, DEFAULT_SWEEP_INTERVAL_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper } from './storage/sweeper.js';
 
 export interface OidcContext {
@@ -67,7 +69,10 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   const oidcConfig = config.identity_providers?.oidc;
   const secrets = await resolveSecrets(config, logger);
 
-  const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true });
+  // PostgreSQL: each revocation is announced to the other replicas in the transaction that makes it,
+  // under an origin made once per process, so this replica's channel skips its own.
+  const revocationNotice = config.storage.postgres ? revocationNoticeFor(config.storage.postgres, randomUUID()) : undefined;
+  const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true, revocationNotice });
   // Revocations, whoever makes them, reach the introspection cache at once.
   const revocations = createRevocationBus();
   const storage: Storage = {
@@ -119,8 +124,13 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     });
     // Other replicas' revocations evict this cache too; after a lost connection it starts afresh.
     const revocationChannel =
-      config.storage.postgres && authz.introspection
-        ? await openRevocationChannel(config.storage.postgres, { bus: revocations, logger: logger.child({ component: 'revocation-channel' }), onResync: () => authz.introspection?.clear() })
+      config.storage.postgres && revocationNotice && authz.introspection
+        ? await openRevocationChannel(config.storage.postgres, {
+            notice: revocationNotice,
+            bus: revocations,
+            logger: logger.child({ component: 'revocation-channel' }),
+            onResync: () => authz.introspection?.clear(),
+          })
         : null;
     // Started last, so a failed build has no sweeper to stop before storage closes.
     const sweeper = startExpirySweeper({ storage, clock, logger: logger.child({ component: 'expiry-sweeper' }), intervalMs: DEFAULT_SWEEP_INTERVAL_MS, firstSweepMs: DEFAULT_FIRST_SWEEP_MS, totpHistoryMs: totpHistoryRetentionMs(config.totp), metrics });

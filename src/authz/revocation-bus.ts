@@ -1,8 +1,9 @@
 /**
  * Revocations reach the introspection caches at once: the revocation endpoint and refresh-family
  * revocation `emit` the signatures they revoked; each cache `subscribe`s and evicts them. With
- * PostgreSQL, src/storage/revocation-channel.ts carries each batch to the other replicas (NOTIFY) and
- * emits theirs here (LISTEN), so a token revoked through any replica is refused by all of them.
+ * PostgreSQL, the revoking transaction announces each batch to the other replicas (NOTIFY,
+ * src/storage/revocation-notice.ts) and src/storage/revocation-channel.ts emits theirs here (LISTEN),
+ * so a token revoked through any replica is refused by all of them.
  */
 export type RevocationListener = (signatures: readonly string[]) => void;
 

@@ -56,7 +56,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
     const cipher = createFieldCipher(config.encryption_key);
     await verifyEncryptionKey(db, cipher);
     return {
-      tokens: createTokenSessions(db, cipher),
+      tokens: createTokenSessions(db, cipher, engine === 'postgres' ? options.revocationNotice : undefined),
       par: createPushedAuthorizationRequests(db, cipher),
       consents: createConsents(db, cipher),
       subjects: createSubjectIdentifiers(db),

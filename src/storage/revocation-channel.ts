@@ -1,34 +1,24 @@
 /**
- * Revocations reach every replica (PostgreSQL only). Each replica publishes the access-token
- * signatures its own bus emits with `pg_notify`, and LISTENs on one dedicated connection for the
- * others', which it emits onto its bus, so every introspection cache evicts them. SQLite needs none
- * of this: one process owns the file, and its bus already reaches its cache.
- * - The channel is named after the schema: two deployments sharing a database do not hear each other.
- * - A payload carries the sender's random `origin`: a replica skips its own notifications (its bus
- *   had them first) and never re-publishes what it relays, so nothing echoes between replicas.
+ * Revocations from the other replicas (PostgreSQL only). The revoking transaction itself sends each
+ * revocation with `pg_notify` (revocation-notice.ts); this channel LISTENs on one dedicated
+ * connection and emits the other replicas' signatures onto the local bus, so every introspection
+ * cache evicts them. SQLite needs none of this: one process owns the file, and its bus already
+ * reaches its cache.
+ * - Notifications carrying this process's own `origin` are skipped: its bus had them first.
  * - A lost LISTEN connection is re-opened with backoff. Whatever was sent meanwhile is gone, so
  *   once listening again the owner is told to forget everything it cached (`onResync`).
- * Here rather than in src/authz because it is engine plumbing (a pg client, the schema, payload
- * limits); it needs only the bus's type from the domain.
+ * Here rather than in src/authz because it is engine plumbing (a pg client, the schema); it needs
+ * only the bus's type from the domain.
  */
-import { hash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { RevocationBus } from '../authz/revocation-bus.js';
 import type { Logger } from '../observability/log.js';
-import { checkSchemaName, poolConfig } from './postgres.js';
+import { poolConfig } from './postgres.js';
+import { parsePayload, type RevocationNotice } from './revocation-notice.js';
 import type { PostgresConfig } from './types.js';
 
-/** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
-export const MAX_PAYLOAD_BYTES = 7999;
-/** Channel names are identifiers: at most NAMEDATALEN - 1 bytes. */
-const MAX_CHANNEL_BYTES = 63;
-const CHANNEL_PREFIX = 'gatehouse_revocations_';
 /** How the LISTEN connection shows in `pg_stat_activity`. */
 export const LISTENER_APPLICATION_NAME = 'gatehouse-revocations';
-/** Publishing is rare and short: two connections at most, closed when idle. */
-const PUBLISH_POOL_SIZE = 2;
-/** A failed NOTIFY is tried once more: the pool drops a broken connection, so the retry gets a fresh one. */
-const PUBLISH_ATTEMPTS = 2;
 const DEFAULT_BACKOFF: Backoff = { initialMs: 100, maxMs: 10_000 };
 /** TCP keep-alive alone may take many minutes to notice a dead link; a query every so often does not. */
 const DEFAULT_HEARTBEAT_MS = 30_000;
@@ -38,70 +28,22 @@ export interface Backoff {
   maxMs: number;
 }
 
-export interface RevocationMessage {
-  origin: string;
-  signatures: readonly string[];
-}
-
 export interface RevocationChannel {
   /** The channel every replica using this schema shares. */
   readonly name: string;
-  /** Stops listening, sends what is still being published, closes both connections. */
+  /** Stops listening and closes the connection. */
   close(): Promise<void>;
 }
 
 export interface RevocationChannelDeps {
+  /** The channel to listen on and this process's origin, the same the token store sends with. */
+  notice: RevocationNotice;
   bus: RevocationBus;
   logger: Logger;
   /** Runs each time the channel listens again after a loss: revocations sent meanwhile were missed. */
   onResync(): void;
   backoff?: Backoff;
   heartbeatMs?: number;
-}
-
-/** `gatehouse_revocations_<schema>`, or a digest of the schema when that would be too long a name. */
-export function channelNameFor(schema: string): string {
-  const name = CHANNEL_PREFIX + checkSchemaName(schema);
-  return name.length <= MAX_CHANNEL_BYTES ? name : CHANNEL_PREFIX + hash('sha256', schema, 'hex').slice(0, 32);
-}
-
-/**
- * The signatures packed, in order, into as few payloads as stay under `maxBytes`. A signature too
- * big for a payload of its own still travels alone (PostgreSQL then refuses it); ours are 43 bytes.
- */
-export function payloadsFor(origin: string, signatures: readonly string[], maxBytes = MAX_PAYLOAD_BYTES): string[] {
-  const encode = (batch: readonly string[]): string => JSON.stringify({ origin, signatures: batch } satisfies RevocationMessage);
-  const emptyBytes = Buffer.byteLength(encode([]));
-  const payloads: string[] = [];
-  let batch: string[] = [];
-  let bytes = emptyBytes;
-  for (const signature of signatures) {
-    const signatureBytes = Buffer.byteLength(JSON.stringify(signature));
-    // 1: the comma before every signature but the first.
-    if (batch.length > 0 && bytes + 1 + signatureBytes > maxBytes) {
-      payloads.push(encode(batch));
-      batch = [];
-      bytes = emptyBytes;
-    }
-    bytes += (batch.length > 0 ? 1 : 0) + signatureBytes;
-    batch.push(signature);
-  }
-  if (batch.length > 0) payloads.push(encode(batch));
-  return payloads;
-}
-
-/** A payload in our shape, or null for anything else sent on the channel. */
-export function parsePayload(payload: string | undefined): RevocationMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(payload ?? '');
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { origin, signatures } = value as Partial<Record<keyof RevocationMessage, unknown>>;
-  if (typeof origin !== 'string' || !Array.isArray(signatures) || !signatures.every((s) => typeof s === 'string')) return null;
-  return { origin, signatures };
 }
 
 /** Doubles from `initialMs` after each failed attempt (0-based), up to `maxMs`. */
@@ -112,15 +54,11 @@ export function reconnectDelayMs(attempt: number, backoff: Backoff): number {
 /** Listens before it resolves: a database that cannot be listened to fails start-up, like storage does. */
 export async function openRevocationChannel(config: PostgresConfig, deps: RevocationChannelDeps): Promise<RevocationChannel> {
   const { bus, logger } = deps;
+  const { channel: name, origin } = deps.notice;
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const name = channelNameFor(config.schema || 'public');
-  const origin = randomUUID();
   const { max: _poolSize, ...connection } = poolConfig(config);
   const listenerConfig: pg.ClientConfig = { ...connection, application_name: LISTENER_APPLICATION_NAME, keepAlive: true };
-  const publisher = new pg.Pool({ ...connection, max: PUBLISH_POOL_SIZE });
-  // An idle client's network error must not crash the process; the next NOTIFY reports it.
-  publisher.on('error', () => undefined);
 
   let listener: pg.Client | null = null;
   let closing = false;
@@ -128,9 +66,6 @@ export async function openRevocationChannel(config: PostgresConfig, deps: Revoca
   let reconnectTimer: NodeJS.Timeout | null = null;
   let heartbeatTimer: NodeJS.Timeout | null = null;
   let reconnecting: Promise<void> | null = null;
-  /** True while relaying another replica's signatures onto the bus: those are not published again. */
-  let relaying = false;
-  const publishing = new Set<Promise<void>>();
 
   const received = (message: pg.Notification): void => {
     if (message.channel !== name) return;
@@ -139,13 +74,7 @@ export async function openRevocationChannel(config: PostgresConfig, deps: Revoca
       logger.warn('revocation channel: ignored a notification that is not a revocation', { channel: name });
       return;
     }
-    if (parsed.origin === origin) return;
-    relaying = true;
-    try {
-      bus.emit(parsed.signatures);
-    } finally {
-      relaying = false;
-    }
+    if (parsed.origin !== origin) bus.emit(parsed.signatures);
   };
 
   const lost = (client: pg.Client, error?: Error): void => {
@@ -218,54 +147,19 @@ export async function openRevocationChannel(config: PostgresConfig, deps: Revoca
     logger.info('revocation channel: listening again; cached introspection answers were dropped', { channel: name });
   };
 
-  const notify = async (payload: string): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await publisher.query('SELECT pg_notify($1, $2)', [name, payload]);
-        return;
-      } catch (err) {
-        if (attempt >= PUBLISH_ATTEMPTS) throw err;
-      }
-    }
-  };
-
-  const publish = async (signatures: readonly string[]): Promise<void> => {
-    for (const payload of payloadsFor(origin, signatures)) {
-      try {
-        await notify(payload);
-      } catch (err) {
-        // The revocation itself stands; other replicas may admit these tokens until their max_ttl.
-        logger.warn('revocation channel: revocations could not be sent to the other replicas', { channel: name, error: err });
-      }
-    }
-  };
-
-  try {
-    listener = await listen();
-  } catch (err) {
-    await publisher.end();
-    throw err;
-  }
+  listener = await listen();
   startHeartbeat(listener);
-  const unsubscribe = bus.subscribe((signatures) => {
-    if (relaying) return;
-    const sending = publish(signatures).finally(() => publishing.delete(sending));
-    publishing.add(sending);
-  });
 
   let closed: Promise<void> | null = null;
   const close = async (): Promise<void> => {
     closing = true;
-    unsubscribe();
     stopHeartbeat();
     if (reconnectTimer !== null) clearTimeout(reconnectTimer);
     reconnectTimer = null;
     await reconnecting;
-    await Promise.allSettled(publishing);
     const client = listener;
     listener = null;
     await client?.end().catch(() => undefined);
-    await publisher.end();
   };
   return {
     name,

@@ -5,6 +5,7 @@
  * sees a raw token. Every engine passes the same contract suite (test/storage/contract.ts).
  */
 import type { Logger } from '../observability/log.js';
+import type { RevocationNotice } from './revocation-notice.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -265,6 +266,11 @@ export interface OpenStorageOptions {
   logger: Logger;
   /** Apply pending migrations (default true); when false, pending migrations are an error. */
   migrate?: boolean;
+  /**
+   * PostgreSQL: access-token revocations are announced on this channel (NOTIFY) in the transaction
+   * that revokes them. Ignored on SQLite, where one process owns the file.
+   */
+  revocationNotice?: RevocationNotice;
 }
 
 export interface MigrationState {

@@ -1,14 +1,16 @@
 /**
  * Two replicas on one PostgreSQL schema: a bearer token cached as active by one is refused by it
- * right after being revoked through the other (LISTEN/NOTIFY), and a replica whose LISTEN
+ * right after being revoked through the other (NOTIFY in the revoking transaction, one per
+ * revocation; LISTEN on the other side), and a replica whose LISTEN
  * connection is terminated comes back with an empty cache. SQLite opens no channel.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import pg from 'pg';
-import { channelNameFor, LISTENER_APPLICATION_NAME } from '../../src/storage/revocation-channel.js';
-import { randomSchema, startPostgres } from '../helpers/postgres.js';
+import { LISTENER_APPLICATION_NAME } from '../../src/storage/revocation-channel.js';
+import { channelNameFor, parsePayload } from '../../src/storage/revocation-notice.js';
+import { listenTo, randomSchema, startPostgres } from '../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const SECRET = 'machine-secret-0123456789';
@@ -92,8 +94,10 @@ async function within(timeoutMs: number, check: () => boolean | Promise<boolean>
 
 const cacheOf = (server: TestServer) => server.app.context.authz.introspection!;
 
+
 t.test('RFC 7009 §2: a token cached as active by replica B is refused by B right after A revokes it', async (t) => {
-  const { a, b } = await twoReplicas(t);
+  const { schema, a, b } = await twoReplicas(t);
+  const wire = await listenTo(t, database.url, channelNameFor(schema));
   const token = await issueToken(a);
   t.equal(await verify(b, token), 200, 'B admits the token');
   t.equal(await verify(b, token), 200, 'and serves it from its cache');
@@ -107,6 +111,13 @@ t.test('RFC 7009 §2: a token cached as active by replica B is refused by B righ
   t.equal(await verify(a, other), 200);
   t.equal((await revoke(b, other)).status, 200);
   t.ok(await within(1000, async () => (await verify(a, other)) === 401), 'and the other way round');
+
+  // Nothing else is sent later: a duplicate would arrive within milliseconds.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const messages = wire.map((p) => parsePayload(p));
+  t.equal(messages.length, 2, 'one notification per revocation, no duplicate');
+  t.ok(messages.every((m) => m?.signatures.length === 1), 'each names the one access token revoked');
+  t.not(messages[0]?.origin, messages[1]?.origin, 'each replica sends under its own origin');
 });
 
 t.test('a replica whose LISTEN connection is terminated reconnects, drops its cache, and hears revocations again', async (t) => {

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Test } from 'tap';
 
 const run = promisify(execFile);
 
@@ -27,6 +29,20 @@ export interface TestPostgres {
 const USER = 'gatehouse';
 const PASSWORD = 'gatehouse';
 const DATABASE = 'gatehouse_test';
+
+/**
+ * A raw client LISTENing on `channel`, as another replica's would: the payloads that went over the
+ * wire, in order. Ended at the test's teardown.
+ */
+export async function listenTo(t: Test, url: string, channel: string): Promise<string[]> {
+  const observer = new pg.Client({ connectionString: url });
+  await observer.connect();
+  t.teardown(() => observer.end());
+  const seen: string[] = [];
+  observer.on('notification', (n) => seen.push(n.payload ?? ''));
+  await observer.query(`LISTEN ${observer.escapeIdentifier(channel)}`);
+  return seen;
+}
 
 /** A fresh schema name, so test files sharing one server never see each other's tables. */
 export function randomSchema(prefix = 'test'): string {

@@ -4,7 +4,9 @@
  */
 import t from 'tap';
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { openStorage } from '../../src/storage/index.js';
+import { revocationNoticeFor } from '../../src/storage/revocation-notice.js';
 import type { PostgresConfig } from '../../src/storage/types.js';
 import { silentLogger } from '../../src/observability/log.js';
 import { randomSchema, startPostgres } from '../helpers/postgres.js';
@@ -36,11 +38,13 @@ const numbered = (text: string): string => {
 };
 
 t.test('contract', async (t) => {
+  // As src/context.ts opens it: revocations are announced in their transaction (test/storage/revocation-notice.test.ts).
+  const revocationNotice = revocationNoticeFor(postgres, randomUUID());
   storageContract(t, {
     engine: 'postgres',
     location,
     encryptionKey,
-    open: (o = {}) => openStorage({ ...location, encryption_key: o.encryption_key ?? encryptionKey }, { logger: silentLogger, migrate: o.migrate ?? true }),
+    open: (o = {}) => openStorage({ ...location, encryption_key: o.encryption_key ?? encryptionKey }, { logger: silentLogger, migrate: o.migrate ?? true, revocationNotice }),
     query: async (text, params = []) => (await raw.query(numbered(text), params)).rows as Array<Record<string, unknown>>,
   });
 });

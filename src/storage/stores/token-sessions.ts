@@ -1,14 +1,53 @@
-/** OAuth 2.0 token and grant records, keyed by kind and signature (fosite's token storage). */
+/**
+ * OAuth 2.0 token and grant records, keyed by kind and signature (fosite's token storage).
+ * Given a revocation notice (PostgreSQL), revoking access tokens and announcing them to the other
+ * replicas is one transaction (revocation-notice.ts); without one, a revocation is a single UPDATE.
+ */
 import type { Kysely, Selectable } from 'kysely';
 import { openJson, sealJson, type FieldCipher } from '../encryption.js';
 import { insertOnce } from '../errors.js';
+import { sendRevocationNotice, type RevocationNotice } from '../revocation-notice.js';
 import { flag, list, listText, ms, type Database, type TokenSessionTable } from '../schema.js';
 import type { JsonObject, TokenKind, TokenSessionRecord, TokenSessions } from '../types.js';
 
 /** The associated data binds a session blob to its kind and signature. */
 const aad = (kind: TokenKind, signature: string): string => `${kind}:${signature}`;
 
-export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher): TokenSessions {
+/** Runs `work` in a new transaction, or in the caller's when `db` already is one. */
+const inTransaction = <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db) : db.transaction().execute(work);
+
+const accessTokensOf = (family: ReadonlyArray<{ kind: TokenKind; signature: string }>): string[] =>
+  family.filter((t) => t.kind === 'access_token').map((t) => t.signature);
+
+/** How many rows the UPDATE revoked; with `unlessRevoked`, rows revoked before are left alone and uncounted. */
+async function revokeRow(db: Kysely<Database>, kind: TokenKind, signature: string, options: { unlessRevoked?: boolean } = {}): Promise<number> {
+  let update = db
+    .updateTable('oauth2_token_sessions')
+    .set({ active: 0, revoked: 1 })
+    .where('kind', '=', kind)
+    .where('signature', '=', signature);
+  if (options.unlessRevoked) update = update.where('revoked', '=', 0);
+  return Number((await update.executeTakeFirst()).numUpdatedRows);
+}
+
+async function exists(db: Kysely<Database>, kind: TokenKind, signature: string): Promise<boolean> {
+  const row = await db.selectFrom('oauth2_token_sessions').select('signature').where('kind', '=', kind).where('signature', '=', signature).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** One UPDATE … RETURNING: the family is revoked and listed atomically, even while it grows. */
+async function revokeFamily(db: Kysely<Database>, requestId: string): Promise<Array<{ kind: TokenKind; signature: string }>> {
+  const family = await db
+    .updateTable('oauth2_token_sessions')
+    .set({ active: 0, revoked: 1 })
+    .where('request_id', '=', requestId)
+    .returning(['kind', 'signature'])
+    .execute();
+  return family.map((row) => ({ kind: row.kind as TokenKind, signature: row.signature }));
+}
+
+export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, notice?: RevocationNotice): TokenSessions {
   const toRecord = (row: Selectable<TokenSessionTable>): TokenSessionRecord => ({
     signature: row.signature,
     request_id: row.request_id,
@@ -78,24 +117,23 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher): 
     },
 
     async revoke(kind, signature) {
-      const result = await db
-        .updateTable('oauth2_token_sessions')
-        .set({ active: 0, revoked: 1 })
-        .where('kind', '=', kind)
-        .where('signature', '=', signature)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      // Only access tokens are cached by other replicas, so only they are announced.
+      if (!notice || kind !== 'access_token') return (await revokeRow(db, kind, signature)) > 0;
+      return inTransaction(db, async (trx) => {
+        // Announced once: a token revoked before was announced then, so it is only confirmed here.
+        if ((await revokeRow(trx, kind, signature, { unlessRevoked: true })) === 0) return exists(trx, kind, signature);
+        await sendRevocationNotice(trx, notice, [signature]);
+        return true;
+      });
     },
 
     async revokeByRequestId(requestId) {
-      // One UPDATE … RETURNING: the family is revoked and listed atomically, even while it grows.
-      const family = await db
-        .updateTable('oauth2_token_sessions')
-        .set({ active: 0, revoked: 1 })
-        .where('request_id', '=', requestId)
-        .returning(['kind', 'signature'])
-        .execute();
-      return family.map((row) => ({ kind: row.kind as TokenKind, signature: row.signature }));
+      if (!notice) return revokeFamily(db, requestId);
+      return inTransaction(db, async (trx) => {
+        const family = await revokeFamily(trx, requestId);
+        await sendRevocationNotice(trx, notice, accessTokensOf(family));
+        return family;
+      });
     },
 
     async deleteExpired(nowMs) {
