@@ -133,9 +133,9 @@ const ENTRY_OVERHEAD_BYTES = 128;
 const DEFAULT_BYTES_PER_ENTRY = 2048;
 
 /** A rough heap size: enough to keep a token with thousands of audiences from crowding the cache. */
-export function entrySizeEstimate(key: string, result: IntrospectionResult): number {
+export function entrySizeEstimate(key: string, result: IntrospectionResult, tokenDigest: string | null = null): number {
   const strings = [...(result.scope ?? []), ...(result.aud ?? []), ...(result.amr ?? []), result.client_id ?? '', result.username ?? ''];
-  return ENTRY_OVERHEAD_BYTES + 2 * (key.length + strings.reduce((sum, s) => sum + s.length + 16, 0));
+  return ENTRY_OVERHEAD_BYTES + 2 * (key.length + (tokenDigest?.length ?? 0) + strings.reduce((sum, s) => sum + s.length + 16, 0));
 }
 
 /** How long a fresh answer may be reused from `nowMs`: ≤ exp, ≤ max_ttl; negative_ttl when inactive. */
@@ -154,7 +154,7 @@ export function createIntrospectionCache(source: IntrospectionSource, opts: Intr
       ? new LRUCache<string, Entry>({
           max: opts.maxEntries,
           maxSize: opts.maxSizeBytes ?? opts.maxEntries * DEFAULT_BYTES_PER_ENTRY,
-          sizeCalculation: (entry, key) => entrySizeEstimate(key, entry.result),
+          sizeCalculation: (entry, key) => entrySizeEstimate(key, entry.result, entry.tokenDigest),
           dispose: (_entry, _key, reason) => {
             if (reason === 'evict') metrics?.eviction();
           },

@@ -7,6 +7,7 @@ import t, { type Test } from 'tap';
 import {
   createIntrospectionCache,
   createLocalIntrospection,
+  entrySizeEstimate,
   entryTtlMs,
   IntrospectionUnavailable,
   type IntrospectionCacheOptions,
@@ -225,6 +226,12 @@ t.test('the size bound keeps a huge entry out', async (t) => {
   t.equal((await cache.lookup(big.token, NOW_MS)).active, true, 'still answered');
   await cache.lookup(small.token, NOW_MS);
   t.equal(cache.size, 1, 'only the small one is kept');
+});
+
+t.test('the size estimate counts the token digest an entry keeps', async (t) => {
+  const result = { active: true, client_id: 'app', scope: ['authelia.bearer.authz'], aud: ['https://app.example.com'] };
+  const key = 'k'.repeat(43);
+  t.equal(entrySizeEstimate(key, result, 'd'.repeat(43)) - entrySizeEstimate(key, result), 2 * 43, 'two bytes a character, as for the other strings');
 });
 
 t.test('max_entries 0: no caching, but still one in flight', async (t) => {
