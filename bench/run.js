@@ -100,6 +100,12 @@ async function load(url, request) {
   return { rps: result.requests.average, requests: result.requests.total, p99: result.latency.p99, errors };
 }
 
+/** A 2 s warm-up run, then the measured one. */
+async function warmThenLoad(url, request) {
+  await load(url, { ...request, duration: 2 }).catch(() => undefined);
+  return load(url, request);
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -255,13 +261,12 @@ try {
     const results = { baseline: [], gatehouse: [] };
     for (let round = 0; round < rounds; round++) {
       const basePort = await freePort();
+      // Each server is warmed up the same way before its measured run: JIT, and Gatehouse's secret cache.
       const baseline = await startServer('node', ['bench/baseline-server.js', String(basePort)], `http://127.0.0.1:${basePort}`);
-      results.baseline.push(await load(baseline.url, await scenario(baseline.url, true)));
+      results.baseline.push(await warmThenLoad(baseline.url, await scenario(baseline.url, true)));
       await baseline.stop();
       const gatehouse = await startServer('node', ['dist/main.js', 'serve', '--config', configPath], `http://127.0.0.1:${gatehousePort}`);
-      const request = await scenario(gatehouse.url, false);
-      await load(gatehouse.url, { ...request, duration: 2 }).catch(() => undefined); // warm-up: secret cache, JIT
-      results.gatehouse.push(await load(gatehouse.url, request));
+      results.gatehouse.push(await warmThenLoad(gatehouse.url, await scenario(gatehouse.url, false)));
       await gatehouse.stop();
     }
     report(name, results);
@@ -277,9 +282,8 @@ try {
         const request = await scenarios.forward_auth_bearer(server.url, which === 'baseline');
         const nginx = await startNginx(dir, server.url);
         const headers = { authorization: request.headers.authorization };
-        await load(nginx.url, { method: 'GET', path: '/items', headers, duration: 2 }).catch(() => undefined);
         if (process.env.BENCH_DEBUG) { const r = await fetch(nginx.url + '/items', { headers }); console.error(which, r.status, await r.text()); }
-        results[which].push(await load(nginx.url, { method: 'GET', path: '/items', headers }));
+        results[which].push(await warmThenLoad(nginx.url, { method: 'GET', path: '/items', headers }));
         await nginx.stop();
         await server.stop();
       }
