@@ -93,6 +93,8 @@ export function compileAccessControl(config: AccessControlConfig): CompiledAcces
   });
   const fallback = decision(config.default_policy, -1, false);
   const needsPath = config.rules.some((rule) => rule.resources.length > 0);
+  // Only `networks` conditions read the client's address, which costs a look at X-Forwarded-For.
+  const usesNetworks = config.rules.some((rule) => rule.networks.length > 0);
 
   const evaluate = (object: RequestObject, subject: Subject | null): AccessDecision => {
     const { url } = object;
@@ -101,7 +103,7 @@ export function compileAccessControl(config: AccessControlConfig): CompiledAcces
       method: object.method,
       pathAndQuery: needsPath ? url.pathname + url.search : '',
       url,
-      remoteIp: object.remoteIp,
+      remoteIp: usesNetworks ? object.remoteIp : '',
       subject,
     };
     for (const rule of rules) {
@@ -110,7 +112,6 @@ export function compileAccessControl(config: AccessControlConfig): CompiledAcces
     return fallback;
   };
   // Without `networks` conditions, an anonymous decision depends on the target and the method alone.
-  const usesNetworks = config.rules.some((rule) => rule.networks.length > 0);
   const anonymous = usesNetworks ? null : createAnonymousMemo(evaluate);
 
   return Object.freeze({

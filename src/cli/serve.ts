@@ -17,7 +17,8 @@ Options:
   -h, --help          show this help
 
 Stops gracefully on SIGTERM or SIGINT: stops accepting connections, lets requests in flight
-finish (10 s at most), then closes storage.`,
+finish (10 s at most), cuts the connections still open, waits 2 s at most for their handlers,
+then closes storage.`,
   options: { config: { type: 'string', short: 'c', default: 'config.yml' } },
   allowPositionals: false,
   async run(args, io) {

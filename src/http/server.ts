@@ -39,7 +39,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { router, logger, metrics } = options;
   let inFlight = 0;
   let closing = false;
-  /** The grace period ended with requests still running: their connections were cut. */
+  /** Connections are gone (cut at the end of the grace period, or closed by their clients) while handlers still run. */
   let cutShort = false;
   const idleWaiters: Array<() => void> = [];
   /** Resolves once no handler is running, or after `maxMs`. */
@@ -47,12 +47,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     inFlight === 0
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, maxMs);
-          timer.unref();
-          idleWaiters.push(() => {
+          const wake = (): void => {
             clearTimeout(timer);
             resolve();
-          });
+          };
+          const timer = setTimeout(() => {
+            idleWaiters.splice(idleWaiters.indexOf(wake), 1);
+            resolve();
+          }, maxMs);
+          timer.unref();
+          idleWaiters.push(wake);
         });
 
   const server = createServer({ requestTimeout: options.timeouts.readSeconds * 1000 }, (raw, res) => {
@@ -203,6 +207,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         timer.unref();
         server.close(() => {
           clearTimeout(timer);
+          // Every connection has ended, yet handlers still run: their clients went away first.
+          if (inFlight > 0) cutShort = true;
           // Handlers whose connections were cut may still be running: let them end (briefly) before
           // the caller closes storage under them.
           void settled(HANDLERS_SETTLE_MS).then(resolve);

@@ -213,6 +213,16 @@ t.test('a shared target object: the anonymous decision is remembered per method,
   t.same(compiled.decide({ url, method: 'GET', remoteIp: '192.0.2.10' }, user('john')), { policy: 'bypass', rule: 0, subjectRequired: false }, 'with a subject');
 });
 
+t.test('without networks conditions the client address is never asked for (it costs a look at X-Forwarded-For)', async (t) => {
+  const compiled = accessControl({ rules: [{ domain: 'app.example.com', subject: 'group:admins', policy: 'two_factor' }, { domain: 'app.example.com', policy: 'one_factor' }] });
+  let asked = 0;
+  const object = { ...request('https://app.example.com/'), get remoteIp() { asked++; return '192.0.2.10'; } };
+  t.equal(compiled.decide(object, null).policy, 'two_factor', 'anonymous: the subject rule could match');
+  t.equal(compiled.decide(object, user('john')).policy, 'one_factor');
+  t.equal(compiled.decide(object, user('fred', 'admins')).policy, 'two_factor');
+  t.equal(asked, 0);
+});
+
 t.test('networks conditions: the same target object is decided per client address, never from a remembered answer', async (t) => {
   const compiled = accessControl({ rules: [{ domain: 'app.example.com', networks: '10.0.0.0/8', policy: 'bypass' }], default_policy: 'deny' });
   const { url } = request('https://app.example.com/');

@@ -185,6 +185,25 @@ t.test('shutdown past the grace period: connections cut, running handlers awaite
   t.equal(access?.client_ip, '127.0.0.1', 'the client address, asked only after its connection was cut, is still known');
 });
 
+t.test('shutdown with a handler running for a client already gone: awaited, its failure logged as cut short', async (t) => {
+  const { port, server, release, logger } = await start(t);
+  const gone = request({ host: '127.0.0.1', port, method: 'GET', path: '/slow-fail' });
+  gone.on('error', () => undefined);
+  gone.end();
+  await new Promise((r) => setTimeout(r, 50));
+  gone.destroy();
+  await new Promise((r) => setTimeout(r, 50));
+  let closed = false;
+  const closing = server.close(5000).then(() => { closed = true; });
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(closed, false, 'no connection is left, but close() waits for the handler');
+  release();
+  await closing;
+  const records = logger.records();
+  t.ok(records.some((r) => r.level === 'warn' && r.msg === 'request cut short by shutdown'), 'logged as cut short');
+  t.notOk(records.some((r) => r.level === 'error'), 'not as a failure');
+});
+
 t.test('graceful shutdown: stops accepting, finishes the request in flight', async (t) => {
   const { port, server, release } = await start(t);
   const pending = send(port, 'GET', '/slow');

@@ -105,16 +105,21 @@ t.test('RFC 7009 §2: revoking an access token sends one notification with its s
   t.equal((await storage.tokens.get('access_token', signature(1)))?.revoked, true);
 });
 
-t.test('a refresh token, an unknown signature, or an access token revoked before sends nothing', async (t) => {
+t.test('a refresh token or an unknown signature sends nothing', async (t) => {
   await storage.tokens.create('refresh_token', token(signature(2)));
-  await storage.tokens.create('access_token', token(signature(3)));
-  t.equal(await storage.tokens.revoke('access_token', signature(3)), true);
   await delivered();
-
   t.equal(await storage.tokens.revoke('refresh_token', signature(2)), true);
   t.equal(await storage.tokens.revoke('access_token', 'unknown'), false);
-  t.equal(await storage.tokens.revoke('access_token', signature(3)), true, 'revoking again still answers true');
   t.strictSame(await delivered(), []);
+});
+
+t.test('an access token revoked again is announced again: an earlier revocation may never have been (revoked by hand in SQL)', async (t) => {
+  await storage.tokens.create('access_token', token(signature(3)));
+  await delivered();
+  await listener.query(`UPDATE ${listener.escapeIdentifier(postgres.schema)}.oauth2_token_sessions SET active = 0, revoked = 1 WHERE signature = $1`, [signature(3)]);
+  t.strictSame(await delivered(), [], 'nothing was said of the revocation made in SQL');
+  t.equal(await storage.tokens.revoke('access_token', signature(3)), true, 'revoking again still answers true');
+  t.strictSame(await delivered(), [{ origin: notice.origin, signatures: [signature(3)] }]);
 });
 
 t.test('RFC 9700 §4.14.2: revokeByRequestId sends the family\'s access tokens, split under the payload limit', async (t) => {

@@ -20,20 +20,15 @@ const inTransaction = <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) =>
 const accessTokensOf = (family: ReadonlyArray<{ kind: TokenKind; signature: string }>): string[] =>
   family.filter((t) => t.kind === 'access_token').map((t) => t.signature);
 
-/** How many rows the UPDATE revoked; with `unlessRevoked`, rows revoked before are left alone and uncounted. */
-async function revokeRow(db: Kysely<Database>, kind: TokenKind, signature: string, options: { unlessRevoked?: boolean } = {}): Promise<number> {
-  let update = db
+/** How many rows the UPDATE revoked (a row revoked before counts again). */
+async function revokeRow(db: Kysely<Database>, kind: TokenKind, signature: string): Promise<number> {
+  const result = await db
     .updateTable('oauth2_token_sessions')
     .set({ active: 0, revoked: 1 })
     .where('kind', '=', kind)
-    .where('signature', '=', signature);
-  if (options.unlessRevoked) update = update.where('revoked', '=', 0);
-  return Number((await update.executeTakeFirst()).numUpdatedRows);
-}
-
-async function exists(db: Kysely<Database>, kind: TokenKind, signature: string): Promise<boolean> {
-  const row = await db.selectFrom('oauth2_token_sessions').select('signature').where('kind', '=', kind).where('signature', '=', signature).executeTakeFirst();
-  return row !== undefined;
+    .where('signature', '=', signature)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** One UPDATE … RETURNING: the family is revoked and listed atomically, even while it grows. */
@@ -120,8 +115,9 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
       // Only access tokens are cached by other replicas, so only they are announced.
       if (!notice || kind !== 'access_token') return (await revokeRow(db, kind, signature)) > 0;
       return inTransaction(db, async (trx) => {
-        // Announced once: a token revoked before was announced then, so it is only confirmed here.
-        if ((await revokeRow(trx, kind, signature, { unlessRevoked: true })) === 0) return exists(trx, kind, signature);
+        if ((await revokeRow(trx, kind, signature)) === 0) return false;
+        // Announced again when revoked again: an earlier revocation may never have been (revoked by
+        // hand in SQL, or by a release that sent its NOTIFY after the commit), and this one is rare.
         await sendRevocationNotice(trx, notice, [signature]);
         return true;
       });
