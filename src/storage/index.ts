@@ -23,7 +23,6 @@ import type { MigrationState, OpenStorageOptions, Storage, StorageConfig } from 
 export { StorageDecryptError } from './encryption.js';
 export { StorageConflictError } from './errors.js';
 export { WRONG_KEY_MESSAGE } from './encryption-check.js';
-export { isAnswerableChallenge } from './stores/consents.js';
 export type * from './types.js';
 
 /** Where the data lives; the encryption key is not needed to migrate or to read the status. */

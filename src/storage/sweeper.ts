@@ -3,8 +3,7 @@
  * consume and add all compare with `nowMs`), so sweeping changes no answer: it only stops tokens,
  * PAR requests, used `jti`s, portal sessions, consents and used TOTP steps from piling up forever.
  * Consent challenges and TOTP steps carry no expiry of their own: see CONSENT_CHALLENGE_LIFESPAN_MS
- * (stores/consents.ts) and totpHistoryRetentionMs below for when they stop mattering. The one
- * answer sweeping does change: a consent challenge left a day or more can no longer be answered.
+ * (stores/consents.ts) and totpHistoryRetentionMs below for when they stop mattering.
  */
 import type { Logger } from '../observability/log.js';
 import type { Clock } from '../util/clock.js';

@@ -112,6 +112,11 @@ export interface Consents {
   /** Rejects with StorageConflictError when the challenge_id exists. */
   create(session: NewConsentSession): Promise<void>;
   get(challengeId: string): Promise<ConsentSession | null>;
+  /**
+   * The session, if its challenge may still be answered or resumed at `nowMs`: requested less than
+   * CONSENT_CHALLENGE_LIFESPAN_MS ago (stores/consents.ts), whether or not the sweep has run.
+   */
+  getAnswerable(challengeId: string, nowMs: number): Promise<ConsentSession | null>;
   /** Records the user's answer once: false when unknown or already answered. */
   respond(challengeId: string, response: ConsentResponse): Promise<boolean>;
   /** Marks an accepted consent as used to issue tokens; false when unknown. */

@@ -64,6 +64,16 @@ export const identityContract: ContractSection = (t, h, s) => {
     t.equal(await s().consents.deleteExpired(NOW), 0, 'nothing more at the same now');
   });
 
+  t.test('consents: a challenge is answerable for CONSENT_CHALLENGE_LIFESPAN_MS after it was requested, then no more though still stored', async (t) => {
+    const base = { client_id: 'client-age', subject: 'subj-age', requested_scopes: ['openid'], requested_audience: [], form: 'response_type=code' };
+    await s().consents.create({ ...base, challenge_id: 'age-1', requested_at_ms: NOW });
+    const lastMoment = NOW + CONSENT_CHALLENGE_LIFESPAN_MS - 1;
+    t.equal((await s().consents.getAnswerable('age-1', lastMoment))?.challenge_id, 'age-1', 'one millisecond before the lifespan is over');
+    t.equal(await s().consents.getAnswerable('age-1', lastMoment + 1), null, 'at the lifespan');
+    t.not(await s().consents.get('age-1'), null, 'the row itself waits for the sweep');
+    t.equal(await s().consents.getAnswerable('unknown', NOW), null);
+  });
+
   t.test('subjects: UUIDv4, stable, per sector, race-safe (OIDC Core §8)', async (t) => {
     const alice = { service: 'openid' as const, sector_id: '', username: 'alice' };
     const id = await s().subjects.getOrCreate(alice);

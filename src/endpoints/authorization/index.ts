@@ -11,7 +11,6 @@ import { OAuthError } from '../../oauth/errors.js';
 import { continuationParams, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
 import { resolveRequestObject } from '../../oauth/authorize/request-object.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
-import { isAnswerableChallenge } from '../../storage/index.js';
 import { errorPage } from '../portal/portal-request.js';
 import { authorizationResponse } from './respond.js';
 import { proceed } from './proceed.js';
@@ -29,8 +28,7 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
   try {
     const nowMs = ctx.clock.nowMs();
     const consentId = params.get('consent_id');
-    const found = consentId ? await ctx.storage.consents.get(consentId) : null;
-    const stored = found && isAnswerableChallenge(found, nowMs) ? found : null;
+    const stored = consentId ? await ctx.storage.consents.getAnswerable(consentId, nowMs) : null;
     if (consentId && !stored) throw new UnsafeAuthorizationError('invalid_request', 'This consent request is unknown or has expired. Start again from the application.');
     const incoming = stored ? new URLSearchParams(stored.form) : params;
     // RFC 9126 §4: a pushed request's parameters replace the query.

@@ -11,7 +11,6 @@ import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
 import { resolveSubject } from '../../oidc/subject.js';
 import { PORTAL_FIELDS, renderConsent } from '../../portal/pages/index.js';
 import type { ConsentSession } from '../../storage/types.js';
-import { isAnswerableChallenge } from '../../storage/index.js';
 import type { RegisteredClient } from '../../oauth/clients.js';
 import { checkCsrf, errorPage, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from './sign-in.js';
@@ -34,8 +33,7 @@ async function pending(ctx: AppContext, pr: PortalRequest, id: string): Promise<
   if (!pr.loaded || !username || pr.loaded.session.level === 'none') {
     return redirectTo(pr, withQuery(PORTAL_PATHS.home, { rd: withQuery(CONSENT_PATH, { id }) }));
   }
-  const found = id ? await ctx.storage.consents.get(id) : null;
-  const consent = found && isAnswerableChallenge(found, pr.nowMs) ? found : null;
+  const consent = id ? await ctx.storage.consents.getAnswerable(id, pr.nowMs) : null;
   const client = consent ? ctx.oidc!.services.clients.get(consent.client_id) : null;
   if (!consent || !client || consent.responded_at_ms !== null) {
     return errorPage('Consent request not found', 'This consent request is unknown, expired or already answered. Start again from the application.', 404);

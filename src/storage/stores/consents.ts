@@ -11,17 +11,11 @@ const aad = (challengeId: string): string => `consent:${challengeId}`;
  * How long a consent challenge may still be answered (`/consent?id=`) or resumed
  * (`consent_id` at the authorization endpoint). Nothing else bounds it: the flow itself is one
  * browser round trip of seconds to minutes, so a day is far beyond any real flow while keeping
- * the table to about a day of prompts. Past it, both pages already say "unknown or expired".
+ * the table to about a day of prompts. Past it, `getAnswerable` finds nothing, so both pages say
+ * "unknown or expired" whether or not the sweep has deleted the row yet.
  */
 export const CONSENT_CHALLENGE_LIFESPAN_MS = 24 * 60 * 60_000;
 
-/**
- * Whether a challenge may still be answered or resumed at `nowMs`. The endpoints ask this rather
- * than rely on the sweep, which deletes an old challenge up to one sweep interval later.
- */
-export function isAnswerableChallenge(session: Pick<ConsentSession, 'requested_at_ms'>, nowMs: number): boolean {
-  return session.requested_at_ms > nowMs - CONSENT_CHALLENGE_LIFESPAN_MS;
-}
 
 /** Order-insensitive set equality: a remembered consent covers exactly what it granted. */
 export function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -73,6 +67,18 @@ export function createConsents(db: Kysely<Database>, cipher: FieldCipher): Conse
 
     async get(challengeId) {
       const row = await db.selectFrom('oauth2_consent_sessions').selectAll().where('challenge_id', '=', challengeId).executeTakeFirst();
+      return row ? toSession(row) : null;
+    },
+
+    async getAnswerable(challengeId, nowMs) {
+      // An older row may still be stored (until the next sweep, or for good as a remembered consent),
+      // but its challenge is over.
+      const row = await db
+        .selectFrom('oauth2_consent_sessions')
+        .selectAll()
+        .where('challenge_id', '=', challengeId)
+        .where('requested_at_ms', '>', nowMs - CONSENT_CHALLENGE_LIFESPAN_MS)
+        .executeTakeFirst();
       return row ? toSession(row) : null;
     },
 
