@@ -12,10 +12,8 @@ import { LISTENER_APPLICATION_NAME } from '../../src/storage/revocation-channel.
 import { channelNameFor, parsePayload } from '../../src/storage/revocation-notice.js';
 import { listenTo, randomSchema, startPostgres } from '../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { bearerProvider, issueBearerToken, revokeToken, verifyBearer } from '../helpers/bearer-client.js';
 
-const SECRET = 'machine-secret-0123456789';
-const basic = 'Basic ' + Buffer.from(`machine:${SECRET}`).toString('base64');
-const form = { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' };
 const ISSUER_KEY = readFileSync(fileURLToPath(new URL('../fixtures/keys/rsa-2048.key.pem', import.meta.url)), 'utf8');
 
 const database = await startPostgres();
@@ -24,26 +22,7 @@ const raw = new pg.Client({ connectionString: database.url });
 await raw.connect();
 t.teardown(() => raw.end());
 
-const provider = {
-  session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] },
-  access_control: { default_policy: 'deny', rules: [{ domain: 'app.example.com', policy: 'one_factor' }] },
-  identity_providers: {
-    oidc: {
-      hmac_secret: 'a-very-long-hmac-secret-for-the-tests-0123456789',
-      jwks: [{ key: ISSUER_KEY }],
-      clients: [
-        {
-          client_id: 'machine',
-          client_secret: `$plaintext$${SECRET}`,
-          grant_types: ['client_credentials'],
-          scopes: ['authelia.bearer.authz'],
-          audience: ['https://app.example.com/api'],
-          redirect_uris: ['https://m.example.com/cb'],
-        },
-      ],
-    },
-  },
-};
+const provider = bearerProvider({ hmac_secret: 'a-very-long-hmac-secret-for-the-tests-0123456789', jwks: [{ key: ISSUER_KEY }] });
 
 /** Replicas share the database, the schema and every secret (config checks require it). */
 const replicaConfig = (schema: string) => ({
@@ -63,21 +42,11 @@ async function twoReplicas(t: Test): Promise<{ schema: string; a: TestServer; b:
   return { schema, a, b };
 }
 
-async function issueToken(server: TestServer): Promise<string> {
-  const res = await fetch(`${server.url}/api/oidc/token`, {
-    method: 'POST',
-    headers: form,
-    body: 'grant_type=client_credentials&scope=authelia.bearer.authz&audience=https%3A%2F%2Fapp.example.com%2Fapi',
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-const revoke = (server: TestServer, token: string) => fetch(`${server.url}/api/oidc/revocation`, { method: 'POST', headers: form, body: `token=${token}` });
+const issueToken = (server: TestServer): Promise<string> => issueBearerToken(server.url);
+const revoke = (server: TestServer, token: string): Promise<Response> => revokeToken(server.url, token);
 
 async function verify(server: TestServer, token: string): Promise<number> {
-  const res = await fetch(`${server.url}/api/authz/forward-auth`, {
-    headers: { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/api/items', 'x-forwarded-method': 'GET' },
-  });
+  const res = await verifyBearer(server.url, token);
   await res.arrayBuffer();
   return res.status;
 }

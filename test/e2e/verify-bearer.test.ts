@@ -5,45 +5,14 @@
 import t from 'tap';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer } from '../helpers/server.js';
+import { bearerProvider, issueBearerToken, revokeToken, verifyBearer } from '../helpers/bearer-client.js';
 
-const SECRET = 'machine-secret-0123456789';
-const basic = 'Basic ' + Buffer.from(`machine:${SECRET}`).toString('base64');
-const form = { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' };
-
-const provider = {
-  session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] },
-  access_control: { default_policy: 'deny', rules: [{ domain: 'app.example.com', policy: 'one_factor' }] },
-  identity_providers: {
-    oidc: {
-      enable_client_debug_messages: true,
-      clients: [
-        {
-          client_id: 'machine',
-          client_secret: `$plaintext$${SECRET}`,
-          grant_types: ['client_credentials'],
-          scopes: ['authelia.bearer.authz'],
-          audience: ['https://app.example.com/api'],
-          redirect_uris: ['https://m.example.com/cb'],
-        },
-      ],
-    },
-  },
-};
-
-function verify(url: string, token: string, uri = '/api/items') {
-  return fetch(`${url}/api/authz/forward-auth`, {
-    headers: { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': uri, 'x-forwarded-method': 'GET' },
-  });
-}
+const provider = bearerProvider({ enable_client_debug_messages: true });
+const verify = verifyBearer;
 
 t.test('a client_credentials token with authelia.bearer.authz passes for its audience; revocation refuses it at the next use', async (t) => {
   const server = await startTestServer(t, provider);
-  const issued = await fetch(`${server.url}/api/oidc/token`, {
-    method: 'POST',
-    headers: form,
-    body: 'grant_type=client_credentials&scope=authelia.bearer.authz&audience=https%3A%2F%2Fapp.example.com%2Fapi',
-  });
-  const { access_token } = (await issued.json()) as { access_token: string };
+  const access_token = await issueBearerToken(server.url);
   const ok = await verify(server.url, access_token);
   t.equal(ok.status, 200);
   t.equal(ok.headers.get('remote-user'), '');
@@ -53,7 +22,7 @@ t.test('a client_credentials token with authelia.bearer.authz passes for its aud
   t.equal(outside.status, 401, 'the audience covers /api at a segment boundary, not /apix');
   t.match(outside.headers.get('www-authenticate'), /^Bearer realm="https:\/\/auth\.example\.com", error="invalid_token"/);
 
-  const revoked = await fetch(`${server.url}/api/oidc/revocation`, { method: 'POST', headers: form, body: `token=${access_token}` });
+  const revoked = await revokeToken(server.url, access_token);
   t.equal(revoked.status, 200);
   const after = await verify(server.url, access_token);
   t.equal(after.status, 401, 'RFC 7009: refused at the very next use (cache evicted)');
