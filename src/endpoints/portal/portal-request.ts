@@ -98,7 +98,11 @@ function withCookies(headers: Readonly<Headers>, cookies: string[]): Headers {
   return cookies.length > 0 ? { ...headers, 'Set-Cookie': cookies } : { ...headers };
 }
 
-/** Carries rd / rm through the forms of a sign-in. */
+/**
+ * Carries rd / rm through the forms of a sign-in, as given: they only ever travel URL-encoded
+ * (`withQuery`) or HTML-escaped (hidden fields). `rd` becomes a Location only through
+ * `redirectAfterSignIn` (portal/redirect.ts), which parses and checks it.
+ */
 export function flowParams(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of ['rd', 'rm']) {
