@@ -1,38 +1,149 @@
 /**
- * The target URL of a forward-auth request, parsed and normalized once so every later check
- * (rules, audience, cookie domain) sees one canonical form:
- * - WHATWG `new URL`: lower-case host (IDN → punycode), default port removed, `\` read as `/`,
- *   and dot segments resolved (RFC 3986 §5.2.4, including `%2e%2e`): `/public/../admin` *is*
- *   `/admin` for the rules, as it is for the upstream that will serve it;
- * - RFC 3986 §6.2.2 percent-encoding normalization of path and query (see percent-encoding.ts);
- * - one trailing dot of the host removed (`app.example.com.` is `app.example.com`), so an
- *   absolute DNS name cannot slip past a `domain` rule;
- * - the fragment dropped: it never reaches a server.
+ * The target of a forward-auth request: the URL the proxy asks about. Gatehouse must decide on
+ * exactly the resource the backend will serve, and proxies and backends read an ambiguous URL in
+ * different ways (nginx routes `Host: a:x@b` by `a`, WHATWG `URL` reads it as host `b`; WHATWG turns
+ * `\` into `/` and resolves `..`, nginx passes `$request_uri` on raw, Go and Express route the raw
+ * path, Apache and Tomcat resolve `//` and `..;`). So a target is taken only when every reader
+ * agrees on it, and refused otherwise, with the reason (the verify endpoint answers 400):
+ * - no control character, whitespace or character beyond ASCII anywhere, no raw `#` or `\`;
+ * - an `https`/`wss` scheme, and a plain `host[:port]` authority: no user info, no percent-escape,
+ *   a host that WHATWG `URL` leaves as it is (no `0x7f.1`-style IPv4 forms);
+ * - a path starting with `/`, without dot segments (`.`, `..`, also percent-encoded, behind `;`
+ *   parameters, or between `%2F`/`%5C`), without empty segments (`//`), and without the characters
+ *   WHATWG would percent-encode (`"<>`{}`), so the path decided on is the path as sent.
+ * What is then normalized changes no backend's reading: the host lower-cased, one trailing dot and
+ * the default port removed (RFC 3986 §6.2.3), percent-escapes of unreserved characters decoded and
+ * the others upper-cased (RFC 3986 §6.2.2, percent-encoding.ts).
  */
 import { normalizePercentEncoding } from './percent-encoding.js';
 
-export type TargetScheme = 'https:' | 'wss:';
+export type TargetRead = { ok: true; url: URL } | { ok: false; reason: string };
 
-/** null when `raw` is not an absolute URL. The scheme is not checked here: see `isSecureTarget`. */
-export function parseTargetUrl(raw: string): URL | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  normalizeTargetUrl(url);
-  return url;
+/** A target as a proxy sends it: scheme, authority, path and query, each named for messages. */
+export interface TargetParts {
+  scheme: string;
+  authority: string;
+  /** Path and query; '' means `/`. */
+  pathAndQuery: string;
 }
 
-/** Normalizes `url` in place (see the module comment) and returns it. */
+export interface TargetSources {
+  scheme: string;
+  authority: string;
+  path: string;
+}
+
+/** Visible ASCII without `#` and `\`: the whole target in one test on the common path. */
+const PLAIN = /^[\x21\x22\x24-\x5b\x5d-\x7e]*$/;
+const SCHEME = /^[a-z][a-z0-9+.-]*$/;
+/** A bracketed IPv6 literal or a dotted name of letters, digits, `-` and `_`, one optional trailing dot; then a port. */
+const AUTHORITY = /^(\[[0-9a-f:.]+\]|[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?)(?::(\d{1,5}))?$/i;
+/** Characters WHATWG percent-encodes in a path (beyond those refused already). */
+const REENCODED_IN_PATH = /["<>`{}]/;
+/** Segment boundaries as some backend reads them: `/`, and `%2F` / `%5C` once decoded. */
+const SEGMENT_BOUNDARY = /\/|%2f|%5c/i;
+const ENCODED_DOT = /%2e/gi;
+
+const ok = (url: URL): TargetRead => ({ ok: true, url });
+const fail = (reason: string): TargetRead => ({ ok: false, reason });
+
+/** Why `value` has a character no target may carry; null when it has none. */
+export function forbiddenCharacter(value: string, source: string): string | null {
+  if (PLAIN.test(value)) return null;
+  if (/[\x00-\x1f\x7f]/.test(value)) return `a control character in ${source}`;
+  if (value.includes(' ')) return `whitespace in ${source}`;
+  if (/[^\x21-\x7e]/.test(value)) return `a character beyond ASCII in ${source}`;
+  if (value.includes('#')) return `a raw '#' in ${source}`;
+  return `a raw backslash in ${source}`;
+}
+
+/** `scheme://authority` then the rest; null when `raw` is not of that form. */
+export function splitAbsoluteUrl(raw: string): TargetParts | null {
+  const colon = raw.indexOf('://');
+  if (colon <= 0) return null;
+  const rest = raw.slice(colon + 3);
+  const end = rest.search(/[/?]/);
+  return {
+    scheme: raw.slice(0, colon),
+    authority: end === -1 ? rest : rest.slice(0, end),
+    pathAndQuery: end === -1 ? '' : rest.slice(end),
+  };
+}
+
+/** The target from its parts, or why it is refused (see the module comment). */
+export function parseTarget(parts: TargetParts, sources: TargetSources): TargetRead {
+  const scheme = parts.scheme.toLowerCase();
+  const bad = forbiddenCharacter(parts.scheme, sources.scheme) ?? forbiddenCharacter(parts.authority, sources.authority) ?? forbiddenCharacter(parts.pathAndQuery, sources.path);
+  if (bad !== null) return fail(bad);
+  if (!SCHEME.test(scheme)) return fail(`${sources.scheme} is not a URL scheme`);
+  if (scheme !== 'https' && scheme !== 'wss') return fail(`scheme ${scheme} is not allowed: forward-auth targets are https or wss`);
+  const authority = checkAuthority(parts.authority, sources.authority);
+  if (authority !== null) return fail(authority);
+  const pathAndQuery = parts.pathAndQuery === '' ? '/' : parts.pathAndQuery.startsWith('?') ? `/${parts.pathAndQuery}` : parts.pathAndQuery;
+  if (!pathAndQuery.startsWith('/')) return fail('the target path must start with /');
+  const query = pathAndQuery.indexOf('?');
+  const path = checkPath(query === -1 ? pathAndQuery : pathAndQuery.slice(0, query), sources.path);
+  if (path !== null) return fail(path);
+  let url: URL;
+  try {
+    url = new URL(`${scheme}://${parts.authority}${pathAndQuery}`);
+  } catch {
+    return fail(`${sources.authority} is not a valid host`);
+  }
+  if (!parts.authority.startsWith('[') && url.hostname !== plainHostname(parts.authority)) {
+    return fail(`${sources.authority} names its host in a form URL parsers rewrite (${url.hostname})`);
+  }
+  return ok(normalizeTargetUrl(url));
+}
+
+function checkAuthority(authority: string, source: string): string | null {
+  if (authority.includes('@')) return `user info in ${source}`;
+  const match = AUTHORITY.exec(authority);
+  if (match === null) return `${source} is not a plain host[:port]`;
+  const port = match[2];
+  if (port !== undefined && Number(port) > 65535) return `${source} has a port out of range`;
+  return null;
+}
+
+function checkPath(path: string, source: string): string | null {
+  if (path.includes('//')) return `an empty path segment ('//') in ${source}`;
+  if (REENCODED_IN_PATH.test(path)) return `a character URL parsers percent-encode (one of "<>\`{}) in ${source}`;
+  if (hasDotSegment(path)) return `a dot segment ('.' or '..', maybe encoded) in ${source}`;
+  return null;
+}
+
+/** `.` or `..` as a segment, also as `%2e`, before `;` parameters, or between encoded separators. */
+function hasDotSegment(path: string): boolean {
+  if (!path.includes('.') && !path.includes('%')) return false;
+  for (const segment of path.split(SEGMENT_BOUNDARY)) {
+    const bare = segment.replace(ENCODED_DOT, '.').split(';', 1)[0];
+    if (bare === '.' || bare === '..') return true;
+  }
+  return false;
+}
+
+/** The hostname as WHATWG leaves a plain name: lower-case, without port and trailing dot. */
+function plainHostname(authority: string): string {
+  const colon = authority.lastIndexOf(':');
+  const host = (colon === -1 ? authority : authority.slice(0, colon)).toLowerCase();
+  return host;
+}
+
+/** An absolute target URL, strictly (see `parseTarget`); null when refused. For tests and tools. */
+export function parseTargetUrl(raw: string): URL | null {
+  const parts = splitAbsoluteUrl(raw);
+  if (parts === null) return null;
+  const read = parseTarget(parts, { scheme: 'the URL', authority: 'the URL', path: 'the URL' });
+  return read.ok ? read.url : null;
+}
+
+/** Normalizes `url` in place (host dot, percent-encoding; see the module comment) and returns it. */
 export function normalizeTargetUrl(url: URL): URL {
   if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
   const pathname = normalizePercentEncoding(url.pathname);
   if (pathname !== url.pathname) url.pathname = pathname;
   const search = normalizePercentEncoding(url.search);
   if (search !== url.search) url.search = search;
-  url.hash = '';
   return url;
 }
 

@@ -19,6 +19,7 @@ import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js'
 import { cookieSettingsForHost, type SessionCookieSettings } from '../portal/session/index.js';
 import type { Awaitable } from '../util/awaitable.js';
 import { memoizeByObject } from '../util/memo.js';
+import { throttledLog } from '../observability/throttled-log.js';
 import { buildStrategies } from './verify-strategies.js';
 import { ProxyView, VerifyCall } from './verify-views.js';
 
@@ -67,6 +68,12 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
   const kind = proxyKinds[endpoint.implementation];
   const badTarget = endpoint.implementation === 'Legacy' ? 401 : 400;
   const { metrics, logger, clock } = ctx;
+  // A proxy wired wrongly sends every request wrong: say why, at warn, but not once per request.
+  const refusedLog = throttledLog(logger, 'warn', clock, { perWindow: 10, windowMs: 60_000 });
+  const refused = (req: HttpRequest, reason: string): HttpResponse => {
+    refusedLog('authz target refused', { endpoint: name, reason, proxy: req.raw.socket.remoteAddress });
+    return done(req, { status: badTarget }, 'none', 'bad_target');
+  };
 
   const done = (req: HttpRequest, response: HttpResponse, strategy: string, decision: string): HttpResponse => {
     metrics.recordAuthz(name, strategy, decision, (performance.now() - req.receivedAt) / 1000);
@@ -76,7 +83,8 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
   const decided = (req: HttpRequest, target: VerifyTarget, settings: SessionCookieSettings, outcome: AuthzOutcome): HttpResponse => {
     const strategy = 'identity' in outcome && outcome.identity ? outcome.identity.strategy : 'strategy' in outcome ? outcome.strategy : 'none';
     if (logger.isLevelEnabled('debug')) {
-      logger.debug('authz decision', { endpoint: name, target_host: target.url.host, method: target.method, decision: outcome.kind, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
+      const { host, pathname } = target.url;
+      logger.debug('authz decision', { endpoint: name, target_host: host, target_path: pathname, method: target.method, decision: outcome.kind, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
     }
     const response = answer(outcome) ?? unauthenticated(kind, settings, target, isBrowserRequest((h) => req.header(h)));
     return done(req, response, strategy, outcome.kind);
@@ -84,9 +92,9 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
 
   return (req: HttpRequest): Awaitable<HttpResponse> => {
     const target = kind.target(new ProxyView(req, path));
-    if (!target.ok) return done(req, { status: target.status }, 'none', 'bad_target');
+    if (!target.ok) return refused(req, target.reason);
     const settings = cookieDomainOf(target.url);
-    if (!settings) return done(req, { status: badTarget }, 'none', 'bad_target');
+    if (!settings) return refused(req, `host ${target.url.hostname} is not inside any session.cookies domain`);
 
     const call = new VerifyCall(req, target.url, target.method, clock.nowMs());
     const outcome = authorize(access, strategies, call, call);

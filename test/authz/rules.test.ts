@@ -55,8 +55,6 @@ const rows: Row[] = [
   { name: 'resources: path matches', rules: one({ domain: 'app.example.com', resources: '^/api/' }), url: 'https://app.example.com/api/x', subject: user('john'), want: { policy: 'one_factor', rule: 0 } },
   { name: 'resources: path does not match', rules: one({ domain: 'app.example.com', resources: '^/api/' }), url: 'https://app.example.com/web', subject: user('john'), want: { policy: 'deny', rule: -1 } },
   { name: 'resources: the query is part of the matched string', rules: one({ domain: 'app.example.com', resources: '^/search\\?q=' }), url: 'https://app.example.com/search?q=x', subject: user('john'), want: { policy: 'one_factor', rule: 0 } },
-  { name: 'resources: `..` resolved before matching (RFC 3986 §5.2.4)', rules: one({ domain: 'app.example.com', resources: '^/admin' }), url: 'https://app.example.com/public/../admin', subject: user('john'), want: { policy: 'one_factor', rule: 0 } },
-  { name: 'resources: encoded `%2e%2e` resolved too', rules: one({ domain: 'app.example.com', resources: '^/admin' }), url: 'https://app.example.com/public/%2e%2e/admin', subject: user('john'), want: { policy: 'one_factor', rule: 0 } },
   { name: 'resources: unreserved escapes decoded (RFC 3986 §6.2.2.2)', rules: one({ domain: 'app.example.com', resources: '^/admin' }), url: 'https://app.example.com/%61dmin', subject: user('john'), want: { policy: 'one_factor', rule: 0 } },
   // methods
   { name: 'methods: listed method', rules: one({ domain: 'app.example.com', methods: ['POST', 'PUT'] }), url: 'https://app.example.com/', method: 'PUT', subject: user('john'), want: { policy: 'one_factor', rule: 0 } },

@@ -1,7 +1,7 @@
-/** Target normalization (RFC 3986 §5.2.4 dot segments, §6.2.2 case and percent-encoding, WHATWG parsing). */
+/** Forward-auth targets: refused when readers could disagree (issue #11), else normalized (RFC 3986 §6.2.2, §6.2.3). */
 import t from 'tap';
 import { normalizePercentEncoding } from '../../src/authz/percent-encoding.js';
-import { isSecureTarget, parseTargetUrl } from '../../src/authz/target-url.js';
+import { isSecureTarget, parseTarget, parseTargetUrl, splitAbsoluteUrl } from '../../src/authz/target-url.js';
 
 t.test('normalizePercentEncoding (RFC 3986 §6.2.2.2)', async (t) => {
   const rows: [string, string, string][] = [
@@ -16,21 +16,59 @@ t.test('normalizePercentEncoding (RFC 3986 §6.2.2.2)', async (t) => {
   for (const [name, input, want] of rows) t.equal(normalizePercentEncoding(input), want, name);
 });
 
-t.test('parseTargetUrl', async (t) => {
-  const rows: [string, string, string | null][] = [
+t.test('parseTargetUrl: what every reader reads alike is normalized (RFC 3986 §6.2.2, §6.2.3)', async (t) => {
+  const rows: [string, string, string][] = [
     ['host lower-cased, default port removed (RFC 3986 §6.2.3)', 'https://APP.Example.com:443/x', 'https://app.example.com/x'],
     ['other port kept', 'https://app.example.com:8443/x', 'https://app.example.com:8443/x'],
-    ['dot segments resolved (RFC 3986 §5.2.4)', 'https://a.example.com/public/../admin/./x', 'https://a.example.com/admin/x'],
-    ['encoded dot segments resolved', 'https://a.example.com/public/%2E%2e/admin', 'https://a.example.com/admin'],
-    ['backslash read as slash (WHATWG)', 'https://a.example.com/public\\..\\admin', 'https://a.example.com/admin'],
-    ['unreserved escapes decoded in path and query', 'https://a.example.com/%7Eu?q=%7e%2f', 'https://a.example.com/~u?q=~%2F'],
+    ['unreserved escapes decoded in path and query (§6.2.2.2)', 'https://a.example.com/%7Eu?q=%7e%2f', 'https://a.example.com/~u?q=~%2F'],
+    ['an encoded slash stays a character of its segment', 'https://a.example.com/api/group%2fproject', 'https://a.example.com/api/group%2Fproject'],
     ['trailing host dot removed', 'https://a.example.com./x', 'https://a.example.com/x'],
-    ['fragment dropped', 'https://a.example.com/x#frag', 'https://a.example.com/x'],
-    ['IDN host to punycode', 'https://bücher.example/', 'https://xn--bcher-kva.example/'],
-    ['relative reference is not a target', '/just/a/path', null],
-    ['garbage is not a target', 'https://exa mple.com/', null],
+    ['no path is /', 'https://a.example.com', 'https://a.example.com/'],
+    ['a query without a path', 'https://a.example.com?x=1', 'https://a.example.com/?x=1'],
+    ['dots inside a segment are not dot segments', 'https://a.example.com/a..b/.well-known/x.y', 'https://a.example.com/a..b/.well-known/x.y'],
+    ['IPv6 literal', 'https://[2001:db8::1]:8443/x', 'https://[2001:db8::1]:8443/x'],
+    ['wss', 'wss://a.example.com/socket', 'wss://a.example.com/socket'],
   ];
   for (const [name, input, want] of rows) t.equal(parseTargetUrl(input)?.href ?? null, want, name);
+});
+
+t.test('parseTarget: an ambiguous target is refused with its reason (issue #11: decide on what the backend serves)', async (t) => {
+  const rows: [string, string, string][] = [
+    ['user info: nginx routes by the part before the colon', 'https://app.example.com:x@public.example.com/admin', 'user info in X-Original-URL'],
+    ['user info without a password', 'https://app.example.com@public.example.com/', 'user info in X-Original-URL'],
+    ['raw backslash: WHATWG reads it as /, backends do not', 'https://a.example.com/admin/x\\..\\..\\public/x', 'a raw backslash in X-Original-URL'],
+    ['raw #: WHATWG drops the rest as a fragment', 'https://a.example.com/public#/../admin', "a raw '#' in X-Original-URL"],
+    ['dot segment', 'https://a.example.com/public/../admin', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['single-dot segment', 'https://a.example.com/./admin', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['trailing dot segment', 'https://a.example.com/admin/..', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['encoded dot segment', 'https://a.example.com/public/%2E%2e/admin', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['dot segment between encoded slashes', 'https://a.example.com/public%2F..%2Fadmin', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['dot segment between encoded backslashes', 'https://a.example.com/public%5c..%5cadmin', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['Tomcat ..; segment', 'https://a.example.com/public/..;/admin', "a dot segment ('.' or '..', maybe encoded) in X-Original-URL"],
+    ['empty segment: Apache merges //', 'https://a.example.com//admin', "an empty path segment ('//') in X-Original-URL"],
+    ['tab', 'https://a.example.com/a\tb', 'a control character in X-Original-URL'],
+    ['NUL', 'https://a.example.com/a\u0000', 'a control character in X-Original-URL'],
+    ['space', 'https://a.example.com/a b', 'whitespace in X-Original-URL'],
+    ['non-ASCII', 'https://a.example.com/é', 'a character beyond ASCII in X-Original-URL'],
+    ['IDN host: sent as punycode by every client', 'https://bücher.example/', 'a character beyond ASCII in X-Original-URL'],
+    ['raw { in the path: WHATWG would encode it', 'https://a.example.com/a{b}', 'a character URL parsers percent-encode (one of "<>`{}) in X-Original-URL'],
+    ['percent-escape in the host', 'https://%61pp.example.com/', 'X-Original-URL is not a plain host[:port]'],
+    ['IPv4 in a form WHATWG rewrites', 'https://0x7f.1/', 'X-Original-URL names its host in a form URL parsers rewrite (127.0.0.1)'],
+    ['empty port', 'https://a.example.com:/x', 'X-Original-URL is not a plain host[:port]'],
+    ['port out of range', 'https://a.example.com:99999/x', 'X-Original-URL has a port out of range'],
+    ['a list of hosts', 'https://a.example.com,b.example.com/', 'X-Original-URL is not a plain host[:port]'],
+    ['http', 'http://a.example.com/', 'scheme http is not allowed: forward-auth targets are https or wss'],
+  ];
+  for (const [name, input, want] of rows) {
+    const parts = splitAbsoluteUrl(input);
+    const read = parts && parseTarget(parts, { scheme: 'X-Original-URL', authority: 'X-Original-URL', path: 'X-Original-URL' });
+    t.same(read, { ok: false, reason: want }, name);
+  }
+});
+
+t.test('splitAbsoluteUrl: a relative reference is no target', async (t) => {
+  t.equal(splitAbsoluteUrl('/just/a/path'), null);
+  t.equal(parseTargetUrl('/just/a/path'), null);
 });
 
 t.test('isSecureTarget: https and wss only', async (t) => {

@@ -5,14 +5,11 @@
  * authority or smuggle a path.
  */
 import { createMemo, createMemo3 } from '../../util/memo.js';
-import { isSecureTarget, parseTargetUrl } from '../target-url.js';
+import { parseTarget, splitAbsoluteUrl } from '../target-url.js';
 import type { ProxyRequestView } from './types.js';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const SCHEME = /^[a-z][a-z0-9+.-]*$/;
-/** host or IPv4, or a bracketed IPv6 literal, then an optional port; no `/ ? # @ \ ,` or spaces. */
-const HOST = /^(?:\[[0-9a-f:.]+\]|[^\s/?#@[\]\\:,]+)(?::\d{1,5})?$/i;
 /** RFC 9110 §5.6.2 token. */
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -33,25 +30,24 @@ export function headerValue(req: ProxyRequestView, name: string): string | undef
  * The URL objects are shared: nothing may change them.
  */
 const TARGETS_REMEMBERED = 1024;
-const bySource = createMemo((source) => createMemo((raw) => parseCheckedTarget(raw, source), TARGETS_REMEMBERED), 16);
+const bySource = createMemo((source) => createMemo((raw) => parseAbsoluteTarget(raw, source), TARGETS_REMEMBERED), 16);
 const byParts = createMemo(
   (hostHeader) => createMemo3((proto, host, pathAndQuery) => targetFromCheckedParts(proto, host, hostHeader, pathAndQuery), TARGETS_REMEMBERED),
   16,
 );
 
-/** Parses, normalizes and checks the scheme of an absolute target URL. */
+/** An absolute target URL from one header (target-url.ts says what is refused). */
 export function checkedTarget(raw: string, source: string): Read<URL> {
   return bySource.get(source).get(raw);
 }
 
-function parseCheckedTarget(raw: string, source: string): Read<URL> {
-  const url = parseTargetUrl(raw);
-  if (url === null) return fail(`${source} is not an absolute URL`);
-  if (!isSecureTarget(url)) return fail(`the target URL must be https or wss but is '${url.protocol.slice(0, -1)}'`);
-  return ok(url);
+function parseAbsoluteTarget(raw: string, source: string): Read<URL> {
+  const parts = splitAbsoluteUrl(raw);
+  if (parts === null) return fail(`${source} is not an absolute URL`);
+  return asRead(parseTarget(parts, { scheme: source, authority: source, path: source }));
 }
 
-/** `<proto>://<host><pathAndQuery>` from separately supplied parts. */
+/** `<proto>://<host><pathAndQuery>` from separately supplied parts, each checked as its own header. */
 export function targetFromParts(proto: string | undefined, host: string | undefined, hostHeader: string, pathAndQuery: string): Read<URL> {
   if (proto === undefined) return fail('missing header X-Forwarded-Proto');
   if (host === undefined) return fail(`missing header ${hostHeader}`);
@@ -59,11 +55,12 @@ export function targetFromParts(proto: string | undefined, host: string | undefi
 }
 
 function targetFromCheckedParts(proto: string, host: string, hostHeader: string, pathAndQuery: string): Read<URL> {
-  const scheme = proto.toLowerCase();
-  if (!SCHEME.test(scheme)) return fail('X-Forwarded-Proto is not a URL scheme');
-  if (!HOST.test(host)) return fail(`${hostHeader} is not a host[:port]`);
-  if (!pathAndQuery.startsWith('/')) return fail('the target path must start with /');
-  return parseCheckedTarget(`${scheme}://${host}${pathAndQuery}`, 'the target URL');
+  const pathSource = hostHeader === 'Host' ? 'the request path' : 'X-Forwarded-Uri';
+  return asRead(parseTarget({ scheme: proto, authority: host, pathAndQuery }, { scheme: 'X-Forwarded-Proto', authority: hostHeader, path: pathSource }));
+}
+
+function asRead(read: { ok: true; url: URL } | { ok: false; reason: string }): Read<URL> {
+  return read.ok ? ok(read.url) : fail(read.reason);
 }
 
 /** Traefik / Caddy: X-Forwarded-Proto + X-Forwarded-Host + X-Forwarded-Uri (absent → `/`). */
