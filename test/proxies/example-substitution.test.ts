@@ -2,7 +2,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caddyTestSubstitutions, nginxTestSubstitutions, NGINX_SCHEME_SUBSTITUTION, substitute } from './example-substitution.js';
+import { caddyTestSubstitutions, nginxSnippetSubstitutions, nginxTestSubstitutions, NGINX_SCHEME_SUBSTITUTION, substitute } from './example-substitution.js';
 import { EXAMPLES_DIR, requireBinary } from './proxy-process.js';
 
 t.test('substitute: every occurrence replaced; a rule that matches nothing is an error naming it', async (t) => {
@@ -26,6 +26,14 @@ t.test('nginx site.conf: only ports, upstreams, snippet paths and TLS change', a
   t.notMatch(out, /ssl|\$scheme|127\.0\.0\.1:9091|127\.0\.0\.1:8080/);
   const removed = shipped.split('\n').filter((line) => !out.includes(line.trim()));
   t.ok(removed.every((line) => /listen|ssl_certificate|server 127|snippets|\$scheme/.test(line)), `changed lines: ${removed.join(' | ')}`);
+});
+
+t.test('nginx snippets: the target is built from what nginx routed on ($host, $server_port), never $http_host (issue #11 items 1, 2)', async (t) => {
+  const shipped = readFileSync(join(EXAMPLES_DIR, 'nginx/snippets/authelia-location.conf'), 'utf8');
+  t.match(shipped, /^\s*proxy_set_header X-Original-URL \$scheme:\/\/\$host:\$server_port\$request_uri;$/m);
+  t.notMatch(shipped.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n'), '$http_host', 'no directive uses the raw Host header');
+  const out = substitute(shipped, nginxSnippetSubstitutions(shipped));
+  t.match(out, 'proxy_set_header X-Original-URL https://$host:443$request_uri;', 'only the TLS listener stands in: scheme https, port 443');
 });
 
 t.test('Caddyfile: only the two upstream addresses change', async (t) => {

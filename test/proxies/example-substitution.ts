@@ -57,6 +57,14 @@ export function nginxTestSubstitutions(v: NginxTestValues): Substitution[] {
 /** The scheme as the TLS listener would report it (applied to site.conf and the snippets). */
 export const NGINX_SCHEME_SUBSTITUTION: Substitution = { why: '$scheme behind TLS is https', find: '$scheme', replace: 'https' };
 
+/** The port of the TLS listener the test port stands in for. */
+export const NGINX_PORT_SUBSTITUTION: Substitution = { why: '$server_port of the TLS listener is 443', find: '$server_port', replace: '443' };
+
+/** What a snippet gets of the two above: those of its variables it uses. */
+export function nginxSnippetSubstitutions(text: string): Substitution[] {
+  return [NGINX_SCHEME_SUBSTITUTION, NGINX_PORT_SUBSTITUTION].filter((s) => typeof s.find === 'string' && text.includes(s.find));
+}
+
 export interface CaddyTestValues {
   gatehouse: string;
   app: string;

@@ -15,6 +15,7 @@ import {
   caddyTestGlobals,
   caddyTestSubstitutions,
   NGINX_SCHEME_SUBSTITUTION,
+  nginxSnippetSubstitutions,
   nginxTestSubstitutions,
   substitute,
 } from './example-substitution.js';
@@ -50,7 +51,8 @@ export async function startNginx(t: Test, upstreams: { gatehouse: string; app: s
   mkdirSync(snippetsDir);
   for (const name of readdirSync(join(EXAMPLES_DIR, 'nginx/snippets'))) {
     const text = readFileSync(join(EXAMPLES_DIR, 'nginx/snippets', name), 'utf8');
-    writeFileSync(join(snippetsDir, name), text.includes('$scheme') ? substitute(text, [NGINX_SCHEME_SUBSTITUTION]) : text);
+    const substitutions = nginxSnippetSubstitutions(text);
+    writeFileSync(join(snippetsDir, name), substitutions.length > 0 ? substitute(text, substitutions) : text);
   }
   const port = await freePort();
   const site = substitute(readFileSync(join(EXAMPLES_DIR, 'nginx/site.conf'), 'utf8'), [

@@ -16,6 +16,8 @@ function load(name: string): unknown {
   return parse(readFileSync(join(EXAMPLES_DIR, 'traefik', name), 'utf8'));
 }
 
+const UNDERSCORE_SPELLINGS = ['Remote_User', 'Remote_Groups', 'Remote_Name', 'Remote_Email'];
+
 interface ForwardAuth {
   address?: unknown;
   trustForwardHeader?: unknown;
@@ -23,7 +25,7 @@ interface ForwardAuth {
 }
 interface Dynamic {
   http: {
-    middlewares: Record<string, { forwardAuth?: ForwardAuth }>;
+    middlewares: Record<string, { forwardAuth?: ForwardAuth; headers?: { customRequestHeaders?: Record<string, string> } }>;
     routers: Record<string, { rule: string; middlewares?: string[]; service: string }>;
     services: Record<string, { loadBalancer: { servers: Array<{ url: string }> } }>;
   };
@@ -50,10 +52,15 @@ t.test('dynamic.yml: the forwardAuth middleware asks Gatehouse and copies the fo
   t.same(forwardAuth?.authResponseHeaders, REMOTE);
 });
 
+t.test('dynamic.yml: Remote_User and the other underscore spellings are removed (issue #11 item 5: CGI reads them as REMOTE_USER)', async (t) => {
+  const { http } = load('dynamic.yml') as Dynamic;
+  t.same(http.middlewares['gatehouse-strip-underscores']?.headers?.customRequestHeaders, Object.fromEntries(UNDERSCORE_SPELLINGS.map((name) => [name, ''])));
+});
+
 t.test('dynamic.yml: the protected router uses the middleware, the portal router does not', async (t) => {
   const { http } = load('dynamic.yml') as Dynamic;
   t.equal(http.routers['app']?.rule, 'Host(`app.example.com`)');
-  t.same(http.routers['app']?.middlewares, ['gatehouse']);
+  t.same(http.routers['app']?.middlewares, ['gatehouse', 'gatehouse-strip-underscores']);
   t.equal(http.routers['gatehouse']?.rule, 'Host(`auth.example.com`)');
   t.equal(http.routers['gatehouse']?.middlewares, undefined, 'the portal itself is not behind forward auth');
   const gatehouseUrl = http.services[http.routers['gatehouse']!.service]?.loadBalancer.servers[0]?.url;
@@ -72,7 +79,8 @@ t.test('docker-compose.yml: the labels say the same as dynamic.yml', async (t) =
   t.equal(labels.get(`${prefix}.trustForwardHeader`), 'true');
   t.same(labels.get(`${prefix}.authResponseHeaders`)?.split(','), REMOTE);
   t.equal(labels.get('traefik.http.routers.app.rule'), 'Host(`app.example.com`)');
-  t.equal(labels.get('traefik.http.routers.app.middlewares'), 'gatehouse@docker');
+  t.equal(labels.get('traefik.http.routers.app.middlewares'), 'gatehouse@docker,gatehouse-strip-underscores@docker');
+  for (const name of UNDERSCORE_SPELLINGS) t.equal(labels.get(`traefik.http.middlewares.gatehouse-strip-underscores.headers.customRequestHeaders.${name}`), '', `${name} removed`);
   t.equal(labels.get('traefik.http.routers.gatehouse.rule'), 'Host(`auth.example.com`)');
   t.equal(labels.get('traefik.http.routers.gatehouse.middlewares'), undefined);
   const { address } = (load('dynamic.yml') as Dynamic).http.middlewares['gatehouse']!.forwardAuth!;
