@@ -1,6 +1,7 @@
 /**
  * What the back-channel OAuth endpoints (token, introspection, revocation) share: the form body
- * with duplicate parameters refused (RFC 6749 §3.1), client authentication input, and answers
+ * with duplicate parameters refused (RFC 6749 §3.1), client authentication input (a repeated
+ * `Authorization` or `Content-Type` header is invalid_request: Node keeps only the first), and answers
  * that caches never keep (RFC 6749 §5.1: `Cache-Control: no-store`, `Pragma: no-cache`).
  */
 import { HttpError } from '../http/errors.js';
@@ -20,7 +21,7 @@ export async function readForm(req: HttpRequest): Promise<URLSearchParams> {
 }
 
 export const clientAuthRequestOf = (req: HttpRequest, params: URLSearchParams): ClientAuthRequest => ({
-  authorization: req.header('authorization'),
+  authorization: req.singleHeader('Authorization'),
   params,
 });
 

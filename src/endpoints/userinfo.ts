@@ -26,6 +26,8 @@ import type { UserDetails } from '../users/user.js';
 /** RFC 6750 §2.1 b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const OPENID_SCOPE = 'openid';
+/** The headers that carry the token or say how the body carrying it is read. */
+const CREDENTIAL_HEADERS = ['Authorization', 'Content-Type'] as const;
 /** 004 "User Information Signing Algorithm": the content type of a signed answer. */
 export const USERINFO_JWT_CONTENT_TYPE = 'application/jwt; charset=utf-8';
 
@@ -51,6 +53,10 @@ export function bearerError(policy: BearerErrorPolicy, error: BearerErrorCode, d
  * use more than one method, so a token in both the header and the body is invalid_request.
  */
 export async function readAccessToken(req: HttpRequest, policy: BearerErrorPolicy): Promise<string | null> {
+  // Node keeps only the first of a repeated header, where a proxy or backend may read another (RFC 6750 §3.1: malformed).
+  for (const name of CREDENTIAL_HEADERS) {
+    if (req.hasDuplicateHeader(name)) throw bearerError(policy, 'invalid_request', `The ${name} header must not be sent more than once.`);
+  }
   const fromHeader = bearerFromAuthorization(req.header('authorization'), policy);
   const fromBody = req.method === 'POST' ? await bearerFromForm(req, policy) : null;
   if (fromHeader !== null && fromBody !== null) {

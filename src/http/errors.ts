@@ -21,3 +21,5 @@ export const payloadTooLarge = (limitBytes: number): HttpError =>
 export const unsupportedMediaType = (expected: string): HttpError =>
   new HttpError(415, `Unsupported Media Type: expected ${expected}`);
 export const badRequest = (message: string): HttpError => new HttpError(400, message);
+/** A header sent more than once where Node keeps only the first: another reader may take the other. */
+export const repeatedHeader = (name: string): HttpError => new HttpError(400, `The ${name} header must not be sent more than once`);

@@ -2,7 +2,7 @@
  * The request as handlers see it: parsed once, with lazily read, size-bounded bodies.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { payloadTooLarge, unsupportedMediaType, badRequest } from './errors.js';
+import { payloadTooLarge, unsupportedMediaType, badRequest, repeatedHeader } from './errors.js';
 import { createMemo } from '../util/memo.js';
 
 export interface HttpRequest {
@@ -23,12 +23,20 @@ export interface HttpRequest {
   readonly raw: IncomingMessage;
   /** The raw body, at most `maxBodyBytes`; 413 beyond. */
   body(): Promise<Buffer>;
-  /** An `application/x-www-form-urlencoded` body; 415 for any other content type. */
+  /** An `application/x-www-form-urlencoded` body; 415 for any other content type, 400 when Content-Type is repeated. */
   form(): Promise<URLSearchParams>;
-  /** An `application/json` body; 415 for any other content type, 400 when it does not parse. */
+  /** An `application/json` body; 415 for any other content type, 400 when Content-Type is repeated or the body does not parse. */
   json(): Promise<unknown>;
   /** A single header value by case-insensitive name (the first when repeated). */
   header(name: string): string | undefined;
+  /**
+   * Whether the header was sent more than once. Node keeps only the first `Authorization`,
+   * `Host`, `Content-Type`…, so a repeated one is ambiguous: a proxy or backend may read another.
+   * Cheap when the header is absent (no scan), and the scan stops at the second occurrence.
+   */
+  hasDuplicateHeader(name: string): boolean;
+  /** The header's value, or 400 when it was sent more than once (see `hasDuplicateHeader`). */
+  singleHeader(name: string): string | undefined;
 }
 
 /**
@@ -118,17 +126,27 @@ class NodeRequest implements HttpRequest {
     return Array.isArray(value) ? value[0] : value;
   }
 
+  hasDuplicateHeader(name: string): boolean {
+    const lower = lowerCase(name);
+    return this.raw.headers[lower] !== undefined && sentMoreThanOnce(this.raw.rawHeaders, lower);
+  }
+
+  singleHeader(name: string): string | undefined {
+    if (this.hasDuplicateHeader(name)) throw repeatedHeader(name);
+    return this.header(name);
+  }
+
   body(): Promise<Buffer> {
     return (this.#body ??= readBody(this.raw, this.#maxBodyBytes));
   }
 
   async form(): Promise<URLSearchParams> {
-    requireMediaType(this.header('content-type'), 'application/x-www-form-urlencoded');
+    requireMediaType(this.singleHeader('Content-Type'), 'application/x-www-form-urlencoded');
     return new URLSearchParams((await this.body()).toString('utf8'));
   }
 
   async json(): Promise<unknown> {
-    requireMediaType(this.header('content-type'), 'application/json');
+    requireMediaType(this.singleHeader('Content-Type'), 'application/json');
     const text = (await this.body()).toString('utf8');
     try {
       return JSON.parse(text) as unknown;
@@ -140,6 +158,21 @@ class NodeRequest implements HttpRequest {
 
 export function createRequest(init: RequestInit): HttpRequest {
   return new NodeRequest(init);
+}
+
+/**
+ * Whether `rawHeaders` (name, value, name, value…, as sent) holds `lowerName` twice or more.
+ * Names are compared by length first: most never reach the case-insensitive comparison.
+ */
+export function sentMoreThanOnce(rawHeaders: readonly string[], lowerName: string): boolean {
+  let seen = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    if (seen) return true;
+    seen = true;
+  }
+  return false;
 }
 
 /** `application/x-www-form-urlencoded; charset=UTF-8` → `application/x-www-form-urlencoded`. */

@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import { clientAddress, unmapIPv4, type TrustedProxies } from './forwarded.js';
-import { createRequest, type ClientResolver, type HttpRequest } from './request.js';
-import { methodNotAllowed, notFound } from './errors.js';
+import { createRequest, sentMoreThanOnce, type ClientResolver, type HttpRequest } from './request.js';
+import { methodNotAllowed, notFound, repeatedHeader } from './errors.js';
+import { CONNECT_ANSWER, clientErrorAnswer, writeRawAnswer } from './raw-answer.js';
 import { renderError } from './render-error.js';
 import { BASE_SECURITY_HEADERS } from './headers.js';
 import { allowedMethods, type Route, type Router, type RouteMatch } from './router.js';
@@ -69,9 +70,24 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // measurable cost on the verify hot path. requestTimeout bounds a request, keepAliveTimeout an
   // idle connection; `timeouts.write` bounds a stalled answer through the socket's write timeout below.
   const writeTimeoutMs = options.timeouts.writeSeconds * 1000;
-  server.on('clientError', (err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    logger.debug('client error', { error: (err as Error).message });
+  // A message the parser refuses (an unknown method, a repeated Content-Length, …) or a read
+  // timeout: answered when nothing of an answer is on the wire yet (Node's own rule, in
+  // lib/_http_server.js), then the connection closes; a reset connection is only destroyed.
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    const answering = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (socket.writable && !answering?.headersSent) {
+      const answer = clientErrorAnswer(err);
+      writeRawAnswer(socket, answer, writeTimeoutMs);
+      logger.debug('client error', { error: err.message, code: err.code, status: answer.status });
+    } else {
+      socket.destroy();
+      logger.debug('client error', { error: err.message, code: err.code });
+    }
+  });
+  // Without a 'connect' listener Node closes the connection without a word.
+  server.on('connect', (raw: IncomingMessage, socket) => {
+    writeRawAnswer(socket, CONNECT_ANSWER, writeTimeoutMs);
+    logger.debug('request refused', { method: raw.method, status: CONNECT_ANSWER.status });
   });
 
   // Read once per connection, while it is open: Node keeps the peer address on the socket, so a
@@ -111,6 +127,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     const preflight = cors !== undefined && route !== null && route.methods.OPTIONS === undefined && isPreflight(req.method, origin, req.header('access-control-request-method'));
     let answer: HttpResponse | Promise<HttpResponse>;
     try {
+      // RFC 9112 §3.2: a server MUST answer 400 to a request with more than one Host (Node keeps the first).
+      if (raw.headers.host !== undefined && sentMoreThanOnce(raw.rawHeaders, 'host')) throw repeatedHeader('Host');
       if (match.kind === 'not_found') throw notFound();
       if (preflight) {
         // A disallowed origin still gets its 204, without CORS headers: the browser then blocks the request.
