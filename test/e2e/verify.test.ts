@@ -71,6 +71,27 @@ t.test('a bad target is refused: missing headers, http, outside every cookie dom
   t.equal(legacy.status, 401, 'legacy answers 401');
 });
 
+t.test('issue #11 diagnostics: every refused target is logged at warn with its reason and the proxy; at most 10 lines a minute', async (t) => {
+  const { server } = await start(t);
+  const refusals = () => server.logger.records().filter((r) => r['msg'] === 'authz target refused');
+  const cases: [string, { host: string; uri: string; proto?: string }, string][] = [
+    ['http', { host: 'app.example.com', uri: '/', proto: 'http' }, 'scheme http is not allowed: forward-auth targets are https or wss'],
+    ['outside the cookie domains', { host: 'evil.com', uri: '/' }, 'host evil.com is not inside any session.cookies domain'],
+    ['user info', { host: 'app.example.com:x@public.example.com', uri: '/admin' }, 'user info in X-Forwarded-Host'],
+    ['dot segment', { host: 'app.example.com', uri: '/public/../denied' }, "a dot segment ('.' or '..', maybe encoded) in X-Forwarded-Uri"],
+  ];
+  for (const [name, target, reason] of cases) {
+    t.equal((await forwardAuth(server.url, target)).status, 400, name);
+    const last = refusals().at(-1);
+    t.equal(last?.['level'], 'warn', `${name}: at warn`);
+    t.equal(last?.['reason'], reason, `${name}: the reason`);
+    t.equal(last?.['endpoint'], 'forward-auth', `${name}: the endpoint`);
+    t.match(String(last?.['proxy']), /127\.0\.0\.1/, `${name}: the proxy's address`);
+  }
+  for (let i = 0; i < 20; i += 1) await forwardAuth(server.url, { host: 'evil.com', uri: '/' });
+  t.equal(refusals().length, 10, 'a flood of refusals writes 10 lines in the minute, not one per request');
+});
+
 t.test('bypass: 200, empty body, all four Remote-* headers present and empty', async (t) => {
   const { server } = await start(t);
   const res = await forwardAuth(server.url, { host: 'app.example.com', uri: '/public/x' }, { 'remote-user': 'admin' });
