@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../observability/log.js';
-import type { AuthenticationLog, AuthType, BanKind } from '../storage/types.js';
+import type { AuthenticationLog, AuthType, BanKind, RegulationKey, RegulationWindow } from '../storage/types.js';
 import type { UserDetails, UsersBackend } from '../users/user.js';
 
 export type RegulationMode = 'user' | 'ip';
@@ -21,73 +21,132 @@ export interface RegulationSettings {
   modes: ReadonlyArray<RegulationMode>;
 }
 
-export interface AttemptRecord {
+/** Who attempts what: for `auth_type: 'client'`, `username` is the client_id. */
+export interface AttemptInput {
   username: string;
   ip: string;
-  successful: boolean;
   auth_type: AuthType;
   nowMs: number;
   request_uri?: string;
   request_method?: string;
 }
 
+/** What a check tells regulation: whether the secret was right, and what the caller wants back. */
+export interface CheckResult<T> {
+  successful: boolean;
+  value: T;
+}
+
+export type RegulatedAttempt<T> =
+  /** The check did not run: a ban is active (`until_ms`), or `max_retries` attempts already failed or are under way (null). */
+  | { refused: true; until_ms: number | null }
+  /** The check ran; `banned` when its failure placed a ban. */
+  | { refused: false; successful: boolean; value: T; banned: boolean };
+
 export interface Regulator {
   /** Whether the username (mode user) or the IP (mode ip) is banned now: the latest ban's expiry, or null. */
   banned(username: string, ip: string, nowMs: number): Promise<{ until_ms: number } | null>;
   /**
-   * Records an attempt; after a failure, bans the user and/or IP (per modes) when the failures
-   * since the last success within find_time reach max_retries. Returns whether a ban was placed.
+   * One regulated attempt. The attempt is reserved in storage first (AuthenticationLog.reserveAttempt):
+   * refused, without running `check`, while the user and/or IP (per modes) is banned or when
+   * `max_retries` attempts within `find_time` already failed or are still being checked; so
+   * however many attempts race, at most `max_retries` secrets are checked before the ban. Then
+   * `check` runs and its outcome is settled: a failure that reaches `max_retries` places the ban,
+   * once. A refused attempt is not logged: the ban already runs to its expiry, and counting attempts
+   * made during it would re-ban the user the moment it ends. If `check` throws, the reservation is
+   * dropped (nothing was decided) and the error rethrown.
    */
-  record(attempt: AttemptRecord): Promise<{ banned: boolean }>;
+  attempt<T>(input: AttemptInput, check: () => Promise<CheckResult<T>>): Promise<RegulatedAttempt<T>>;
+}
+
+export interface RegulatorDeps {
+  authLog: AuthenticationLog;
+  logger: Logger;
+  /**
+   * What is regulated: people (`user`, `ip` bans; the default) or OAuth clients (`client`,
+   * `client_ip` bans, where mode `user` means the client_id). Clients' successes are logged only
+   * when they reset a count, so a busy client does not grow the log.
+   */
+  subject?: 'person' | 'client';
+  /** Told once per attempt that placed a ban (metrics). */
+  onBan?: () => void;
 }
 
 const BAN_REASON = 'too many failed authentication attempts';
 
-/** The value each mode bans and counts by. */
-const keyOf = (mode: RegulationMode, username: string, ip: string): { kind: BanKind; value: string; query: { username: string } | { remote_ip: string } } =>
-  mode === 'user' ? { kind: 'user', value: username, query: { username } } : { kind: 'ip', value: ip, query: { remote_ip: ip } };
+const BAN_KINDS: Readonly<Record<NonNullable<RegulatorDeps['subject']>, Readonly<Record<RegulationMode, BanKind>>>> = {
+  person: { user: 'user', ip: 'ip' },
+  client: { user: 'client', ip: 'client_ip' },
+};
 
-export function createRegulator(settings: RegulationSettings, deps: { authLog: AuthenticationLog; logger: Logger }): Regulator {
+export function createRegulator(settings: RegulationSettings, deps: RegulatorDeps): Regulator {
   const { authLog, logger } = deps;
+  const subject = deps.subject ?? 'person';
   const enabled = settings.max_retries > 0 && settings.modes.length > 0;
   const modes = [...new Set(settings.modes)];
+  /** The value each mode bans and counts by. */
+  const keysOf = (username: string, ip: string): RegulationKey[] =>
+    modes.map((mode) => ({ kind: BAN_KINDS[subject][mode], value: mode === 'user' ? username : ip }));
+  const windowOf = (input: AttemptInput): RegulationWindow => ({
+    keys: keysOf(input.username, input.ip),
+    sinceMs: input.nowMs - settings.find_time * 1000,
+    max_retries: settings.max_retries,
+  });
+  const logged = (input: AttemptInput) => ({
+    username: input.username,
+    remote_ip: input.ip,
+    auth_type: input.auth_type,
+    time_ms: input.nowMs,
+    ...(input.request_uri === undefined ? {} : { request_uri: input.request_uri }),
+    ...(input.request_method === undefined ? {} : { request_method: input.request_method }),
+  });
 
   return {
     async banned(username, ip, nowMs) {
       if (!enabled) return null;
       let untilMs: number | null = null;
-      for (const mode of modes) {
-        const { kind, value } = keyOf(mode, username, ip);
+      for (const { kind, value } of keysOf(username, ip)) {
         const ban = await authLog.activeBan(kind, value, nowMs);
         if (ban !== null && (untilMs === null || ban.expires_at_ms > untilMs)) untilMs = ban.expires_at_ms;
       }
       return untilMs === null ? null : { until_ms: untilMs };
     },
 
-    async record(attempt) {
-      const { username, ip, successful, nowMs } = attempt;
-      await authLog.record({
-        username,
-        remote_ip: ip,
-        successful,
-        auth_type: attempt.auth_type,
-        time_ms: nowMs,
-        ...(attempt.request_uri === undefined ? {} : { request_uri: attempt.request_uri }),
-        ...(attempt.request_method === undefined ? {} : { request_method: attempt.request_method }),
-      });
-      if (successful || !enabled) return { banned: false };
-      const sinceMs = nowMs - settings.find_time * 1000;
-      let banned = false;
-      for (const mode of modes) {
-        const { kind, value, query } = keyOf(mode, username, ip);
-        const failures = await authLog.countFailures({ ...query, sinceMs });
-        if (failures < settings.max_retries) continue;
-        const expiresAtMs = nowMs + settings.ban_time * 1000;
-        await authLog.ban({ kind, value, expires_at_ms: expiresAtMs, reason: BAN_REASON });
-        logger.warn('regulation: banned after repeated authentication failures', { ban_kind: kind, username, remote_ip: ip, failures, until_ms: expiresAtMs });
-        banned = true;
+    async attempt<T>(input: AttemptInput, check: () => Promise<CheckResult<T>>): Promise<RegulatedAttempt<T>> {
+      if (!enabled) {
+        // No regulation: every attempt is checked and logged (people only), nothing is banned.
+        const result = await check();
+        if (subject === 'person') await authLog.record({ ...logged(input), successful: result.successful });
+        return { refused: false, ...result, banned: false };
       }
-      return { banned };
+      const window = windowOf(input);
+      const reservation = await authLog.reserveAttempt(logged(input), window, input.nowMs);
+      if (!reservation.reserved) return { refused: true, until_ms: reservation.banned_until_ms };
+      let result: CheckResult<T>;
+      try {
+        result = await check();
+      } catch (err) {
+        await authLog.releaseAttempt(reservation.id).catch(() => undefined);
+        throw err;
+      }
+      const expiresAtMs = input.nowMs + settings.ban_time * 1000;
+      const { banned } = await authLog.settleAttempt(
+        reservation.id,
+        { successful: result.successful, forget: subject === 'client' },
+        window,
+        { expires_at_ms: expiresAtMs, reason: BAN_REASON, nowMs: input.nowMs },
+      );
+      for (const ban of banned) {
+        logger.warn('regulation: banned after repeated authentication failures', {
+          ban_kind: ban.kind,
+          username: input.username,
+          remote_ip: input.ip,
+          failures: ban.failures,
+          until_ms: expiresAtMs,
+        });
+      }
+      if (banned.length > 0) deps.onBan?.();
+      return { refused: false, ...result, banned: banned.length > 0 };
     },
   };
 }
@@ -149,8 +208,8 @@ export interface FirstFactorInput {
 /**
  * The first factor, with every rule in one place:
  * - a banned user or IP is refused without checking the password (a ban must not become a
- *   password oracle) and the attempt is not recorded: the ban already runs to its expiry, and
- *   counting attempts made during it would re-ban the user the moment it ends;
+ *   password oracle), and so is the attempt beyond `max_retries` while others are still being
+ *   checked (Regulator.attempt): never more than `max_retries` passwords are verified per window;
  * - an unknown user, a disabled user and a wrong password are one answer, and each is recorded as
  *   a failure (mode `ip` then catches password sprays across usernames);
  * - the whole check, ban look-up included, runs under `withUniformTiming`.
@@ -161,24 +220,26 @@ export async function checkFirstFactor(
 ): Promise<FirstFactorOutcome> {
   const { username, password, ip, nowMs } = input;
   return withUniformTiming(async (): Promise<FirstFactorOutcome> => {
-    const ban = await deps.regulator.banned(username, ip, nowMs);
-    if (ban !== null) {
-      deps.logger?.info('first factor refused: banned', { username, remote_ip: ip, until_ms: ban.until_ms });
+    const attempt = await deps.regulator.attempt(
+      {
+        username,
+        ip,
+        auth_type: '1fa',
+        nowMs,
+        ...(input.request_uri === undefined ? {} : { request_uri: input.request_uri }),
+        ...(input.request_method === undefined ? {} : { request_method: input.request_method }),
+      },
+      async () => {
+        // checkPassword is false for unknown and disabled users too, after verifying one digest either way.
+        const matches = await deps.users.checkPassword(username, password);
+        const user = matches ? deps.users.get(username) : null;
+        return user !== null && !user.disabled ? { successful: true, value: user } : { successful: false, value: null };
+      },
+    );
+    if (attempt.refused) {
+      deps.logger?.info('first factor refused: banned', { username, remote_ip: ip, until_ms: attempt.until_ms });
       return { ok: false, reason: 'banned' };
     }
-    // checkPassword is false for unknown and disabled users too, after verifying one digest either way.
-    const matches = await deps.users.checkPassword(username, password);
-    const user = matches ? deps.users.get(username) : null;
-    const successful = user !== null && !user.disabled;
-    await deps.regulator.record({
-      username,
-      ip,
-      successful,
-      auth_type: '1fa',
-      nowMs,
-      ...(input.request_uri === undefined ? {} : { request_uri: input.request_uri }),
-      ...(input.request_method === undefined ? {} : { request_method: input.request_method }),
-    });
-    return successful ? { ok: true, user } : { ok: false, reason: 'invalid_credentials' };
+    return attempt.value !== null ? { ok: true, user: attempt.value } : { ok: false, reason: 'invalid_credentials' };
   }, deps.timing);
 }

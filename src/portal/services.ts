@@ -52,7 +52,7 @@ export function createPortalServices(deps: PortalServicesDeps): PortalServices {
   return {
     cookies,
     sessions: createSessionManager({ sessions: storage.sessions, users: deps.users ?? NO_USERS, logger: logger.child({ component: 'session' }) }),
-    regulator: observeBans(createRegulator(config.regulation, { authLog: storage.authLog, logger: logger.child({ component: 'regulation' }) }), deps.onBan),
+    regulator: createRegulator(config.regulation, { authLog: storage.authLog, logger: logger.child({ component: 'regulation' }), ...(deps.onBan ? { onBan: deps.onBan } : {}) }),
     csrf: createCsrfProtection(csrfKey),
     totp: {
       disabled: config.totp.disable,
@@ -64,17 +64,5 @@ export function createPortalServices(deps: PortalServicesDeps): PortalServices {
       secret_size: config.totp.secret_size,
     },
     timing: deps.timing ?? { ...DEFAULT_UNIFORM_TIMING },
-  };
-}
-
-function observeBans(regulator: Regulator, onBan: (() => void) | undefined): Regulator {
-  if (!onBan) return regulator;
-  return {
-    banned: (username, ip, nowMs) => regulator.banned(username, ip, nowMs),
-    async record(attempt) {
-      const result = await regulator.record(attempt);
-      if (result.banned) onBan();
-      return result;
-    },
   };
 }

@@ -61,7 +61,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
       subjects: createSubjectIdentifiers(db),
       jwtBlacklist: createJwtBlacklist(db),
       totp: createTotpConfigurations(db, cipher),
-      authLog: createAuthenticationLog(db),
+      authLog: createAuthenticationLog(db, engine),
       sessions: createPortalSessions(db, cipher),
       engine,
       async health() {

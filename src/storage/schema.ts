@@ -89,6 +89,8 @@ export interface AuthLogTable {
   auth_type: string;
   request_uri: string | null;
   request_method: string | null;
+  /** 1 while a reserved attempt is being checked (migration 0002); settled rows are 0. */
+  pending: ColumnType<Flag, Flag | undefined, Flag>;
 }
 
 export interface BanTable {

@@ -25,12 +25,12 @@ function configFile(dir: string, storage: string): void {
 t.test('status lists pending migrations without creating the database; up applies them once', async (t) => {
   const dir = t.testdir({});
   configFile(dir, `  encryption_key: ${KEY}\n  local:\n    path: ${join(dir, 'data', 'db.sqlite3')}\n`);
-  t.same(await cli(['storage', 'migrate', 'status'], dir), { code: 0, out: '0001_initial  pending\n0 applied, 1 pending\n', err: '' });
-  t.same(await cli(['storage', 'migrate', 'up'], dir), { code: 0, out: 'applied migrations: 0001_initial\n', err: '' });
+  t.same(await cli(['storage', 'migrate', 'status'], dir), { code: 0, out: '0001_initial              pending\n0002_regulation_attempts  pending\n0 applied, 2 pending\n', err: '' });
+  t.same(await cli(['storage', 'migrate', 'up'], dir), { code: 0, out: 'applied migrations: 0001_initial, 0002_regulation_attempts\n', err: '' });
   t.same(await cli(['storage', 'migrate', 'up', '-c', 'config.yml'], dir), { code: 0, out: 'storage schema is up to date\n', err: '' });
   const status = await cli(['storage', 'migrate', 'status', '--config', join(dir, 'config.yml')], dir);
   t.equal(status.code, 0);
-  t.match(status.out, /^0001_initial {2}applied \d{4}-\d\d-\d\dT[\d:.]+Z\n1 applied, 0 pending\n$/);
+  t.match(status.out, /^0001_initial {14}applied \d{4}-\d\d-\d\dT[\d:.]+Z\n0002_regulation_attempts {2}applied \d{4}-\d\d-\d\dT[\d:.]+Z\n2 applied, 0 pending\n$/);
 });
 
 t.test('up: the key comes from the config, else from storage.encryption_key beside the database', async (t) => {
@@ -38,7 +38,7 @@ t.test('up: the key comes from the config, else from storage.encryption_key besi
   configFile(dir, `  local:\n    path: ${join(dir, 'data', 'db.sqlite3')}\n`);
   t.same(await cli(['storage', 'migrate', 'up'], dir), { code: 1, out: '', err: 'gatehouse: no storage.encryption_key\n' });
   writeFileSync(join(dir, 'data', 'storage.encryption_key'), `${KEY}\n`);
-  t.same(await cli(['storage', 'migrate', 'up'], dir), { code: 0, out: 'applied migrations: 0001_initial\n', err: '' });
+  t.same(await cli(['storage', 'migrate', 'up'], dir), { code: 0, out: 'applied migrations: 0001_initial, 0002_regulation_attempts\n', err: '' });
   configFile(dir, `  encryption_key: ${KEY}-but-another\n  local:\n    path: ${join(dir, 'data', 'db.sqlite3')}\n`);
   t.same(await cli(['storage', 'migrate', 'up'], dir), { code: 1, out: '', err: `gatehouse: ${WRONG_KEY_MESSAGE}\n` });
 });

@@ -22,8 +22,13 @@ async function setUp(t: Test, settings: Partial<RegulationSettings> = {}): Promi
   return { ...world, regulator: createRegulator({ ...DEFAULTS, ...settings }, { authLog: world.storage.authLog, logger: silentLogger }) };
 }
 
-const fail = (r: Regulator, username: string, atMs: number, ip = IP) => r.record({ username, ip, successful: false, auth_type: '1fa', nowMs: atMs });
-const succeed = (r: Regulator, username: string, atMs: number, ip = IP) => r.record({ username, ip, successful: true, auth_type: '1fa', nowMs: atMs });
+/** One attempt whose check answers `successful`: whether it placed a ban (a refused attempt places none). */
+async function attempt(r: Regulator, username: string, atMs: number, ip: string, successful: boolean): Promise<{ banned: boolean }> {
+  const outcome = await r.attempt({ username, ip, auth_type: '1fa', nowMs: atMs }, async () => ({ successful, value: null }));
+  return { banned: !outcome.refused && outcome.banned };
+}
+const fail = (r: Regulator, username: string, atMs: number, ip = IP) => attempt(r, username, atMs, ip, false);
+const succeed = (r: Regulator, username: string, atMs: number, ip = IP) => attempt(r, username, atMs, ip, true);
 
 t.test('max_retries failures within find_time ban for ban_time, then the user is free', async (t) => {
   const { regulator } = await setUp(t);
@@ -189,4 +194,28 @@ t.test('checkFirstFactor: the third wrong password bans, and the right one is th
   for (const [s, username] of [[0, 'a'], [1, 'b'], [2, 'c']] as const) t.same(await attempt(username, 'guess', s), { ok: false, reason: 'invalid_credentials' });
   t.same(await attempt('john', 'secret', 3), { ok: false, reason: 'banned' }, 'a password spray from one IP bans the IP (mode ip)');
   t.same(await attempt('john', 'secret', 303), { ok: true, user: world.users.get('john') }, 'free after ban_time');
+});
+
+t.test('attempt: beyond max_retries attempts under way, the check does not run; a thrown check frees its slot', async (t) => {
+  const { regulator, storage } = await setUp(t, { max_retries: 2 });
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let ran = 0;
+  const slow = () => regulator.attempt({ username: 'john', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, async () => {
+    ran++;
+    await gate;
+    return { successful: false, value: null };
+  });
+  const under = [slow(), slow()];
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.same(await slow(), { refused: true, until_ms: null }, 'two under way: refused, no ban yet');
+  t.equal(ran, 2, 'the third check never ran');
+  release();
+  t.same((await Promise.all(under)).map((o) => !o.refused && o.banned), [false, true], 'the second settled failure bans');
+  t.same(await slow(), { refused: true, until_ms: NOW_MS + 300 * SECOND }, 'then refused with the ban');
+
+  await t.rejects(regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, async () => { throw new Error('ldap down'); }), { message: 'ldap down' });
+  t.equal(await storage.authLog.countFailures({ username: 'jane', sinceMs: 0 }), 0, 'an error is not a failure');
+  const next = await regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, async () => ({ successful: true, value: 'ok' }));
+  t.same(next, { refused: false, successful: true, value: 'ok', banned: false }, 'and its slot is free again');
 });

@@ -11,6 +11,7 @@ import type { NewTokenSession, Storage, StorageEngine } from '../../src/storage/
 import { tokenContract } from './contract-tokens.js';
 import { identityContract } from './contract-identity.js';
 import { portalContract } from './contract-portal.js';
+import { regulationContract } from './contract-regulation.js';
 import { atRestContract } from './contract-at-rest.js';
 
 export interface ContractHarness {
@@ -67,7 +68,7 @@ export function storageContract(t: Test, h: ContractHarness): void {
     await again.close();
     t.same(await migrateUp({ ...h.location, encryption_key: h.encryptionKey }), [], 'nothing left to apply');
     const states = await migrationStatus(h.location);
-    t.same(states.map((m) => m.name), ['0001_initial']);
+    t.same(states.map((m) => m.name), ['0001_initial', '0002_regulation_attempts']);
     t.ok(states.every((m) => typeof m.executed_at_ms === 'number'), 'every migration has run');
     const checked = await h.open({ migrate: false });
     await checked.close();
@@ -78,5 +79,5 @@ export function storageContract(t: Test, h: ContractHarness): void {
     await t.rejects(h.open({ encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
     await t.rejects(migrateUp({ ...h.location, encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
   });
-  for (const section of [tokenContract, identityContract, portalContract, atRestContract]) section(t, h, s);
+  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract]) section(t, h, s);
 }

@@ -46,15 +46,15 @@ t.test('sqlite: the data directory is created 0700, the journal is WAL', async (
 t.test('sqlite: migrate false on an empty database names the pending migrations', async (t) => {
   await t.rejects(
     openStorage({ local: { path: join(dir, 'empty.sqlite3') }, encryption_key: encryptionKey }, { logger: silentLogger, migrate: false }),
-    { message: "storage schema is not up to date: pending migrations 0001_initial; run 'gatehouse storage migrate up'" },
+    { message: "storage schema is not up to date: pending migrations 0001_initial, 0002_regulation_attempts; run 'gatehouse storage migrate up'" },
   );
 });
 
 t.test('sqlite: status of a database that does not exist lists every migration pending and creates nothing', async (t) => {
   const path = join(dir, 'absent', 'db.sqlite3');
-  t.same(await migrationStatus({ local: { path } }), [{ name: '0001_initial', executed_at_ms: null }]);
+  t.same(await migrationStatus({ local: { path } }), [{ name: '0001_initial', executed_at_ms: null }, { name: '0002_regulation_attempts', executed_at_ms: null }]);
   t.notOk(existsSync(join(dir, 'absent')), 'no directory created');
-  t.same(await migrateUp({ local: { path }, encryption_key: encryptionKey }), ['0001_initial'], 'migrate up applies it');
+  t.same(await migrateUp({ local: { path }, encryption_key: encryptionKey }), ['0001_initial', '0002_regulation_attempts'], 'migrate up applies them');
   const [state] = await migrationStatus({ local: { path } });
   t.type(state?.executed_at_ms, 'number');
 });
@@ -73,5 +73,5 @@ t.test('storage: applied migrations are logged once, at info', async (t) => {
   const fresh = { local: { path: join(dir, 'logged.sqlite3') }, encryption_key: encryptionKey };
   await (await openStorage(fresh, { logger })).close();
   await (await openStorage(fresh, { logger })).close();
-  t.same(logger.records().map((r) => [r.level, r.msg, r.engine, r.migrations]), [['info', 'storage migrations applied', 'sqlite', ['0001_initial']]]);
+  t.same(logger.records().map((r) => [r.level, r.msg, r.engine, r.migrations]), [['info', 'storage migrations applied', 'sqlite', ['0001_initial', '0002_regulation_attempts']]]);
 });

@@ -94,13 +94,14 @@ export function createBasicVerifier(deps: BasicVerifierDeps): BasicVerifier {
   const check = async (username: string, password: string, input: StrategyInput): Promise<UserDetails | BasicFailure> => {
     const { clientIp: ip, nowMs } = input;
     // A banned user or IP is refused without a password check, and not recorded (as the portal does).
-    if ((await regulator.banned(username, ip, nowMs)) !== null) return 'banned';
-    const matches = await users.checkPassword(username, password);
-    const user = matches ? users.get(username) : null;
-    const successful = user !== null && !user.disabled;
-    const { banned } = await regulator.record({ username, ip, successful, auth_type: 'basic', nowMs, request_uri: input.target.href });
-    if (banned) forgetUser(username);
-    return successful ? user : 'invalid_credentials';
+    const attempt = await regulator.attempt({ username, ip, auth_type: 'basic', nowMs, request_uri: input.target.href }, async () => {
+      const matches = await users.checkPassword(username, password);
+      const user = matches ? users.get(username) : null;
+      return user !== null && !user.disabled ? { successful: true, value: user } : { successful: false, value: null };
+    });
+    if (attempt.refused) return 'banned';
+    if (attempt.banned) forgetUser(username);
+    return attempt.value ?? 'invalid_credentials';
   };
 
   return {

@@ -91,9 +91,13 @@ async function checkCode(
   ip: string,
   nowMs: number,
 ): Promise<'success' | 'invalid_credentials' | 'banned' | 'replayed'> {
-  if (await ctx.portal.regulator.banned(username, ip, nowMs)) return 'banned';
-  const step = matchTotp(code, totp.secret, { algorithm: totp.algorithm, digits: totp.digits as 6 | 8, period: totp.period, skew: ctx.portal.totp.skew }, nowMs);
-  const outcome = step === null ? 'invalid_credentials' : (await ctx.storage.totp.markUsed(username, step, nowMs)) ? 'success' : 'replayed';
-  await ctx.portal.regulator.record({ username, ip, successful: outcome === 'success', auth_type: '2fa', nowMs, request_uri: PORTAL_PATHS.secondFactor, request_method: 'POST' });
-  return outcome;
+  const attempt = await ctx.portal.regulator.attempt(
+    { username, ip, auth_type: '2fa', nowMs, request_uri: PORTAL_PATHS.secondFactor, request_method: 'POST' },
+    async () => {
+      const step = matchTotp(code, totp.secret, { algorithm: totp.algorithm, digits: totp.digits as 6 | 8, period: totp.period, skew: ctx.portal.totp.skew }, nowMs);
+      const outcome: 'success' | 'invalid_credentials' | 'replayed' = step === null ? 'invalid_credentials' : (await ctx.storage.totp.markUsed(username, step, nowMs)) ? 'success' : 'replayed';
+      return { successful: outcome === 'success', value: outcome };
+    },
+  );
+  return attempt.refused ? 'banned' : attempt.value;
 }

@@ -5,10 +5,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StorageEngine } from '../types.js';
 import { initialMigration } from './0001_initial.js';
+import { regulationAttemptsMigration } from './0002_regulation_attempts.js';
 
 export function migrationsFor(engine: StorageEngine): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(engine),
+    '0002_regulation_attempts': regulationAttemptsMigration,
   };
 }
 
