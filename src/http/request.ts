@@ -162,17 +162,27 @@ export function createRequest(init: RequestInit): HttpRequest {
 
 /**
  * Whether `rawHeaders` (name, value, name, value…, as sent) holds `lowerName` twice or more.
- * Names are compared by length first: most never reach the case-insensitive comparison.
+ * Runs on every request (Host): names are compared by length first, then without allocating.
  */
 export function sentMoreThanOnce(rawHeaders: readonly string[], lowerName: string): boolean {
   let seen = false;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    if (name.length !== lowerName.length || !sameName(name, lowerName)) continue;
     if (seen) return true;
     seen = true;
   }
   return false;
+}
+
+/**
+ * Case-insensitive, for a field name (an RFC 9110 §5.1 token, as Node's parser admits it) against
+ * a lower-case name of letters, digits and '-': setting bit 0x20 lower-cases a letter and leaves a
+ * digit or '-' as it is; no other token character becomes a letter, digit or '-' that way.
+ */
+function sameName(name: string, lowerName: string): boolean {
+  for (let i = 0; i < lowerName.length; i++) if ((name.charCodeAt(i) | 0x20) !== lowerName.charCodeAt(i)) return false;
+  return true;
 }
 
 /** `application/x-www-form-urlencoded; charset=UTF-8` → `application/x-www-form-urlencoded`. */
