@@ -216,7 +216,7 @@ export interface Verdict {
   outcome: Outcome;
   /** Broken assertions (mismatches): each one fails the suite. */
   problems: string[];
-  /** Worth recording, not failing: a proxy's own 5xx after Gatehouse refused. */
+  /** Worth recording, not failing: a proxy's own 5xx after Gatehouse refused, or its 505. */
   notes: string[];
 }
 
@@ -225,7 +225,8 @@ export interface Verdict {
  * 1. served ⇒ exactly one decision, an allow, for the same host and a path the back end reads the same way;
  * 2. refused by Gatehouse ⇒ not served;
  * 3. no client-sent Remote-* header reaches the back end, and no `remote_*` underscore name at all;
- * 4. no 5xx, except the proxy's own 500/502/504 after Gatehouse refused.
+ * 4. no 5xx, except the proxy's own 500/502/504 after Gatehouse refused (nginx's auth_request
+ *    turns any status but 2xx/401/403 into 500), or its 505 for an HTTP version it does not speak.
  */
 export function judge(o: Observation): Verdict {
   const problems: string[] = [];
@@ -256,7 +257,10 @@ export function judge(o: Observation): Verdict {
 
   if (o.answer.status >= 500) {
     const ownAfterRefusal = [500, 502, 504].includes(o.answer.status) && o.refusals.length > 0 && !served;
+    // RFC 9110 §15.6.6: 505 is how a server refuses the request line's HTTP version, before anything is forwarded.
+    const versionRefused = o.answer.status === 505 && !served && o.decisions.length === 0 && o.refusals.length === 0;
     if (ownAfterRefusal) notes.push(`${o.proxy} answered ${o.answer.status} after Gatehouse refused`);
+    else if (versionRefused) notes.push(`${o.proxy} refused the HTTP version with 505`);
     else problems.push(`answered ${o.answer.statusLine}`);
   }
 
@@ -333,7 +337,7 @@ function printableBytes(bytes: string): string {
 }
 
 /** One line per observation for failure messages: what the client, the back end and Gatehouse saw. */
-export function describe(o: Observation): string {
+export function summarize(o: Observation): string {
   const decisions = o.decisions.map((d) => `${String(d['decision'])} ${String(d['target_host'])}${String(d['target_path'] ?? '(no target_path)')}`).join(', ') || 'none';
   const refusals = o.refusals.map((r) => String(r['reason'] ?? r['status'])).join(', ') || 'none';
   const backend = o.backend.map((b) => `${printableBytes(b.requestLine.slice(0, 200))} Host: ${printableBytes(headerIn(b.headers, 'host') ?? '(none)')}`).join(', ') || 'nothing';

@@ -12,12 +12,12 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { clientCredentialsToken, signIn } from './harness.js';
 import {
-  describe,
   judge,
   logCursor,
   observe,
   startLabGatehouse,
   startRecordingBackend,
+  summarize,
   type Lab,
   type Observation,
   type Outcome,
@@ -64,7 +64,7 @@ t.test('issue #11: differential tests at the proxy boundary', async (t) => {
 async function confirmedBypasses(t: Test, send: Send): Promise<void> {
   const notServed = async (t: Test, c: HostileCase) => {
     const o = await send(c);
-    t.equal(o.backend.length, 0, 'the back end did not receive it', { observed: describe(o) });
+    t.equal(o.backend.length, 0, 'the back end did not receive it', { observed: summarize(o) });
     return o;
   };
 
@@ -85,7 +85,7 @@ async function confirmedBypasses(t: Test, send: Send): Promise<void> {
 
   await t.test('issue #11 item (2): an absolute-form request line with Host public.example.com does not open /admin', async (t) => {
     const o = await send(get('item 2', `https://${APP}/admin`, PUBLIC));
-    t.notOk(o.backend.some((b) => b.target.includes('/admin')), "the back end's /admin was not served", { observed: describe(o) });
+    t.notOk(o.backend.some((b) => b.target.includes('/admin')), "the back end's /admin was not served", { observed: summarize(o) });
   });
 
   await t.test('issue #11 item (3): backslashes and a raw # are not decided as /public', async (t) => {
@@ -95,8 +95,8 @@ async function confirmedBypasses(t: Test, send: Send): Promise<void> {
     ] as const) {
       await t.test(`${name}: ${path}`, async (t) => {
         const o = await notServed(t, get(`item 3 ${name}`, path, APP));
-        t.notOk(o.decisions.some((d) => d['decision'] === 'allow'), 'not allowed anonymously', { observed: describe(o) });
-        t.notOk(o.decisions.some((d) => String(d['target_path'] ?? '').startsWith('/public')), 'not decided as /public', { observed: describe(o) });
+        t.notOk(o.decisions.some((d) => d['decision'] === 'allow'), 'not allowed anonymously', { observed: summarize(o) });
+        t.notOk(o.decisions.some((d) => String(d['target_path'] ?? '').startsWith('/public')), 'not decided as /public', { observed: summarize(o) });
       });
     }
   });
@@ -105,7 +105,7 @@ async function confirmedBypasses(t: Test, send: Send): Promise<void> {
     for (const credential of ['anonymous', 'session'] as const) {
       const path = credential === 'anonymous' ? '/public/x' : '/x';
       const o = await send(get(`item 5 ${credential}`, path, APP, credential, [['Remote_User', `${SPOOF_PREFIX}-admin`], ['REMOTE_USER', `${SPOOF_PREFIX}-admin`]]));
-      t.equal(o.backend.length, 1, `${credential} ${path} is served`, { observed: describe(o) });
+      t.equal(o.backend.length, 1, `${credential} ${path} is served`, { observed: summarize(o) });
       const underscored = o.backend.flatMap((b) => b.headers.filter(([n]) => /^remote_/i.test(n)));
       t.same(underscored, [], `${credential}: no remote_* header`);
     }
@@ -133,21 +133,28 @@ async function differential(t: Test, proxy: ProxyName, send: Send): Promise<void
       const o = await send(c);
       const verdict = judge(o);
       counts.set(verdict.outcome, (counts.get(verdict.outcome) ?? 0) + 1);
-      notes.push(...verdict.notes.map((n) => `${c.name}: ${n}`));
-      if (REPORT !== undefined) appendFileSync(REPORT, `${JSON.stringify({ proxy, case: c.name, outcome: verdict.outcome, problems: verdict.problems, observed: describe(o) })}\n`);
+      notes.push(...verdict.notes);
+      if (REPORT !== undefined) appendFileSync(REPORT, `${JSON.stringify({ proxy, case: c.name, outcome: verdict.outcome, problems: verdict.problems, observed: summarize(o) })}\n`);
       if (verdict.problems.length > 0) {
         mismatches += 1;
-        t.fail(`${proxy} × ${c.name}: ${verdict.problems.join('; ')}`, { observed: describe(o) });
+        t.fail(`${proxy} × ${c.name}: ${verdict.problems.join('; ')}`, { observed: summarize(o) });
       }
     }
     t.comment(
       [
         `${proxy}: ${cases.length} cases run`,
         ...OUTCOMES.map((o) => `  ${o}: ${counts.get(o) ?? 0}`),
-        `  proxy 5xx after a Gatehouse refusal: ${notes.length}${notes.length > 0 ? ` (${notes.slice(0, 5).join('; ')}${notes.length > 5 ? '; …' : ''})` : ''}`,
+        `  the proxy's own 5xx (after a Gatehouse refusal, or 505): ${notes.length}${notes.length > 0 ? ` (${countsOf(notes)})` : ''}`,
         `  mismatches: ${mismatches}`,
       ].join('\n'),
     );
     t.equal(mismatches, 0, `${proxy}: no mismatches`);
   });
+}
+
+/** `text ×n` for each distinct text, in first-seen order. */
+function countsOf(texts: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const text of texts) counts.set(text, (counts.get(text) ?? 0) + 1);
+  return [...counts].map(([text, n]) => `${text} ×${n}`).join('; ');
 }

@@ -21,7 +21,8 @@ export interface HostileCase {
   method: string;
   /** The request-target exactly as written on the request line. */
   target: string;
-  version: 'HTTP/1.1' | 'HTTP/1.0';
+  /** As written: HTTP/1.1, HTTP/1.0, or something a proxy should refuse. */
+  version: string;
   /** Header fields in order, as written; Host only if listed here. */
   headers: ReadonlyArray<readonly [name: string, value: string]>;
   credential: Credential;
@@ -111,6 +112,19 @@ const HOSTILE_PATHS: ReadonlyArray<Named<string>> = [
   ['8 KB path under /admin', `/admin/${'a'.repeat(8192)}`],
   ['no leading slash', 'admin'],
   ['asterisk-form', '*'],
+  ['dot-dot mixed-case escapes %2E%2e', '/public/%2E%2e/admin'],
+  ['trailing dot-dot', '/public/x/..'],
+  ['trailing dot segment', '/public/.'],
+  ['three dots (not a dot segment)', '/public/.../admin'],
+  ['dot-dot then %00', '/public/..%00/admin'],
+  ['overlong UTF-8 slash %c0%af', '/public/..%c0%afadmin'],
+  ['IIS %u002e', '/public/%u002e%u002e/admin'],
+  ['fullwidth dots raw', `/public/${utf8Bytes('\uff0e\uff0e')}/admin`],
+  ['fullwidth dots encoded', '/public/%ef%bc%8e%ef%bc%8e/admin'],
+  ['encoded ; before dot-dot', '/public/..%3b/admin'],
+  ['raw # in the query', '/public/x?a=1#/../../admin'],
+  ['characters URL parsers encode', '/public/{x}<y>"z"`'],
+  ['%25 escape of an escape', '/public/%2561dmin'],
 ];
 
 /** Host header values: spellings of app.example.com, other hosts, and hosts smuggling one. */
@@ -238,6 +252,14 @@ export function hostileCorpus(): HostileCase[] {
     }
     for (const [pathName, path] of absolutePaths) add(one(`${credential} × absolute-form https://app${pathName} with Host public`, `https://${APP}${path}`, hostHeader(PUBLIC), { credential }));
     add(one(`${credential} × absolute-form https://app:x@other/admin with Host app`, `https://${APP}:x@${OTHER}/admin`, hostHeader(APP), { credential }));
+  }
+
+  // Signed in (one_factor: everything but /admin is allowed), so hostile paths are served and compared.
+  for (const [name, path] of HOSTILE_PATHS) add(one(`session × path ${name}: ${printable(path)}`, path, hostHeader(APP), { credential: 'session' }));
+
+  // Request-line versions and shapes.
+  for (const [name, version] of [['HTTP/2.0', 'HTTP/2.0'], ['lower-case http/1.1', 'http/1.1'], ['HTTP/1.10', 'HTTP/1.10'], ['HTTP/9.9', 'HTTP/9.9']] as const) {
+    add(one(`request line version ${name} × /public/../admin`, '/public/../admin', hostHeader(APP), { version }));
   }
 
   // HTTP/1.0 without Host, and methods.
