@@ -3,7 +3,8 @@
  * what happened (`recordHttpRequest`), never how it is counted. Own Registry, no global state.
  * Labels are bounded: route names and fixed enums, never raw paths or user input.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { hashVerifications } from '../crypto/password-hash/verification-queue.js';
 import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './hot-series.js';
 
 export interface MetricsRecorder {
@@ -99,6 +100,23 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     labelNames: ['store'] as const,
     registers: [registry],
   });
+
+  // The process's digest verification queue keeps its own counts; they are read at scrape time.
+  registry.registerMetric(new Gauge({
+    name: 'gatehouse_hash_verifications_queued',
+    help: 'Password and client-secret verifications waiting for a slot in the bounded verification queue.',
+    registers: [],
+    collect() { this.set(hashVerifications.stats().queued); },
+  }));
+  registry.registerMetric(new Counter({
+    name: 'gatehouse_hash_verifications_rejected_total',
+    help: 'Password and client-secret verifications refused because the verification queue was full (answered 503).',
+    registers: [],
+    collect() {
+      this.reset();
+      this.inc(hashVerifications.stats().rejected);
+    },
+  }));
 
   // Hot-path series resolved once per label set (hot-series.ts); label values are bounded, so are these
   // maps. Looked up inline: a `make` callback would be a closure allocated per request.

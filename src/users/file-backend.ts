@@ -4,7 +4,7 @@
  * users are kept, so a typo in the file never locks everybody out.
  */
 import { readFile } from 'node:fs/promises';
-import { parseDigest } from '../crypto/password-hash/index.js';
+import { HashVerificationBusyError, parseDigest } from '../crypto/password-hash/index.js';
 import type { PasswordDigest } from '../crypto/password-hash/index.js';
 import type { Logger } from '../observability/log.js';
 import { pickDummyDigest } from './dummy-digest.js';
@@ -100,6 +100,8 @@ export async function openFileBackend(options: FileBackendOptions): Promise<File
       const entry = current.users.get(username);
       // Always verify exactly one digest, whatever the outcome, so every "no" costs the same.
       const matches = await (entry?.digest ?? current.dummy).verify(password).catch((error: unknown) => {
+        // A full verification queue checked nothing: "try again later", not a wrong password.
+        if (error instanceof HashVerificationBusyError) throw error;
         logger.error('password verification failed', { username, error });
         return false;
       });

@@ -22,7 +22,9 @@ export interface UsersBackend {
   get(username: string): UserDetails | null;
   /**
    * False for an unknown user, a disabled user or a wrong password. Each case verifies one digest,
-   * so timing does not reveal whether a user exists or is disabled.
+   * so timing does not reveal whether a user exists or is disabled. Rejects with
+   * HashVerificationBusyError when the verification queue is full (nothing was checked: answer
+   * 503, and do not count a failed attempt).
    */
   checkPassword(username: string, password: string): Promise<boolean>;
   /** Increments whenever a reload changed anything: sessions compare it to re-check their user. */

@@ -14,3 +14,12 @@ export class HashParamsError extends Error {
   override readonly name = 'HashParamsError';
   readonly code = 'ERR_HASH_PARAMS';
 }
+
+/**
+ * The verification queue is full (verification-queue.ts): the digest was not checked at all. Not a
+ * wrong password: callers answer "try again later" (HTTP 503) and must not count it as a failed attempt.
+ */
+export class HashVerificationBusyError extends Error {
+  override readonly name = 'HashVerificationBusyError';
+  readonly code = 'ERR_HASH_VERIFICATION_BUSY';
+}

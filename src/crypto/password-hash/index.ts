@@ -1,6 +1,7 @@
 /**
  * Reads, verifies and writes stored password and client-secret digests (Authelia's formats).
  * The `$id$` prefix picks the format module; a value without a leading `$` is a plaintext secret.
+ * Every costly digest read here verifies through the process's bounded queue (verification-queue.ts).
  */
 import { argon2Format, hashArgon2 } from './argon2.js';
 import { bcryptFormat, bcryptSha256Format, hashBcrypt } from './bcrypt.js';
@@ -12,8 +13,14 @@ import { plaintextFormat } from './plaintext.js';
 import { hashScrypt, scryptFormat } from './scrypt.js';
 import { shaCryptFormat } from './sha-crypt.js';
 import type { HashParamsInput, PasswordDigest } from './types.js';
+import { hashVerifications, type VerificationQueue } from './verification-queue.js';
 
-export { DigestFormatError, HashParamsError } from './errors.js';
+export { DigestFormatError, HashParamsError, HashVerificationBusyError } from './errors.js';
+export { pickDummyDigest } from './dummy-digest.js';
+export {
+  createVerificationQueue, defaultVerificationQueueOptions, hashVerifications,
+  type VerificationQueue, type VerificationQueueOptions, type VerificationQueueStats,
+} from './verification-queue.js';
 export {
   DEFAULT_HASH_PARAMS, HASH_ALGORITHMS, ARGON2_VARIANTS, PBKDF2_VARIANTS, BCRYPT_VARIANTS, resolveHashParams,
 } from './params.js';
@@ -27,8 +34,27 @@ const FORMATS: readonly DigestFormat[] = [
 ];
 const FORMAT_BY_ID: ReadonlyMap<string, DigestFormat> = new Map(FORMATS.flatMap((f) => f.ids.map((id) => [id, f] as const)));
 
-/** Reads a stored digest; throws DigestFormatError (naming the problem, never the value). */
+/**
+ * Reads a stored digest; throws DigestFormatError (naming the problem, never the value). Its
+ * `verify` waits its turn in the process's queue and rejects with HashVerificationBusyError when
+ * the queue is full; plaintext comparisons skip the queue.
+ */
 export function parseDigest(encoded: string): PasswordDigest {
+  return verifiedThrough(hashVerifications, parseUnqueued(encoded));
+}
+
+/** `digest`, its verifications run through `queue` (plaintext comparisons excepted). */
+export function verifiedThrough(queue: VerificationQueue, digest: PasswordDigest): PasswordDigest {
+  if (digest.algorithm === 'plaintext') return digest;
+  return Object.freeze({
+    algorithm: digest.algorithm,
+    encoded: digest.encoded,
+    deprecated: digest.deprecated,
+    verify: (password: string) => queue.run(() => digest.verify(password)),
+  });
+}
+
+function parseUnqueued(encoded: string): PasswordDigest {
   if (encoded.length === 0) throw new DigestFormatError('the digest is empty');
   if (!encoded.startsWith('$')) return plaintextFormat.parse(encoded);
   const end = encoded.indexOf('$', 1);
@@ -39,7 +65,7 @@ export function parseDigest(encoded: string): PasswordDigest {
   return format.parse(encoded);
 }
 
-/** True when `password` matches; rejects with DigestFormatError when the digest is malformed. */
+/** True when `password` matches; rejects with DigestFormatError when the digest is malformed, HashVerificationBusyError when the queue is full. */
 export async function verifyPassword(encoded: string, password: string): Promise<boolean> {
   return parseDigest(encoded).verify(password);
 }

@@ -12,3 +12,19 @@ export function clientAuthFailure(description: string, basicTried: boolean): OAu
 
 /** The same message for an unknown client and a wrong secret: neither tells a prober which it hit. */
 export const CLIENT_AUTH_FAILED = 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).';
+
+/** Seconds a client is asked to wait when the server is too busy to verify its secret. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * RFC 6749 §4.1.2.1 `temporarily_unavailable`, as 503 with `Retry-After` (RFC 9110 §10.2.3): the
+ * verification queue was full, so the secret was not checked at all (neither right nor wrong).
+ * Answered alike for known and unknown clients, which queue alike.
+ */
+export function clientAuthUnavailable(cause: unknown): OAuthError {
+  return new OAuthError('temporarily_unavailable', 'The server is too busy to verify client credentials; try again later.', {
+    status: 503,
+    headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+    cause,
+  });
+}

@@ -1,7 +1,9 @@
 /**
  * Client authentication (RFC 6749 §2.3, §3.2.1): the registry of methods and the one function the
  * back-channel endpoints call. Steps: find which method the request uses (exactly one), find the
- * client, check the method is the registered one, verify the credentials.
+ * client, check the method is the registered one, verify the credentials. Every failure after a
+ * secret was presented costs one digest verification; a full verification queue is 503
+ * `temporarily_unavailable` with `Retry-After` (verify-secret.ts).
  */
 import type { TokenEndpointAuthMethod } from '../../config/index.js';
 import type { ClientRegistry, RegisteredClient } from '../clients.js';
@@ -9,9 +11,11 @@ import { OAuthError } from '../errors.js';
 import { clientAssertion } from './client-assertion.js';
 import { clientSecretBasic } from './client-secret-basic.js';
 import { clientSecretPost } from './client-secret-post.js';
+import { dummySecretOf } from './dummy-secret.js';
 import { CLIENT_AUTH_FAILED, clientAuthFailure } from './failure.js';
 import { none } from './none.js';
 import type { ClientAuthDeps, ClientAuthMethod, ClientAuthRequest, PresentedCredentials } from './types.js';
+import { spendSecretVerification } from './verify-secret.js';
 
 export type { ClientAuthMethod, ClientAuthRequest, PresentedCredentials, ClientAuthDeps } from './types.js';
 
@@ -77,10 +81,17 @@ export async function authenticateClient(deps: AuthenticateClientDeps, request: 
   const basicTried = presented?.module === clientSecretBasic;
   if (!presented) throw clientAuthFailure('Client authentication failed: the request carries no client credentials.', false);
   const client = deps.clients.get(presented.credentials.client_id);
-  if (!client) throw clientAuthFailure(CLIENT_AUTH_FAILED, basicTried);
+  // Each failure below costs what a wrong secret does (verify-secret.ts): timing must not tell a
+  // prober whether the client exists, has a secret, or uses another method.
+  if (!client) {
+    await spendSecretVerification(presented.credentials, deps, dummySecretOf(deps.clients));
+    throw clientAuthFailure(CLIENT_AUTH_FAILED, basicTried);
+  }
   const allowed = allowedMethods(client);
   const method = presented.module.methods.find((m) => allowed.includes(m));
   if (!method) {
+    // E.g. a public client (no secret) presenting one: the description is for debug messages only.
+    await spendSecretVerification(presented.credentials, deps, dummySecretOf(deps.clients));
     throw clientAuthFailure(
       `The client is registered for the token_endpoint_auth_method '${client.config.token_endpoint_auth_method}' but the request used '${presented.module.name}'.`,
       basicTried,
