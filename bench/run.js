@@ -255,7 +255,10 @@ const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 try {
   const gatehousePort = await freePort();
   const configPath = await gatehouseConfig(dir, gatehousePort);
-  console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per run, ${rounds} rounds, Node ${process.version}${pin ? ', servers pinned to CPU 0' : ''}`);
+  // The servers run on the `node` first on PATH (a line's own under `.ci/node-line exec 24 npm run bench`).
+  const serverNode = spawnSync('node', ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+  const nodes = serverNode === process.version ? `Node ${serverNode}` : `servers on Node ${serverNode}, load from Node ${process.version}`;
+  console.log(`autocannon: ${settings.connections} connections, ${settings.duration} s per run, ${rounds} rounds, ${nodes}${pin ? ', servers pinned to CPU 0' : ''}`);
   for (const [name, scenario] of Object.entries(scenarios)) {
     if (wanted.length && !wanted.includes(name)) continue;
     const results = { baseline: [], gatehouse: [] };
