@@ -9,8 +9,9 @@
  * - an `https`/`wss` scheme, and a plain `host[:port]` authority: no user info, no percent-escape,
  *   a host that WHATWG `URL` leaves as it is (no `0x7f.1`-style IPv4 forms);
  * - a path starting with `/`, without dot segments (`.`, `..`, also percent-encoded, behind `;`
- *   parameters, or between `%2F`/`%5C`), without empty segments (`//`), and without the characters
- *   WHATWG would percent-encode (`"<>`{}`), so the path decided on is the path as sent.
+ *   parameters, between `%2F`/`%5C`, or as fullwidth dots), without empty segments (`//`), encoded
+ *   NUL or overlong UTF-8, and without the characters WHATWG would percent-encode (`"<>`{}`), so
+ *   the path decided on is the path as sent.
  * What is then normalized changes no backend's reading: the host lower-cased, one trailing dot and
  * the default port removed (RFC 3986 §6.2.3), percent-escapes of unreserved characters decoded and
  * the others upper-cased (RFC 3986 §6.2.2, percent-encoding.ts).
@@ -43,6 +44,9 @@ const REENCODED_IN_PATH = /["<>`{}]/;
 /** Segment boundaries as some backend reads them: `/`, and `%2F` / `%5C` once decoded. */
 const SEGMENT_BOUNDARY = /\/|%2f|%5c/i;
 const ENCODED_DOT = /%2e/gi;
+const ENCODED_NUL = /%00/;
+/** Lead bytes that only ever encode ASCII the long way round (`%c0%af` is `/`), RFC 3629 §3. */
+const OVERLONG_UTF8 = /%c[01]|%e0%[89]|%f0%8/i;
 
 const ok = (url: URL): TargetRead => ({ ok: true, url });
 const fail = (reason: string): TargetRead => ({ ok: false, reason });
@@ -108,18 +112,33 @@ function checkAuthority(authority: string, source: string): string | null {
 function checkPath(path: string, source: string): string | null {
   if (path.includes('//')) return `an empty path segment ('//') in ${source}`;
   if (REENCODED_IN_PATH.test(path)) return `a character URL parsers percent-encode (one of "<>\`{}) in ${source}`;
+  if (ENCODED_NUL.test(path)) return `an encoded NUL (%00) in ${source}`;
+  if (OVERLONG_UTF8.test(path)) return `an overlong UTF-8 encoding in ${source}`;
   if (hasDotSegment(path)) return `a dot segment ('.' or '..', maybe encoded) in ${source}`;
   return null;
 }
 
-/** `.` or `..` as a segment, also as `%2e`, before `;` parameters, or between encoded separators. */
+/**
+ * `.` or `..` as a segment as any backend might read it: percent-decoded (`%2e`, `%3b`), before `;`
+ * parameters (Tomcat's `..;`) or a NUL, between encoded separators, and after Unicode compatibility
+ * normalization (fullwidth `．．`, NFKC).
+ */
 function hasDotSegment(path: string): boolean {
   if (!path.includes('.') && !path.includes('%')) return false;
   for (const segment of path.split(SEGMENT_BOUNDARY)) {
-    const bare = segment.replace(ENCODED_DOT, '.').split(';', 1)[0];
+    const decoded = segment.includes('%') ? decodeSegment(segment).normalize('NFKC') : segment;
+    const bare = decoded.split(/[;\0]/, 1)[0];
     if (bare === '.' || bare === '..') return true;
   }
   return false;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment.replace(ENCODED_DOT, '.'); // not UTF-8: only the dots matter here
+  }
 }
 
 /** The hostname as WHATWG leaves a plain name: lower-case, without port and trailing dot. */

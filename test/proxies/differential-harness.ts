@@ -216,7 +216,7 @@ export interface Verdict {
   outcome: Outcome;
   /** Broken assertions (mismatches): each one fails the suite. */
   problems: string[];
-  /** Worth recording, not failing: a proxy's own 5xx after Gatehouse refused, or its 505. */
+  /** Worth recording, not failing: a proxy's 505 for an HTTP version it does not speak. */
   notes: string[];
 }
 
@@ -225,8 +225,8 @@ export interface Verdict {
  * 1. served ⇒ exactly one decision, an allow, for the same host and a path the back end reads the same way;
  * 2. refused by Gatehouse ⇒ not served;
  * 3. no client-sent Remote-* header reaches the back end, and no `remote_*` underscore name at all;
- * 4. no 5xx, except the proxy's own 500/502/504 after Gatehouse refused (nginx's auth_request
- *    turns any status but 2xx/401/403 into 500), or its 505 for an HTTP version it does not speak.
+ * 4. a refusal reaches the client as 400; no 5xx, except a proxy's 505 for an HTTP version it does
+ *    not speak.
  */
 export function judge(o: Observation): Verdict {
   const problems: string[] = [];
@@ -255,12 +255,12 @@ export function judge(o: Observation): Verdict {
 
   if (o.refusals.length > 0 && served) problems.push('Gatehouse refused the target but the back end received the request');
 
-  if (o.answer.status >= 500) {
-    const ownAfterRefusal = [500, 502, 504].includes(o.answer.status) && o.refusals.length > 0 && !served;
+  // Gatehouse's 400 reaches the client as 400 (nginx's example maps auth_request's 500 back to it).
+  if (o.refusals.length > 0 && !served && o.answer.status !== 400) problems.push(`Gatehouse refused, but the client got ${o.answer.statusLine}, not 400`);
+  if (o.answer.status >= 500 && !(o.refusals.length > 0 && !served)) {
     // RFC 9110 §15.6.6: 505 is how a server refuses the request line's HTTP version, before anything is forwarded.
     const versionRefused = o.answer.status === 505 && !served && o.decisions.length === 0 && o.refusals.length === 0;
-    if (ownAfterRefusal) notes.push(`${o.proxy} answered ${o.answer.status} after Gatehouse refused`);
-    else if (versionRefused) notes.push(`${o.proxy} refused the HTTP version with 505`);
+    if (versionRefused) notes.push(`${o.proxy} refused the HTTP version with 505`);
     else problems.push(`answered ${o.answer.statusLine}`);
   }
 

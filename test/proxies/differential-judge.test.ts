@@ -97,7 +97,8 @@ t.test('judge: the four assertions of issue #11', async (t) => {
       'served',
       [/the client's 'Remote-User/],
     ],
-    ['nginx 500 after a refusal is recorded', observation({ answer: { status: 500, statusLine: 'HTTP/1.1 500 Internal Server Error', headers: [] }, refusals: [{ msg: 'request', status: 400 }] }), 'refused by Gatehouse (400)', []],
+    ['a refusal answered 400 is fine', observation({ answer: { status: 400, statusLine: 'HTTP/1.1 400 Bad Request', headers: [] }, refusals: [{ msg: 'request', status: 400 }] }), 'refused by Gatehouse (400)', []],
+    ["a refusal turned into the proxy's 500 fails", observation({ answer: { status: 500, statusLine: 'HTTP/1.1 500 Internal Server Error', headers: [] }, refusals: [{ msg: 'request', status: 400 }] }), 'refused by Gatehouse (400)', [/client got HTTP\/1.1 500/]],
     ['a 502 without a refusal fails', observation({ answer: { status: 502, statusLine: 'HTTP/1.1 502 Bad Gateway', headers: [] } }), 'refused by the proxy', [/answered HTTP\/1.1 502/]],
     ['a denial', observation({ answer: { status: 302, statusLine: 'HTTP/1.1 302 Found', headers: [] }, decisions: [{ msg: 'authz decision', decision: 'unauthenticated' }] }), 'denied or unauthenticated', []],
   ];

@@ -144,7 +144,7 @@ async function differential(t: Test, proxy: ProxyName, send: Send): Promise<void
       [
         `${proxy}: ${cases.length} cases run`,
         ...OUTCOMES.map((o) => `  ${o}: ${counts.get(o) ?? 0}`),
-        `  the proxy's own 5xx (after a Gatehouse refusal, or 505): ${notes.length}${notes.length > 0 ? ` (${countsOf(notes)})` : ''}`,
+        `  the proxy's own 505 (HTTP version): ${notes.length}${notes.length > 0 ? ` (${countsOf(notes)})` : ''}`,
         `  mismatches: ${mismatches}`,
       ].join('\n'),
     );
