@@ -20,9 +20,11 @@ export async function readForm(req: HttpRequest): Promise<URLSearchParams> {
   return params;
 }
 
-export const clientAuthRequestOf = (req: HttpRequest, params: URLSearchParams): ClientAuthRequest => ({
+/** `endpointUrl`: the URL of the endpoint serving `req`, which a client assertion's `aud` may name. */
+export const clientAuthRequestOf = (req: HttpRequest, params: URLSearchParams, endpointUrl: string): ClientAuthRequest => ({
   authorization: req.singleHeader('Authorization'),
   params,
+  endpointUrl,
 });
 
 /** Adds the no-cache headers to every answer of `handler`, errors included. */

@@ -1,13 +1,14 @@
 /**
  * client_secret_jwt and private_key_jwt at the real server (RFC 7523 §2.2, §3; OIDC Core §9;
- * 004 "Client Assertion Audience"): openid-client for the happy paths, assertions signed here
- * with jose for everything openid-client would never send.
+ * 004 "Client Assertion Audience"): openid-client and oauth4webapi with their defaults (`aud` =
+ * the issuer) for the happy paths, assertions signed here with jose for everything they would
+ * never send.
  */
 import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
+import * as oauth from 'oauth4webapi';
 import { SignJWT, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, type CryptoKey, type JWTPayload } from 'jose';
-import { createOAuthServices } from '../../src/oauth/services.js';
 import { startTestServer } from '../helpers/server.js';
 import { ISSUER, oauthConfig, postForm } from './oauth-setup.js';
 
@@ -20,6 +21,8 @@ interface Setup {
   url: string;
   privateKey: CryptoKey;
   rp(client_id: string, auth: client.ClientAuth): client.Configuration;
+  /** The same metadata for oauth4webapi. */
+  as: oauth.AuthorizationServer;
 }
 
 async function start(t: Test): Promise<Setup> {
@@ -47,14 +50,16 @@ async function start(t: Test): Promise<Setup> {
     },
   );
   const server = await startTestServer(t, config);
-  const { context } = server.app;
-  const ctxOidc = context.oidc!;
-  // Until src/context.ts hands the services the issuer and the replay store (see the report), wire them here.
-  ctxOidc.services = createOAuthServices({ config: ctxOidc.config, logger: context.logger, clock: context.clock, issuer: ctxOidc.issuer, jwtBlacklist: context.storage.jwtBlacklist });
-  const metadata: client.ServerMetadata = { issuer: ISSUER, token_endpoint: `${server.url}/api/oidc/token`, revocation_endpoint: `${server.url}/api/oidc/revocation` };
+  const metadata: client.ServerMetadata = {
+    issuer: ISSUER,
+    token_endpoint: `${server.url}/api/oidc/token`,
+    revocation_endpoint: `${server.url}/api/oidc/revocation`,
+    introspection_endpoint: `${server.url}/api/oidc/introspection`,
+  };
   return {
     url: server.url,
     privateKey,
+    as: metadata,
     rp(client_id, auth) {
       const rp = new client.Configuration(metadata, client_id, undefined, auth);
       client.allowInsecureRequests(rp);
@@ -63,7 +68,7 @@ async function start(t: Test): Promise<Setup> {
   };
 }
 
-/** openid-client v6 puts the issuer in `aud`; 004 asks for the token endpoint URL. */
+/** openid-client v6 puts the issuer in `aud`; 004 names the token endpoint URL: both are accepted. */
 const toTokenEndpoint: client.ModifyAssertionFunction = (_header, payload) => {
   payload.aud = TOKEN_AUD;
 };
@@ -103,6 +108,49 @@ t.test('JWT client authentication at the token endpoint (RFC 7523, OIDC Core §9
     t.match(tokens.access_token, /^gatehouse_at_/);
   });
 
+  t.test('rfc7523bis: openid-client defaults (aud = the issuer), private_key_jwt → tokens, then revocation', async (t) => {
+    const rp = setup.rp('pkjwt', client.PrivateKeyJwt({ key: setup.privateKey, kid: 'k1' }));
+    const tokens = await client.clientCredentialsGrant(rp, { scope: 'read' });
+    t.match(tokens.access_token, /^gatehouse_at_/);
+    await client.tokenRevocation(rp, tokens.access_token);
+  });
+
+  t.test('rfc7523bis: openid-client defaults (aud = the issuer), client_secret_jwt → tokens', async (t) => {
+    const tokens = await client.clientCredentialsGrant(setup.rp('csjwt', client.ClientSecretJwt(HMAC_SECRET)), { scope: 'read' });
+    t.match(tokens.access_token, /^gatehouse_at_/);
+  });
+
+  t.test('rfc7523bis: oauth4webapi defaults with its strict validators, private_key_jwt at the token and introspection endpoints', async (t) => {
+    const rp: oauth.Client = { client_id: 'pkjwt' };
+    const auth = oauth.PrivateKeyJwt({ key: setup.privateKey, kid: 'k1' });
+    const insecure = { [oauth.allowInsecureRequests]: true };
+    const grant = await oauth.clientCredentialsGrantRequest(setup.as, rp, auth, { scope: 'read' }, insecure);
+    const tokens = await oauth.processClientCredentialsResponse(setup.as, rp, grant);
+    t.match(tokens.access_token, /^gatehouse_at_/);
+    const introspected = await oauth.processIntrospectionResponse(setup.as, rp, await oauth.introspectionRequest(setup.as, rp, auth, tokens.access_token, insecure));
+    t.match(introspected, { active: true, client_id: 'pkjwt', scope: 'read' });
+  });
+
+  t.test('rfc7523bis: oauth4webapi defaults, client_secret_jwt → tokens', async (t) => {
+    const rp: oauth.Client = { client_id: 'csjwt' };
+    const grant = await oauth.clientCredentialsGrantRequest(setup.as, rp, oauth.ClientSecretJwt(HMAC_SECRET), { scope: 'read' }, { [oauth.allowInsecureRequests]: true });
+    t.match((await oauth.processClientCredentialsResponse(setup.as, rp, grant)).access_token, /^gatehouse_at_/);
+  });
+
+  t.test("an assertion for the revocation endpoint's URL is accepted there and refused at the introspection endpoint", async (t) => {
+    const body = async (aud: string) => new URLSearchParams({ token: 'unknown', client_assertion_type: ASSERTION_TYPE, client_assertion: await signRs(setup.privateKey, claims('pkjwt', { aud })) }).toString();
+    const revocation = `${ISSUER}/api/oidc/revocation`;
+    t.equal((await postForm(`${setup.url}/api/oidc/revocation`, await body(revocation))).status, 200);
+    const refused = await postForm(`${setup.url}/api/oidc/introspection`, await body(revocation));
+    t.same({ status: refused.status, json: refused.json }, {
+      status: 401,
+      json: {
+        error: 'invalid_client',
+        error_description: `The client assertion's 'aud' claim must contain one of '${ISSUER}', '${TOKEN_AUD}', '${ISSUER}/api/oidc/introspection' (RFC 7523 §3 rule 3).`,
+      },
+    });
+  });
+
   t.test('RFC 7523 §3 rule 7: a jti is accepted once; the replay is invalid_client', async (t) => {
     const assertion = await signRs(setup.privateKey, claims('pkjwt'));
     t.equal((await postForm(token, form(assertion))).status, 200);
@@ -127,9 +175,15 @@ t.test('JWT client authentication at the token endpoint (RFC 7523, OIDC Core §9
   const now = Math.floor(Date.now() / 1000);
   const cases: Array<{ rule: string; body: () => Promise<string>; status?: number; error?: string; description: string }> = [
     {
-      rule: '004 Client Assertion Audience: the issuer alone is not the token endpoint URL',
+      rule: 'RFC 7523 §3 rule 3, rfc7523bis: the issuer alone identifies the server',
       body: async () => form(await signRs(setup.privateKey, claims('pkjwt', { aud: ISSUER }))),
-      description: `The client assertion's 'aud' claim must contain the token endpoint URL '${TOKEN_AUD}' (RFC 7523 §3 rule 3).`,
+      status: 200,
+      description: '',
+    },
+    {
+      rule: 'RFC 7523 §3 rule 3: a foreign audience is refused',
+      body: async () => form(await signRs(setup.privateKey, claims('pkjwt', { aud: ['https://other-idp.example.com', `${ISSUER}/api/oidc/revocation`] }))),
+      description: `The client assertion's 'aud' claim must contain one of '${ISSUER}', '${TOKEN_AUD}' (RFC 7523 §3 rule 3).`,
     },
     {
       rule: '004 Client Assertion Audience: compared in lowercase',

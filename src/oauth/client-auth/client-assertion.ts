@@ -10,7 +10,7 @@ import { HMAC_ALGS, RESPONSE_OBJECT_ALGS } from '../../config/schema/common.js';
 import { ClientKeyError } from '../client-keys.js';
 import type { RegisteredClient } from '../clients.js';
 import { OAuthError } from '../errors.js';
-import { DEFAULT_ASSERTION_POLICY, checkAssertionClaims } from './assertion-claims.js';
+import { DEFAULT_ASSERTION_POLICY, assertionAudiences, checkAssertionClaims } from './assertion-claims.js';
 import { clientAuthFailure } from './failure.js';
 import type { ClientAssertionDeps, ClientAuthMethod, PresentedCredentials } from './types.js';
 
@@ -87,7 +87,8 @@ export async function verifyClientAssertion(client: RegisteredClient, credential
   if (!deps) throw clientAuthFailure('JWT client authentication is not available on this server.', false);
   const nowMs = deps.clock.nowMs();
   const payload = await verifySignature(client, assertion, deps, nowMs);
-  const policy = { ...DEFAULT_ASSERTION_POLICY, client_id: client.config.client_id, tokenEndpointUrl: deps.tokenEndpointUrl };
+  const audiences = assertionAudiences(deps.issuer, deps.tokenEndpointUrl, credentials.endpointUrl ?? deps.tokenEndpointUrl);
+  const policy = { ...DEFAULT_ASSERTION_POLICY, client_id: client.config.client_id, audiences };
   const checked = checkAssertionClaims(payload, policy, nowMs);
   if (typeof checked === 'string') throw clientAuthFailure(checked, false);
   const fresh = await deps.jwtBlacklist.add(`${client.config.client_id}:${checked.jti}`, checked.expSeconds * 1000, nowMs);
@@ -97,11 +98,16 @@ export async function verifyClientAssertion(client: RegisteredClient, credential
 export const clientAssertion: ClientAuthMethod = {
   name: 'client_assertion',
   methods: ['client_secret_jwt', 'private_key_jwt'],
-  extract({ params }) {
+  extract({ params, endpointUrl }) {
     const type = params.get('client_assertion_type');
     const assertion = params.get('client_assertion');
     if (type === null && assertion === null) return null;
-    return { client_id: claimedClientId(params, assertion ?? ''), assertion: assertion ?? '', assertion_type: type ?? '' };
+    return {
+      client_id: claimedClientId(params, assertion ?? ''),
+      assertion: assertion ?? '',
+      assertion_type: type ?? '',
+      ...(endpointUrl === undefined ? {} : { endpointUrl }),
+    };
   },
   verify: (client, credentials, deps) => verifyClientAssertion(client, credentials, deps.assertions),
 };

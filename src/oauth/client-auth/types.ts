@@ -12,6 +12,8 @@ export interface ClientAuthRequest {
   authorization: string | undefined;
   /** The form body. */
   params: URLSearchParams;
+  /** The URL of the endpoint that received the request: a client assertion's `aud` may name it (RFC 7523 §3). */
+  endpointUrl?: string;
 }
 
 /** Credentials one method found in the request. */
@@ -23,11 +25,15 @@ export interface PresentedCredentials {
   assertion?: string;
   /** The `client_assertion_type` sent with it (RFC 7521 §4.2). */
   assertion_type?: string;
+  /** The URL of the endpoint the assertion was sent to (`ClientAuthRequest.endpointUrl`). */
+  endpointUrl?: string;
 }
 
 /** What verifying a client assertion (client_secret_jwt, private_key_jwt) needs. */
 export interface ClientAssertionDeps {
-  /** The URL the assertion's `aud` must name (004, "Client Assertion Audience"): the token endpoint. */
+  /** The issuer identifier: an assertion's `aud` may name it (RFC 7523 §3, draft-ietf-oauth-rfc7523bis). */
+  issuer: string;
+  /** The token endpoint URL: `aud` may name it at every endpoint (004, "Client Assertion Audience"; RFC 9126 §2). */
   tokenEndpointUrl: string;
   /** Each `jti` is accepted once (RFC 7523 §3 rule 7). */
   jwtBlacklist: JwtBlacklist;
