@@ -16,6 +16,8 @@ import { BASE_SECURITY_HEADERS } from './headers.js';
 import { allowedMethods, type Route, type Router, type RouteMatch } from './router.js';
 import { empty, type Headers, type HttpResponse } from './response.js';
 import { memoizeByObject } from '../util/memo.js';
+import { systemClock } from '../util/clock.js';
+import { throttledLog } from '../observability/throttled-log.js';
 import { isPreflight } from './cors.js';
 
 export interface HttpServerOptions {
@@ -38,6 +40,8 @@ export interface HttpServer {
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
   const { router, logger, metrics } = options;
+  // A deliberate 503 (hash verifications busy, storage unavailable) comes in floods: no line per request.
+  const sheddingLog = throttledLog(logger, 'warn', systemClock, { perWindow: 10, windowMs: 60_000 });
   let inFlight = 0;
   let closing = false;
   /** Connections are gone (cut at the end of the grace period, or closed by their clients) while handlers still run. */
@@ -152,12 +156,16 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     }
   }
 
-  /** The rendered error; a 5xx is logged with its stack (never sent), anything else at debug. */
+  /**
+   * The rendered error; a 5xx is logged with its stack (never sent), except a 503 the code chose
+   * (an error carrying that status), logged at warn and throttled; anything else at debug.
+   */
   function errorAnswer(req: HttpRequest, route: Route | null, err: unknown): HttpResponse {
     const response = renderError(err, route?.errorStyle ?? 'api', { clientDebugMessages: options.clientDebugMessages });
     const routeName = route?.name ?? 'not_found';
     // Past the grace period the client is gone and storage may be closing: expected, not a fault.
     if (response.status >= 500 && cutShort) logger.warn('request cut short by shutdown', { request_id: req.id, route: routeName, error: (err as Error)?.message });
+    else if (response.status === 503 && isDeliberate(err)) sheddingLog('request refused: temporarily unavailable', { route: routeName, error: (err as Error).message });
     else if (response.status >= 500) logger.error('request failed', { request_id: req.id, route: routeName, error: err, stack: (err as Error)?.stack });
     else logger.debug('request refused', { request_id: req.id, route: routeName, error: (err as Error)?.message });
     return response;
@@ -279,4 +287,9 @@ let idCounter = 0;
 function requestId(): string {
   idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `${ID_PREFIX}-${idCounter.toString(36)}`;
+}
+
+/** An error that carries its own 503: the code shed the request on purpose, nothing failed. */
+function isDeliberate(err: unknown): boolean {
+  return err instanceof Error && (err as Error & { status?: unknown }).status === 503;
 }

@@ -36,6 +36,7 @@ async function start(t: Test, opts: { trusted?: string[]; debug?: boolean } = {}
     { name: 'echo_json', path: '/json', errorStyle: 'api', methods: { POST: async (req) => json(200, await req.json()) } },
     { name: 'who', path: '/who', errorStyle: 'api', methods: { GET: (req) => json(200, { ip: req.clientIp, trusted: req.fromTrustedProxy }) } },
     { name: 'oauth_fail', path: '/oauth-fail', errorStyle: 'oauth', methods: { GET: () => { throw new OAuthError('invalid_grant', 'the code was already used'); } } },
+    { name: 'shed', path: '/shed', errorStyle: 'oauth', methods: { GET: () => { throw new OAuthError('temporarily_unavailable', 'too many secrets are being checked', { status: 503, headers: { 'Retry-After': '1' } }); } } },
     { name: 'boom', path: '/boom', errorStyle: 'oauth', methods: { GET: () => { throw new Error('database password is hunter2'); } } },
     { name: 'slow', path: '/slow', errorStyle: 'api', methods: { GET: async () => { await slowGate; return empty(204); } } },
     { name: 'slow_fail', path: '/slow-fail', errorStyle: 'api', methods: { GET: async () => { await slowGate; throw new Error('the database is closed'); } } },
@@ -101,6 +102,20 @@ t.test('errors: RFC 6749 §5.2 objects for OAuthError; a 500 never carries the i
   t.same(JSON.parse(boom.body), { error: 'server_error', error_description: 'Internal Server Error' });
   t.notMatch(boom.body, /hunter2|at .*\.ts/, 'no internal message or stack trace to the client');
   t.ok(logger.lines.some((l) => l.includes('request failed')), 'the failure is logged');
+});
+
+t.test('a 503 the code chose (load shedding) is logged at warn without a stack, 10 lines a minute; other 5xx at error with one', async (t) => {
+  const { port, logger } = await start(t);
+  for (let i = 0; i < 15; i += 1) t.equal((await send(port, 'GET', '/shed')).status, 503);
+  const shed = logger.records().filter((r) => r['msg'] === 'request refused: temporarily unavailable');
+  t.equal(shed.length, 10, 'throttled: a flood does not write a line per request');
+  t.ok(shed.every((r) => r['level'] === 'warn' && r['stack'] === undefined), 'at warn, no stack');
+  t.equal(logger.records().filter((r) => r['msg'] === 'request failed').length, 0, 'not logged as a failure');
+  await send(port, 'GET', '/boom');
+  const failed = logger.records().filter((r) => r['msg'] === 'request failed');
+  t.equal(failed.length, 1);
+  t.equal(failed[0]?.['level'], 'error');
+  t.ok(failed[0]?.['stack'], 'a real failure keeps its stack in the log');
 });
 
 t.test('enable_client_debug_messages=false: error_description is withheld', async (t) => {

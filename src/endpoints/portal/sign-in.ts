@@ -2,6 +2,7 @@
  * The portal's front door. GET `/`: the sign-in form, or — for a signed-in person — onwards (second
  * factor, the safe `rd` target, or the portal home). POST `/login`: the first factor.
  */
+import { HashVerificationBusyError } from '../../crypto/password-hash/index.js';
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
@@ -21,6 +22,7 @@ export const PORTAL_PATHS = {
 } as const;
 
 const INVALID_CREDENTIALS = 'Incorrect username or password.';
+const SIGN_IN_BUSY = 'Too many sign-ins are being checked right now. Please try again in a moment.';
 
 export function signInRoutes(ctx: AppContext): Route[] {
   return [
@@ -75,10 +77,18 @@ async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpRespo
   const password = form.get(PORTAL_FIELDS.password) ?? '';
   if (!ctx.users || username === '' || password === '') return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);
 
-  const outcome = await checkFirstFactor(
-    { username, password, ip: req.clientIp, nowMs: pr.nowMs, request_uri: PORTAL_PATHS.login, request_method: 'POST' },
-    { users: ctx.users, regulator: ctx.portal.regulator, timing: ctx.portal.timing, logger: ctx.logger },
-  );
+  let outcome: Awaited<ReturnType<typeof checkFirstFactor>>;
+  try {
+    outcome = await checkFirstFactor(
+      { username, password, ip: req.clientIp, nowMs: pr.nowMs, request_uri: PORTAL_PATHS.login, request_method: 'POST' },
+      { users: ctx.users, regulator: ctx.portal.regulator, timing: ctx.portal.timing, logger: ctx.logger },
+    );
+  } catch (error) {
+    // The process's hash verifications are all taken (a flood): nothing was checked, so say "later", not "wrong".
+    if (!(error instanceof HashVerificationBusyError)) throw error;
+    const page = signInPage(pr, flow, 503, SIGN_IN_BUSY, username);
+    return { ...page, headers: { ...page.headers, 'Retry-After': '1' } };
+  }
   ctx.metrics.recordAuthentication('1fa', outcome.ok ? 'success' : outcome.reason);
   if (!outcome.ok) return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);
 
