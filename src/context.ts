@@ -98,7 +98,15 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
           issuer: issuerOf(config),
           keys: await loadIssuerKeys(oidcConfig.jwks.length > 0 ? oidcConfig.jwks : [{ key: secrets.issuerKeyPem!, algorithm: 'RS256' }]),
           tokens: createOpaqueTokenStrategy(secrets.hmacSecret!),
-          services: createOAuthServices({ config: oidcConfig, logger, clock, issuer: issuerOf(config), jwtBlacklist: storage.jwtBlacklist }),
+          services: createOAuthServices({
+            config: oidcConfig,
+            logger,
+            clock,
+            issuer: issuerOf(config),
+            jwtBlacklist: storage.jwtBlacklist,
+            // Called only while serving, after `metrics` below exists.
+            regulation: { settings: config.regulation, authLog: storage.authLog, onBan: () => metrics.recordClientAuthBan() },
+          }),
         }
       : null;
     const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });

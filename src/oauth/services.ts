@@ -5,10 +5,12 @@
 import type { OidcConfig } from '../config/index.js';
 import type { Logger } from '../observability/log.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
-import type { JwtBlacklist } from '../storage/types.js';
+import { createRegulator, type RegulationSettings } from '../portal/regulation.js';
+import type { AuthenticationLog, JwtBlacklist } from '../storage/types.js';
 import type { Clock } from '../util/clock.js';
 import { authenticateClient, type AuthenticatedClient, type ClientAuthRequest } from './client-auth/index.js';
 import type { ClientAssertionDeps } from './client-auth/types.js';
+import { regulateClientAuthentication } from './client-auth-regulation.js';
 import { createClientKeyStore, type ClientKeyStore, type ClientKeyStoreOptions } from './client-keys.js';
 import { createClientRegistry, type ClientRegistry } from './clients.js';
 import { createSecretCache, type SecretCache, type SecretCacheOptions } from './secret-cache.js';
@@ -25,6 +27,11 @@ export interface OAuthServicesDeps {
   secretCache?: SecretCacheOptions;
   /** Tests inject a fetcher or shorter cache times for `jwks_uri`. */
   clientKeys?: ClientKeyStoreOptions;
+  /**
+   * Failed client authentications counted and banned like sign-ins (client-auth-regulation.ts),
+   * with the `regulation` settings; `onBan` is told once per ban (metrics). Without it, unregulated.
+   */
+  regulation?: { settings: RegulationSettings; authLog: AuthenticationLog; onBan?: () => void };
 }
 
 export interface OAuthServices {
@@ -32,8 +39,11 @@ export interface OAuthServices {
   secrets: SecretCache;
   /** Clients' public keys (config `jwks` or `jwks_uri`). */
   clientKeys: ClientKeyStore;
-  /** RFC 6749 §2.3 / §3.2.1: exactly one method, the registered one, verified; else invalid_client / invalid_request. */
-  authenticateClient(request: ClientAuthRequest): Promise<AuthenticatedClient>;
+  /**
+   * RFC 6749 §2.3 / §3.2.1: exactly one method, the registered one, verified; else invalid_client /
+   * invalid_request. Regulated per client_id and per `ip`, the request's source address.
+   */
+  authenticateClient(request: ClientAuthRequest, ip: string): Promise<AuthenticatedClient>;
 }
 
 export function createOAuthServices(deps: OAuthServicesDeps): OAuthServices {
@@ -43,13 +53,23 @@ export function createOAuthServices(deps: OAuthServicesDeps): OAuthServices {
   const issuer = (deps.issuer ?? deps.config.issuer)?.replace(/\/+$/, '');
   const assertions: ClientAssertionDeps | undefined =
     issuer !== undefined && deps.jwtBlacklist !== undefined
-      ? { issuer, tokenEndpointUrl: `${issuer}${OIDC_PATHS.token}`, jwtBlacklist: deps.jwtBlacklist, keys: clientKeys, clock: deps.clock }
+      ? { tokenEndpointUrl: `${issuer}${OIDC_PATHS.token}`, jwtBlacklist: deps.jwtBlacklist, keys: clientKeys, clock: deps.clock }
       : undefined;
   const authDeps = { clients, secrets, ...(assertions ? { assertions } : {}) };
+  const authenticate = (request: ClientAuthRequest): Promise<AuthenticatedClient> => authenticateClient(authDeps, request);
+  const regulation = deps.regulation;
+  const regulator = regulation
+    ? createRegulator(regulation.settings, {
+        authLog: regulation.authLog,
+        logger: deps.logger.child({ component: 'client-auth-regulation' }),
+        subject: 'client',
+        ...(regulation.onBan ? { onBan: regulation.onBan } : {}),
+      })
+    : null;
   return {
     clients,
     secrets,
     clientKeys,
-    authenticateClient: (request) => authenticateClient(authDeps, request),
+    authenticateClient: regulator ? regulateClientAuthentication(authenticate, { regulator, clock: deps.clock }) : (request) => authenticate(request),
   };
 }

@@ -14,6 +14,8 @@ export interface MetricsRecorder {
   recordAuthentication(factor: AuthenticationFactor, outcome: AuthenticationOutcome): void;
   /** A ban placed by regulation (on the user, the IP, or both, per `regulation.modes`). */
   recordBan(): void;
+  /** A ban placed by client-authentication regulation (on the client_id, the IP, or both). */
+  recordClientAuthBan(): void;
   /** One forward-auth decision: endpoint name, strategy that decided ('bearer'|'basic'|'cookie'|'none'), outcome kind. */
   recordAuthz(endpoint: string, strategy: string, decision: string, durationSeconds: number): void;
   /** The introspection cache: 'hit' | 'miss' | 'eviction'. */
@@ -60,6 +62,11 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
   const bans = new Counter({
     name: 'gatehouse_regulation_bans_total',
     help: 'Bans placed by regulation after too many failed attempts.',
+    registers: [registry],
+  });
+  const clientAuthBans = new Counter({
+    name: 'gatehouse_client_auth_bans_total',
+    help: 'Bans placed on a client_id or source address after too many failed client authentications.',
     registers: [registry],
   });
 
@@ -140,6 +147,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     recordTokenIssued: (grantType, kind) => tokensIssued.inc({ grant_type: grantType, kind }),
     recordAuthentication: (factor, outcome) => authentications.inc({ factor, outcome }),
     recordBan: () => bans.inc(),
+    recordClientAuthBan: () => clientAuthBans.inc(),
     recordExpiredRowsDeleted: (store, count) => expiredRows.inc({ store }, count),
     recordHttpRequest(route, method, status, durationSeconds) {
       let series = httpSeries.get(route);

@@ -30,6 +30,9 @@ const ISSUER_KEY = readFileSync(fileURLToPath(new URL('../fixtures/keys/rsa-2048
 
 export function oauthConfig(lifespans: Record<string, string> = {}): Record<string, unknown> {
   return {
+    // These suites fail client authentication on purpose, case after case, to read each answer;
+    // regulation would ban the client after three. It has its own tests (test/oauth/client-auth-regulation.test.ts).
+    regulation: { max_retries: 0 },
     identity_providers: {
       oidc: {
         issuer: ISSUER,
