@@ -107,7 +107,7 @@ export function introspectionRoutes(ctx: AppContext): Route[] {
   const lookup = { storage: ctx.storage, tokens: oidc.tokens };
   const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const params = await readForm(req);
-    const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params), req.clientIp);
+    const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params, `${oidc.issuer}${OIDC_PATHS.introspection}`), req.clientIp);
     requireConfidentialCaller(client);
     const token = requiredParameter(params, 'token');
     const found = await findToken(lookup, token, parseTokenTypeHint(params.get('token_type_hint'), 'ignore'));

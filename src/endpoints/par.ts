@@ -47,7 +47,7 @@ const CLIENT_AUTH_PARAMETERS = ['client_secret', 'client_assertion', 'client_ass
 
 async function handlePushedRequest(deps: ParEndpointDeps, req: HttpRequest): Promise<HttpResponse> {
   const body = await readForm(req);
-  const { client } = await deps.oidc.services.authenticateClient(clientAuthRequestOf(req, body), req.clientIp);
+  const { client } = await deps.oidc.services.authenticateClient(clientAuthRequestOf(req, body, `${deps.oidc.issuer}${OIDC_PATHS.pushed_authorization_request}`), req.clientIp);
   const client_id = client.config.client_id;
   rejectRequestUri(body);
   const pushed = withClientId(body, client_id);

@@ -40,7 +40,7 @@ export function revocationRoutes(ctx: AppContext): Route[] {
   const lookup = { storage: ctx.storage, tokens: oidc.tokens };
   const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const params = await readForm(req);
-    const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params), req.clientIp);
+    const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params, `${oidc.issuer}${OIDC_PATHS.revocation}`), req.clientIp);
     const token = requiredParameter(params, 'token');
     const hint = parseTokenTypeHint(params.get('token_type_hint'), 'refuse');
     const found = await findToken(lookup, token, hint);

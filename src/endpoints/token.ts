@@ -40,7 +40,7 @@ async function handleTokenRequest(deps: TokenEndpointDeps, req: HttpRequest): Pr
   let client_id: string | undefined;
   const grant_type = params.get('grant_type') ?? undefined;
   try {
-    const { client } = await deps.oidc.services.authenticateClient(clientAuthRequestOf(req, params), req.clientIp);
+    const { client } = await deps.oidc.services.authenticateClient(clientAuthRequestOf(req, params, `${deps.oidc.issuer}${OIDC_PATHS.token}`), req.clientIp);
     client_id = client.config.client_id;
     const grant = selectGrant(requiredParameter(params, 'grant_type'), client);
     const answer = await grant.handle(deps.grants, { client, params, nowMs: deps.clock.nowMs() });

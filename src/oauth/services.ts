@@ -53,7 +53,7 @@ export function createOAuthServices(deps: OAuthServicesDeps): OAuthServices {
   const issuer = (deps.issuer ?? deps.config.issuer)?.replace(/\/+$/, '');
   const assertions: ClientAssertionDeps | undefined =
     issuer !== undefined && deps.jwtBlacklist !== undefined
-      ? { tokenEndpointUrl: `${issuer}${OIDC_PATHS.token}`, jwtBlacklist: deps.jwtBlacklist, keys: clientKeys, clock: deps.clock }
+      ? { issuer, tokenEndpointUrl: `${issuer}${OIDC_PATHS.token}`, jwtBlacklist: deps.jwtBlacklist, keys: clientKeys, clock: deps.clock }
       : undefined;
   const authDeps = { clients, secrets, ...(assertions ? { assertions } : {}) };
   const authenticate = (request: ClientAuthRequest): Promise<AuthenticatedClient> => authenticateClient(authDeps, request);
