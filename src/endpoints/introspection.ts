@@ -58,7 +58,10 @@ export function requireConfidentialCaller(client: RegisteredClient): void {
   }
 }
 
-/** RFC 7662 §2.2: `{active:false}` and nothing else for unknown, expired, consumed or revoked tokens. */
+/**
+ * RFC 7662 §2.2: `{active:false}` and nothing else for unknown, expired, consumed or revoked tokens.
+ * `sub` is the user's subject, or the client_id when no user is involved (RFC 9068 §2.2).
+ */
 export function introspectionOf(found: FoundToken | null, issuer: string, nowMs: number): IntrospectionResponse {
   if (!found || !isTokenActive(found.record, nowMs)) return { active: false };
   const { record, kind } = found;
@@ -74,7 +77,9 @@ export function introspectionOf(found: FoundToken | null, issuer: string, nowMs:
     iss: issuer,
   };
   if (session.username !== null) answer.username = session.username;
-  if (record.subject !== null) answer.sub = record.subject;
+  // A token with no user (client_credentials) is about the client itself: RFC 9068 §2.2, as Authelia
+  // answers. Resource servers that take the remote user from `sub` (mod_oauth2's default) need one.
+  answer.sub = record.subject ?? record.client_id;
   return answer;
 }
 

@@ -34,6 +34,21 @@ t.test('introspection (RFC 7662)', async (t) => {
     t.equal(wrongHint.active, true, 'RFC 7662 §2.1: a wrong hint only orders the search');
   });
 
+  t.test('RFC 9068 §2.2: a client_credentials token has no user; its sub is the client_id (mod_oauth2 remote_user_claim=sub)', async (t) => {
+    const tokens = await client.clientCredentialsGrant(machine, { scope: 'read' });
+    t.same(await client.tokenIntrospection(webapp, tokens.access_token), {
+      active: true,
+      scope: 'read',
+      client_id: 'machine',
+      token_type: 'Bearer',
+      exp: nowS + 10,
+      iat: nowS,
+      aud: [],
+      iss: ISSUER,
+      sub: 'machine',
+    });
+  });
+
   t.test('RFC 7662 §2.2: active:false once expired (fixed clock), for unknown and for foreign strings', async (t) => {
     const tokens = await client.clientCredentialsGrant(machine, { scope: 'read' });
     t.equal((await client.tokenIntrospection(machine, tokens.access_token)).active, true);
