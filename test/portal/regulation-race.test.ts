@@ -88,7 +88,7 @@ t.test('postgres', async (t) => {
   const server = await startPostgres();
   t.teardown(() => server.stop());
   const postgresAt = (schema: string): StorageConfig => ({
-    postgres: { host: server.host, port: server.port, database: server.database, schema, username: server.user, password: server.password, timeout: 10 },
+    postgres: { host: server.host, port: server.port, database: server.database, schema, username: server.user, password: server.password, timeout: 30 },
     encryption_key: KEY,
   });
 

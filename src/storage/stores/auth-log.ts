@@ -114,6 +114,14 @@ export function createAuthenticationLog(db: Kysely<Database>, engine: StorageEng
     },
 
     async reserveAttempt(attempt, window, nowMs) {
+      // A flood against a banned key is refused by a plain read, without queueing for the lock;
+      // only settleAttempt places bans, so a stale read merely takes the locked path below.
+      let activeUntilMs: number | null = null;
+      for (const key of window.keys) {
+        const endMs = await banOf(db, key);
+        if (endMs !== null && endMs > nowMs && (activeUntilMs === null || endMs > activeUntilMs)) activeUntilMs = endMs;
+      }
+      if (activeUntilMs !== null) return { reserved: false, banned_until_ms: activeUntilMs };
       return serialised(window.keys, async (trx) => {
         const banEnds = new Map<RegulationKey, number | null>();
         let bannedUntilMs: number | null = null;
