@@ -11,11 +11,26 @@ export const BASE_SECURITY_HEADERS: Readonly<Headers> = Object.freeze({
   'Cache-Control': 'no-store',
 });
 
+/**
+ * The portal's Content-Security-Policy: no script, frame or plugin at all, style and images only
+ * from ourselves, never framed, no <base>.
+ *
+ * No `form-action`, on purpose (issue #12 item 1). CSP3 §6.3.1 checks `form-action` against every
+ * hop of the redirect chain a form submission starts, and a portal form's chain ends wherever the
+ * flow ends: sign-in or consent → 303 authorization endpoint → 302 the client's redirect URI (an
+ * RFC 8252 §7.3 `http://127.0.0.1` loopback, `http://localhost`, a §7.1 private-use scheme such as
+ * `com.example.app:/cb`), and then wherever the client itself redirects next (its own origin or
+ * another). No list written here can name that; a per-page list would be wrong as soon as the
+ * client redirects on, and the sign-in page knows the flow only through `rd`. `form-action` does
+ * not fall back to `default-src`, so leaving it out means "any target": safe here because the
+ * portal's forms post only to the portal and its templates escape every value by construction.
+ */
+const PORTAL_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+
 /** For HTML pages: no script, style or frame from anywhere but ourselves. */
 export const PAGE_SECURITY_HEADERS: Readonly<Headers> = Object.freeze({
   ...BASE_SECURITY_HEADERS,
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy': PORTAL_CONTENT_SECURITY_POLICY,
   'Cross-Origin-Opener-Policy': 'same-origin',
 });
 

@@ -4,7 +4,7 @@
  * services would otherwise retry connections for the whole run.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['GATEHOUSE_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -24,4 +24,22 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * Every Content-Security-Policy violation `page` reports, as text: Chromium's console message
+ * ("Refused to send form data to … because it violates … form-action …") and each
+ * `securitypolicyviolation` event (CSP3 §5.1), which an init script (exempt from the page's CSP)
+ * relays to the console.
+ */
+export async function watchCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  // A string, not a function: the test build has no DOM types.
+  await page.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (e) => console.error(`securitypolicyviolation: ${e.effectiveDirective} blocked ${e.blockedURI} on ${e.documentURI}`));",
+  );
+  page.on('console', (m) => {
+    if (/Content Security Policy|securitypolicyviolation/i.test(m.text())) violations.push(m.text());
+  });
+  return violations;
 }

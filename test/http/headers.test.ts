@@ -1,5 +1,5 @@
 import t from 'tap';
-import { headerText } from '../../src/http/headers.js';
+import { headerText, PAGE_SECURITY_HEADERS } from '../../src/http/headers.js';
 
 t.test('headerText: ASCII as it is; beyond ASCII as UTF-8 octets (RFC 9110 §5.5); control characters become spaces', async (t) => {
   t.equal(headerText('Alice Liddell'), 'Alice Liddell');
@@ -9,4 +9,23 @@ t.test('headerText: ASCII as it is; beyond ASCII as UTF-8 octets (RFC 9110 §5.5
   t.equal(Buffer.from(headerText('José'), 'latin1').toString('utf8'), 'José', 'Latin-1 text is sent as UTF-8 too, not as Latin-1');
   t.equal(headerText('evil\r\nSet-Cookie: x=1'), 'evil  Set-Cookie: x=1', 'CR/LF cannot split the header');
   t.equal(headerText('tab\there\u007f'), 'tab here ');
+});
+
+/** The directives of a Content-Security-Policy, by name. */
+function directives(policy: string): Map<string, string> {
+  return new Map(policy.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0]!, d.split(/\s+/).slice(1).join(' ')]));
+}
+
+t.test("portal CSP: no form-action (CSP3 §6.3.1 checks it on the redirect chain to any registered redirect URI, issue #12 item 1); every other directive as strict as before", async (t) => {
+  const csp = directives(String(PAGE_SECURITY_HEADERS['Content-Security-Policy']));
+  t.equal(csp.has('form-action'), false, 'form-action would block http loopback and private-use redirect URIs');
+  t.same(Object.fromEntries(csp), {
+    'default-src': "'none'",
+    'style-src': "'self'",
+    'img-src': "'self' data:",
+    'frame-ancestors': "'none'",
+    'base-uri': "'none'",
+  });
+  t.equal(PAGE_SECURITY_HEADERS['X-Frame-Options'], 'DENY');
+  t.equal(PAGE_SECURITY_HEADERS['Cross-Origin-Opener-Policy'], 'same-origin');
 });
