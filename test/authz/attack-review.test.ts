@@ -63,10 +63,13 @@ t.test('finding 3: on /api/verify a client-supplied X-Original-URL does not over
 });
 
 t.test('finding 4: dot segments in encodings IIS / ASP.NET and lenient UTF-8 decoders resolve', async (t) => {
-  // IIS and ASP.NET decode %uXXXX (%u002e is '.', %uff0e fullwidth '.', best-fit mapped to '.');
-  // nginx passes them raw (Go/Caddy refuses them as invalid escapes). hasDotSegment's decoder throws
-  // on them and falls back to %2e only. The 5- and 6-byte overlong forms (%f8.., %fc..) are not in
-  // OVERLONG_UTF8. Gatehouse decides /public/... (bypass); an IIS back end serves /admin.
+  // IIS and ASP.NET decode %uXXXX (%u002e is '.', %uff0e fullwidth '.', best-fit mapped to '.').
+  // hasDotSegment's decoder throws on them and falls back to %2e only, so Gatehouse decides
+  // /public/... (bypass) where an IIS back end serves /admin. Not reachable through the shipped
+  // examples: nginx 1.22 and Caddy 2.6 answer 400 to a `%u` escape themselves (hostile-corpus.ts
+  // has the cases); a proxy that passes invalid escapes on (or a direct ExtAuthz/Legacy caller)
+  // reaches it. The 5- and 6-byte overlong forms (%f8.., %fc..: valid escapes, nginx passes them)
+  // are not in OVERLONG_UTF8; only very old decoders read them as '.'. Defence in depth.
   for (const target of [
     'https://app.example.com/public/%u002e%u002e/admin',
     'https://app.example.com/public/%U002E%U002E/admin',

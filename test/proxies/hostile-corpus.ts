@@ -125,6 +125,12 @@ const HOSTILE_PATHS: ReadonlyArray<Named<string>> = [
   ['raw # in the query', '/public/x?a=1#/../../admin'],
   ['characters URL parsers encode', '/public/{x}<y>"z"`'],
   ['%25 escape of an escape', '/public/%2561dmin'],
+  // Attack review (test/proxies/attack-review.test.ts): held.
+  ['@ inside the path', '/public/x@admin'],
+  ['dot-dot then encoded ?', '/public/..%3F/admin'],
+  ['dot-dot then encoded #', '/public/..%23/admin'],
+  ['IIS %u fullwidth dots', '/public/%uff0e%uff0e/admin'],
+  ['encoded letter then path parameter', '/%61dmin;x'],
 ];
 
 /** Host header values: spellings of app.example.com, other hosts, and hosts smuggling one. */
@@ -155,6 +161,11 @@ const HOSTS: ReadonlyArray<Named<string>> = [
   ['query in Host', `${APP}?`],
   ['hash in Host', `${APP}#`],
   ['percent-encoded dot', 'app%2eexample.com'],
+  // Attack review: held.
+  ['port with a leading zero :0443', `${APP}:0443`],
+  ['port of letters', `${APP}:ab`],
+  ['two ports', `${APP}:443:443`],
+  ['underscore instead of a dot', 'app_example.com'],
 ];
 
 /** Forwarding headers a client sends itself, hoping Gatehouse reads them as the proxy's. */
@@ -275,6 +286,20 @@ export function hostileCorpus(): HostileCase[] {
   add(one('obs-fold Host continuation', '/admin', [['Host', `${APP}\r\n ${PUBLIC}`]]));
   add(one('space before colon of X-Original-URL', '/admin', [...hostHeader(APP), ['X-Original-URL ', `https://${PUBLIC}/`]]));
   add(one('double space in the request line', ' /admin', hostHeader(APP)));
+  // Attack review: a header smuggled in another one's value, framing headers, upgrades (held).
+  add(one('X-Original-URL hidden in an obs-fold of another header', '/admin', [...hostHeader(APP), ['X-Foo', `a\r\n X-Original-URL: https://${PUBLIC}/`]]));
+  add(one('X-Original-URL behind a bare CR', '/admin', [...hostHeader(APP), ['X-Foo', `a\rX-Original-URL: https://${PUBLIC}/`]]));
+  add(one('Transfer-Encoding chunked on a GET without body', '/admin', [...hostHeader(APP), ['Transfer-Encoding', 'chunked']]));
+  add(one('Transfer-Encoding and Content-Length together', '/public/x', [...hostHeader(APP), ['Transfer-Encoding', 'chunked'], ['Content-Length', '4']], { method: 'POST' }));
+  add(one('Upgrade: websocket × /admin', '/admin', [...hostHeader(APP), ['Upgrade', 'websocket'], ['Connection', 'Upgrade']]));
+  add(one('Upgrade: h2c × /public/x', '/public/x', [...hostHeader(APP), ['Upgrade', 'h2c'], ['HTTP2-Settings', 'AAMAAABkAAQAAP__']]));
+  for (const [name, target, host] of [
+    ['https://app./public/x (trailing dot) with Host public', `https://${APP}./public/x`, PUBLIC],
+    ['HTTPS://APP/public/x (upper case) with Host public', `HTTPS://${APP.toUpperCase()}/public/x`, PUBLIC],
+    ['ws://app/public/x with Host app', `ws://${APP}/public/x`, APP],
+    ['https://app:8443/admin with Host public', `https://${APP}:8443/admin`, PUBLIC],
+    ['https://app?x (no path) with Host app', `https://${APP}?x`, APP],
+  ] as const) add(one(`absolute-form ${name}`, target, hostHeader(host)));
 
   // TLS server name against Host (Caddy; nginx's test listener is plain).
   add(one('SNI auth, Host app × /admin', '/admin', hostHeader(APP), { sni: AUTH }));
