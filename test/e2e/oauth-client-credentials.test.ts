@@ -16,7 +16,7 @@ t.test('client_credentials (RFC 6749 §4.4) with openid-client', async (t) => {
     t.equal(tokens.id_token, undefined);
     const introspected = await client.tokenIntrospection(machine, tokens.access_token);
     t.same(introspected.aud, [API]);
-    t.equal(introspected.sub, undefined, 'no subject for a client acting on its own behalf');
+    t.equal(introspected.sub, 'machine', 'RFC 9068 §2.2: a client acting on its own behalf is the subject');
     t.equal(introspected.username, undefined);
   });
 
