@@ -1,7 +1,7 @@
 /**
  * Every revocation goes through `TokenSessions.revoke` / `revokeByRequestId` (the revocation
- * endpoint, code replay, refresh rotation and reuse). Observing them at that one boundary means the
- * introspection cache hears about each one at once, whoever revoked.
+ * endpoint) or `redeem` (code replay, refresh rotation and reuse). Observing them at that one
+ * boundary means the introspection cache hears about each one at once, whoever revoked.
  */
 import type { TokenSessions } from '../storage/types.js';
 import type { RevocationBus } from './revocation-bus.js';
@@ -12,6 +12,12 @@ export function observeRevocations(tokens: TokenSessions, bus: RevocationBus): T
     get: (kind, signature) => tokens.get(kind, signature),
     consume: (kind, signature, nowMs) => tokens.consume(kind, signature, nowMs),
     deleteExpired: (nowMs) => tokens.deleteExpired(nowMs),
+    async redeem(redemption) {
+      const result = await tokens.redeem(redemption);
+      const accessTokens = 'revoked' in result ? result.revoked.filter((t) => t.kind === 'access_token').map((t) => t.signature) : [];
+      if (accessTokens.length > 0) bus.emit(accessTokens);
+      return result;
+    },
     async revoke(kind, signature) {
       const revoked = await tokens.revoke(kind, signature);
       if (revoked && kind === 'access_token') bus.emit([signature]);

@@ -5,7 +5,7 @@
  */
 import type { OidcClientConfig, OidcConfig } from '../config/index.js';
 import type { OpaqueTokenStrategy, TokenKind as OpaqueKind } from '../crypto/opaque-token.js';
-import type { Storage, TokenKind } from '../storage/types.js';
+import type { NewTokenSession, Storage, TokenKind } from '../storage/types.js';
 import { grantSessionToJson, type GrantSession } from './grant-session.js';
 
 export type LifespanKind = 'access_token' | 'authorize_code' | 'id_token' | 'refresh_token';
@@ -52,22 +52,40 @@ export function lifespanSeconds(
   return custom ?? config.lifespans[kind];
 }
 
-/** Creates and stores one token; `requested_at_ms` of the row is when this token was issued (its `iat`). */
-export async function issueToken(deps: TokenIssuerDeps, kind: IssuedKind, grant: IssuableGrant, nowMs: number): Promise<IssuedToken> {
+export interface MintedToken extends IssuedToken {
+  kind: IssuedKind;
+  /** The row to store; the token is valid only once it is stored. */
+  record: NewTokenSession;
+}
+
+/** Creates one token and its row without storing it; `requested_at_ms` of the row is when this token was issued (its `iat`). */
+export function mintToken(deps: Omit<TokenIssuerDeps, 'storage'>, kind: IssuedKind, grant: IssuableGrant, nowMs: number): MintedToken {
   const { token, signature } = deps.tokens.generate(OPAQUE_KIND[kind]);
   const expires_in = lifespanSeconds(deps.config, grant.client, LIFESPAN_OF[kind]);
-  await deps.storage.tokens.create(kind satisfies TokenKind, {
+  return {
+    kind,
+    token,
     signature,
-    request_id: grant.request_id,
-    client_id: grant.client.client_id,
-    subject: grant.subject,
-    requested_at_ms: nowMs,
-    expires_at_ms: nowMs + expires_in * 1000,
-    requested_scopes: [...grant.requested_scopes],
-    granted_scopes: [...grant.granted_scopes],
-    requested_audience: [...grant.requested_audience],
-    granted_audience: [...grant.granted_audience],
-    session: grantSessionToJson(grant.session),
-  });
+    expires_in,
+    record: {
+      signature,
+      request_id: grant.request_id,
+      client_id: grant.client.client_id,
+      subject: grant.subject,
+      requested_at_ms: nowMs,
+      expires_at_ms: nowMs + expires_in * 1000,
+      requested_scopes: [...grant.requested_scopes],
+      granted_scopes: [...grant.granted_scopes],
+      requested_audience: [...grant.requested_audience],
+      granted_audience: [...grant.granted_audience],
+      session: grantSessionToJson(grant.session),
+    },
+  };
+}
+
+/** Creates and stores one token. */
+export async function issueToken(deps: TokenIssuerDeps, kind: IssuedKind, grant: IssuableGrant, nowMs: number): Promise<IssuedToken> {
+  const { token, signature, expires_in, record } = mintToken(deps, kind, grant, nowMs);
+  await deps.storage.tokens.create(kind satisfies TokenKind, record);
   return { token, signature, expires_in };
 }

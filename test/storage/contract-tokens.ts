@@ -1,6 +1,6 @@
 /** Storage contract: OAuth 2.0 token records and pushed authorization requests. */
 import { StorageConflictError } from '../../src/storage/index.js';
-import type { TokenKind } from '../../src/storage/types.js';
+import type { Redemption, TokenKind, TokenRef } from '../../src/storage/types.js';
 import { NOW, token, type ContractSection } from './contract.js';
 
 export const tokenContract: ContractSection = (t, _h, s) => {
@@ -79,5 +79,97 @@ export const tokenContract: ContractSection = (t, _h, s) => {
     await s().par.create({ request_uri: `${uri}-late`, client_id: 'client-a', expires_at_ms: NOW, parameters });
     t.equal(await s().par.consume(`${uri}-late`, 'client-a', NOW), null, 'expired');
     t.ok((await s().par.deleteExpired(NOW)) >= 1);
+  });
+
+  redeemContract(t, _h, s);
+};
+
+/** TokenSessions.redeem: a code exchange or refresh rotation as one transaction (types.ts). */
+export const redeemContract: ContractSection = (t, _h, s) => {
+  const issue = (prefix: string, request_id: string, nowMs = NOW): Redemption['issue'] => [
+    { kind: 'access_token', record: token(`${prefix}-at`, { request_id, requested_at_ms: nowMs }) },
+    { kind: 'refresh_token', record: token(`${prefix}-rt`, { request_id, requested_at_ms: nowMs }) },
+  ];
+  const state = async (kind: TokenKind, signature: string): Promise<string> => {
+    const r = await s().tokens.get(kind, signature);
+    if (!r) return 'absent';
+    return r.revoked ? 'revoked' : r.active ? 'live' : 'used';
+  };
+  const refs = (prefix: string): TokenRef[] => [{ kind: 'access_token', signature: `${prefix}-at` }, { kind: 'refresh_token', signature: `${prefix}-rt` }];
+  const sorted = (list: readonly TokenRef[]): string[] => list.map((r) => `${r.kind}/${r.signature}`).sort();
+
+  t.test('redeem: a code is exchanged once; its replay revokes what it issued (RFC 6749 §4.1.2)', async (t) => {
+    await s().tokens.create('authorization_code', token('rd-code', { request_id: 'req-rd-code' }));
+    const first = await s().tokens.redeem({ kind: 'authorization_code', signature: 'rd-code', issue: issue('rd-code-1', 'req-rd-code'), nowMs: NOW, reuseGraceMs: 0 });
+    t.same(first, { outcome: 'issued', revoked: [] });
+    t.same([await state('authorization_code', 'rd-code'), await state('access_token', 'rd-code-1-at'), await state('refresh_token', 'rd-code-1-rt')], ['used', 'live', 'live']);
+    const replay = await s().tokens.redeem({ kind: 'authorization_code', signature: 'rd-code', issue: issue('rd-code-2', 'req-rd-code'), nowMs: NOW + 1, reuseGraceMs: 60_000 });
+    t.equal(replay.outcome, 'replayed', 'no grace for codes');
+    t.same(sorted('revoked' in replay ? replay.revoked : []), sorted([{ kind: 'authorization_code', signature: 'rd-code' }, ...refs('rd-code-1')]));
+    t.same([await state('access_token', 'rd-code-1-at'), await state('refresh_token', 'rd-code-1-rt'), await state('access_token', 'rd-code-2-at')], ['revoked', 'revoked', 'absent']);
+  });
+
+  t.test('redeem: unknown or expired changes nothing', async (t) => {
+    t.same(await s().tokens.redeem({ kind: 'refresh_token', signature: 'rd-none', issue: issue('rd-none', 'req-x'), nowMs: NOW, reuseGraceMs: 0 }), { outcome: 'unknown' });
+    await s().tokens.create('refresh_token', token('rd-old', { request_id: 'req-rd-old', expires_at_ms: NOW }));
+    t.same(await s().tokens.redeem({ kind: 'refresh_token', signature: 'rd-old', issue: issue('rd-old-1', 'req-rd-old'), nowMs: NOW, reuseGraceMs: 0 }), { outcome: 'unknown' }, 'expired at its expiry instant');
+    t.same([await state('refresh_token', 'rd-old'), await state('access_token', 'rd-none-at'), await state('access_token', 'rd-old-1-at')], ['live', 'absent', 'absent']);
+  });
+
+  t.test('redeem: a rotation retires the previous access token; reuse revokes the family (RFC 9700 §4.14.2)', async (t) => {
+    for (const { kind, record } of issue('rot-0', 'req-rot')) await s().tokens.create(kind, record);
+    const rotated = await s().tokens.redeem({ kind: 'refresh_token', signature: 'rot-0-rt', issue: issue('rot-1', 'req-rot'), nowMs: NOW + 10, reuseGraceMs: 0 });
+    t.same(rotated, { outcome: 'issued', revoked: [{ kind: 'access_token', signature: 'rot-0-at' }] });
+    t.same([await state('access_token', 'rot-0-at'), await state('refresh_token', 'rot-0-rt'), await state('access_token', 'rot-1-at'), await state('refresh_token', 'rot-1-rt')], ['revoked', 'used', 'live', 'live']);
+    const reuse = await s().tokens.redeem({ kind: 'refresh_token', signature: 'rot-0-rt', issue: issue('rot-2', 'req-rot'), nowMs: NOW + 20, reuseGraceMs: 0 });
+    t.equal(reuse.outcome, 'replayed');
+    t.same(sorted('revoked' in reuse ? reuse.revoked : []), sorted([...refs('rot-0'), ...refs('rot-1')]), 'the whole family, the used token too');
+    t.same([await state('access_token', 'rot-1-at'), await state('refresh_token', 'rot-1-rt'), await state('refresh_token', 'rot-2-rt')], ['revoked', 'revoked', 'absent']);
+    const after = await s().tokens.redeem({ kind: 'refresh_token', signature: 'rot-1-rt', issue: issue('rot-3', 'req-rot'), nowMs: NOW + 30, reuseGraceMs: 0 });
+    t.equal(after.outcome, 'replayed', 'a revoked token is never redeemed');
+  });
+
+  t.test('redeem: within the reuse grace, a rotated token replaces its unused successor; once the successor is used it is reuse', async (t) => {
+    const grace = 60_000;
+    for (const { kind, record } of issue('gr-0', 'req-gr')) await s().tokens.create(kind, record);
+    const redeemAt = (signature: string, prefix: string, nowMs: number) =>
+      s().tokens.redeem({ kind: 'refresh_token', signature, issue: issue(prefix, 'req-gr', nowMs), nowMs, reuseGraceMs: grace });
+    t.equal((await redeemAt('gr-0-rt', 'gr-1', NOW + 1_000)).outcome, 'issued');
+    t.same(await redeemAt('gr-0-rt', 'gr-2', NOW + 2_000), { outcome: 'reissued', revoked: refs('gr-1') }, 'the answer was lost: its pair is replaced');
+    t.same([await state('refresh_token', 'gr-0-rt'), await state('refresh_token', 'gr-1-rt'), await state('refresh_token', 'gr-2-rt'), await state('access_token', 'gr-2-at')], ['used', 'revoked', 'live', 'live']);
+    t.same(await redeemAt('gr-0-rt', 'gr-3', NOW + 1_000 + grace - 1), { outcome: 'reissued', revoked: refs('gr-2') }, 'the window counts from the rotation');
+    t.equal((await redeemAt('gr-3-rt', 'gr-4', NOW + 1_000 + grace)).outcome, 'issued', 'the client got gr-3 and used it');
+    const reuse = await redeemAt('gr-0-rt', 'gr-5', NOW + 1_000 + grace - 1);
+    t.equal(reuse.outcome, 'replayed', 'its successor was used: reuse, even within the window');
+    t.same([await state('refresh_token', 'gr-4-rt'), await state('access_token', 'gr-4-at'), await state('refresh_token', 'gr-5-rt')], ['revoked', 'revoked', 'absent']);
+
+    for (const { kind, record } of issue('late-0', 'req-late')) await s().tokens.create(kind, record);
+    await s().tokens.redeem({ kind: 'refresh_token', signature: 'late-0-rt', issue: issue('late-1', 'req-late'), nowMs: NOW, reuseGraceMs: grace });
+    const late = await s().tokens.redeem({ kind: 'refresh_token', signature: 'late-0-rt', issue: issue('late-2', 'req-late'), nowMs: NOW + grace, reuseGraceMs: grace });
+    t.equal(late.outcome, 'replayed', 'past the window: reuse');
+    t.equal(await state('refresh_token', 'late-1-rt'), 'revoked');
+  });
+
+  t.test('redeem: parallel redemptions of one refresh token give exactly one issue', async (t) => {
+    for (const { kind, record } of issue('par-0', 'req-par')) await s().tokens.create(kind, record);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      s().tokens.redeem({ kind: 'refresh_token', signature: 'par-0-rt', issue: issue(`par-${i + 1}`, 'req-par'), nowMs: NOW + 5, reuseGraceMs: 0 })));
+    t.same(results.map((r) => r.outcome).sort(), ['issued', ...Array<string>(11).fill('replayed')]);
+    const winner = results.findIndex((r) => r.outcome === 'issued') + 1;
+    t.equal(await state('refresh_token', `par-${winner}-rt`), 'revoked', 'the winner\'s pair is revoked by the reuse that followed');
+    const stored = await Promise.all(results.map((_, i) => state('refresh_token', `par-${i + 1}-rt`)));
+    t.equal(stored.filter((x) => x !== 'absent').length, 1, 'only the winner\'s pair was ever stored');
+  });
+
+  t.test('redeem: a failing insert rolls back the whole redemption (both or neither)', async (t) => {
+    for (const { kind, record } of issue('atom-0', 'req-atom')) await s().tokens.create(kind, record);
+    await s().tokens.create('refresh_token', token('atom-taken', { request_id: 'req-elsewhere' }));
+    const clash: Redemption['issue'] = [
+      { kind: 'access_token', record: token('atom-1-at', { request_id: 'req-atom' }) },
+      { kind: 'refresh_token', record: token('atom-taken', { request_id: 'req-atom' }) },
+    ];
+    await t.rejects(s().tokens.redeem({ kind: 'refresh_token', signature: 'atom-0-rt', issue: clash, nowMs: NOW, reuseGraceMs: 0 }), { name: 'StorageConflictError' });
+    t.same([await state('refresh_token', 'atom-0-rt'), await state('access_token', 'atom-0-at'), await state('access_token', 'atom-1-at')], ['live', 'live', 'absent'], 'the presented token and the previous access token as they were; nothing new');
+    t.equal((await s().tokens.redeem({ kind: 'refresh_token', signature: 'atom-0-rt', issue: issue('atom-2', 'req-atom'), nowMs: NOW, reuseGraceMs: 0 })).outcome, 'issued', 'and it still redeems');
   });
 };

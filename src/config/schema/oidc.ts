@@ -45,6 +45,19 @@ const lifespansSchema = z
   })
   .prefault({});
 
+/**
+ * How long after a rotation a refresh token presented again is taken for a retry whose answer was
+ * lost (its unused successor is replaced) instead of reuse (the family is revoked). 0: off, RFC
+ * 9700 §4.14.2's strict rotation. Capped: inside the window, a stolen rotated token outruns reuse
+ * detection until the legitimate client refreshes (README, "Refresh token reuse").
+ */
+export const MAX_REFRESH_TOKEN_REUSE_INTERVAL_S = 300;
+const refreshTokenReuseInterval = durationDefault(0).superRefine((seconds, ctx) => {
+  if (seconds > MAX_REFRESH_TOKEN_REUSE_INTERVAL_S) {
+    ctx.addIssue({ code: 'custom', message: `must be at most 5m (${MAX_REFRESH_TOKEN_REUSE_INTERVAL_S} seconds) but is ${seconds} seconds`, input: seconds });
+  }
+});
+
 const corsSchema = z
   .strictObject({
     endpoints: z.array(z.enum(CORS_ENDPOINTS)).default([]),
@@ -78,6 +91,7 @@ export const oidcSchema = z.strictObject({
   require_pushed_authorization_requests: z.boolean().default(false),
   pushed_authorizations: z.strictObject({ context_lifespan: durationDefault(300) }).prefault({}),
   lifespans: lifespansSchema,
+  refresh_token_reuse_interval: refreshTokenReuseInterval,
   cors: corsSchema,
   authorization_policies: z.record(z.string(), authorizationPolicySchema).default({}),
   clients: z.array(oidcClientSchema).min(1),

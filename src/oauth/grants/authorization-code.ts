@@ -1,8 +1,9 @@
 /**
  * authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3): the code is checked
  * (client, redirect_uri, PKCE) before it is consumed, so a bad attempt does not burn the
- * legitimate client's code; then it is consumed atomically, and a replay revokes every token
- * issued from it (RFC 6749 §4.1.2).
+ * legitimate client's code; the tokens are minted (and the ID Token signed); then one storage
+ * transaction consumes the code and stores the tokens (TokenSessions.redeem): both or neither.
+ * A replay revokes every token issued from it (RFC 6749 §4.1.2).
  */
 import { OAuthError } from '../errors.js';
 import { optionalParameter, requiredParameter } from '../parameters.js';
@@ -11,11 +12,20 @@ import { grantsOfflineAccess } from '../scopes.js';
 import type { GrantSession } from '../grant-session.js';
 import type { TokenSessionRecord } from '../../storage/types.js';
 import type { RegisteredClient } from '../clients.js';
-import { issueTokens } from './issue-tokens.js';
+import { mintTokens } from './issue-tokens.js';
+import { redeem, type RedeemWording } from './redeem.js';
 import { grantFromRecord } from './stored-grant.js';
 import type { GrantDeps, GrantHandler } from './types.js';
 
 const INVALID_CODE = 'The authorization code is invalid, expired or was issued to another client.';
+
+/** Single use: a second redemption revokes the whole grant family. */
+const WORDING: RedeemWording = {
+  kind: 'authorization_code',
+  invalid: INVALID_CODE,
+  replayed: 'The authorization code has already been used; every token issued from it is revoked.',
+  replayLog: 'authorization code replayed: grant revoked',
+};
 
 /** The stored, unexpired code of this client; consumption comes later. */
 async function findCode(deps: GrantDeps, code: string, client: RegisteredClient, nowMs: number): Promise<TokenSessionRecord> {
@@ -37,17 +47,6 @@ export function checkRedirectUri(session: Pick<GrantSession, 'redirect_uri'>, re
   }
 }
 
-/** Single use: a second redemption revokes the whole grant family. */
-async function consumeCode(deps: GrantDeps, record: TokenSessionRecord, nowMs: number): Promise<void> {
-  const consumed = await deps.storage.tokens.consume('authorization_code', record.signature, nowMs);
-  if (!consumed) throw new OAuthError('invalid_grant', INVALID_CODE);
-  if (!consumed.firstUse) {
-    const revoked = await deps.storage.tokens.revokeByRequestId(record.request_id);
-    deps.logger.warn('authorization code replayed: grant revoked', { client_id: record.client_id, request_id: record.request_id, revoked: revoked.length });
-    throw new OAuthError('invalid_grant', 'The authorization code has already been used; every token issued from it is revoked.');
-  }
-}
-
 export const authorizationCodeGrant: GrantHandler = {
   grant_type: 'authorization_code',
   async handle(deps, { client, params, nowMs }) {
@@ -55,12 +54,12 @@ export const authorizationCodeGrant: GrantHandler = {
     const grant = grantFromRecord(record, client.config);
     checkRedirectUri(grant.session, optionalParameter(params, 'redirect_uri'));
     verifyCodeVerifier(grant.session, optionalParameter(params, 'code_verifier'));
-    await consumeCode(deps, record, nowMs);
     const refresh = grantsOfflineAccess(grant.granted_scopes) && client.config.grant_types.includes('refresh_token');
-    return issueTokens(deps, grant, {
+    const minted = await mintTokens(deps, grant, {
       ...(refresh ? { refreshGrant: grant } : {}),
       idToken: grant.granted_scopes.includes('openid'),
       ...(grant.session.nonce === undefined ? {} : { nonce: grant.session.nonce }),
     }, nowMs);
+    return redeem(deps, record, WORDING, minted, { nowMs, reuseGraceMs: 0 });
   },
 };

@@ -2,13 +2,17 @@
  * OAuth 2.0 token and grant records, keyed by kind and signature (fosite's token storage).
  * Given a revocation notice (PostgreSQL), revoking access tokens and announcing them to the other
  * replicas is one transaction (revocation-notice.ts); without one, a revocation is a single UPDATE.
+ * A code exchange or a refresh rotation is `redeem`: one write transaction (write-transaction.ts)
+ * whose decision is the pure `decideRedemption` (redemption.ts) over rows it has locked.
  */
 import type { Kysely, Selectable } from 'kysely';
 import { openJson, sealJson, type FieldCipher } from '../encryption.js';
 import { insertOnce } from '../errors.js';
 import { sendRevocationNotice, type RevocationNotice } from '../revocation-notice.js';
-import { flag, list, listText, ms, type Database, type TokenSessionTable } from '../schema.js';
-import type { JsonObject, TokenKind, TokenSessionRecord, TokenSessions } from '../types.js';
+import { flag, list, listText, ms, msOrNull, type Database, type TokenSessionTable } from '../schema.js';
+import type { JsonObject, NewTokenSession, Redemption, RedemptionResult, TokenKind, TokenRef, TokenSessionRecord, TokenSessions } from '../types.js';
+import { StorageContentionError, engineOf, writeTransaction } from '../write-transaction.js';
+import { decideRedemption, type RedemptionRow } from './redemption.js';
 
 /** The associated data binds a session blob to its kind and signature. */
 const aad = (kind: TokenKind, signature: string): string => `${kind}:${signature}`;
@@ -17,7 +21,7 @@ const aad = (kind: TokenKind, signature: string): string => `${kind}:${signature
 const inTransaction = <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
   db.isTransaction ? work(db) : db.transaction().execute(work);
 
-const accessTokensOf = (family: ReadonlyArray<{ kind: TokenKind; signature: string }>): string[] =>
+const accessTokensOf = (family: readonly TokenRef[]): string[] =>
   family.filter((t) => t.kind === 'access_token').map((t) => t.signature);
 
 /** How many rows the UPDATE revoked (a row revoked before counts again). */
@@ -31,16 +35,28 @@ async function revokeRow(db: Kysely<Database>, kind: TokenKind, signature: strin
   return Number(result.numUpdatedRows);
 }
 
-/** One UPDATE … RETURNING: the family is revoked and listed atomically, even while it grows. */
-async function revokeFamily(db: Kysely<Database>, requestId: string): Promise<Array<{ kind: TokenKind; signature: string }>> {
-  const family = await db
-    .updateTable('oauth2_token_sessions')
-    .set({ active: 0, revoked: 1 })
-    .where('request_id', '=', requestId)
-    .returning(['kind', 'signature'])
-    .execute();
+/**
+ * One UPDATE … RETURNING: the family is revoked and listed atomically, even while it grows. With
+ * `liveOnly`, only its live members (active): what a rotation retires, leaving used tokens as they
+ * were (a used, unrevoked refresh token is what the reuse grace recognises).
+ */
+async function revokeFamily(db: Kysely<Database>, requestId: string, liveOnly = false): Promise<TokenRef[]> {
+  let update = db.updateTable('oauth2_token_sessions').set({ active: 0, revoked: 1 }).where('request_id', '=', requestId);
+  if (liveOnly) update = update.where('active', '=', 1);
+  const family = await update.returning(['kind', 'signature']).execute();
   return family.map((row) => ({ kind: row.kind as TokenKind, signature: row.signature }));
 }
+
+const REDEMPTION_COLUMNS = ['kind', 'signature', 'active', 'revoked', 'used_at_ms', 'expires_at_ms'] as const;
+type RedemptionSelect = Pick<Selectable<TokenSessionTable>, (typeof REDEMPTION_COLUMNS)[number]>;
+const redemptionRow = (row: RedemptionSelect): RedemptionRow => ({
+  kind: row.kind,
+  signature: row.signature,
+  active: row.active === 1,
+  revoked: row.revoked === 1,
+  used_at_ms: msOrNull(row.used_at_ms),
+  expires_at_ms: ms(row.expires_at_ms),
+});
 
 export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, notice?: RevocationNotice): TokenSessions {
   const toRecord = (row: Selectable<TokenSessionTable>): TokenSessionRecord => ({
@@ -59,6 +75,73 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
     session: openJson<JsonObject>(cipher, row.session_data, aad(row.kind as TokenKind, row.signature)),
   });
 
+  const engine = engineOf(db);
+
+  const insert = (trx: Kysely<Database>, kind: TokenKind, record: NewTokenSession): Promise<void> =>
+    insertOnce(`${kind} ${record.signature}`, () => trx
+      .insertInto('oauth2_token_sessions')
+      .values({
+        kind,
+        signature: record.signature,
+        request_id: record.request_id,
+        client_id: record.client_id,
+        subject: record.subject,
+        requested_at_ms: record.requested_at_ms,
+        expires_at_ms: record.expires_at_ms,
+        used_at_ms: null,
+        requested_scopes: listText(record.requested_scopes),
+        granted_scopes: listText(record.granted_scopes),
+        requested_audience: listText(record.requested_audience),
+        granted_audience: listText(record.granted_audience),
+        active: flag(true),
+        revoked: flag(false),
+        session_data: sealJson(cipher, record.session, aad(kind, record.signature)),
+      })
+      .execute());
+
+  /** The lock order every redemption follows: the presented row first, then its family by (kind, signature). */
+  const lockPresented = async (trx: Kysely<Database>, kind: TokenKind, signature: string) => {
+    const query = trx
+      .selectFrom('oauth2_token_sessions')
+      .select([...REDEMPTION_COLUMNS, 'request_id'])
+      .where('kind', '=', kind)
+      .where('signature', '=', signature);
+    return (engine === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  };
+  const lockFamily = async (trx: Kysely<Database>, requestId: string): Promise<RedemptionRow[]> => {
+    const query = trx
+      .selectFrom('oauth2_token_sessions')
+      .select([...REDEMPTION_COLUMNS])
+      .where('request_id', '=', requestId)
+      .orderBy('kind')
+      .orderBy('signature');
+    return (await (engine === 'postgres' ? query.forUpdate() : query).execute()).map(redemptionRow);
+  };
+
+  const redeemOnce = async (trx: Kysely<Database>, r: Redemption): Promise<RedemptionResult> => {
+    const presented = await lockPresented(trx, r.kind, r.signature);
+    const family = presented ? await lockFamily(trx, presented.request_id) : [];
+    const decision = decideRedemption(presented ? redemptionRow(presented) : null, family, r);
+    if (decision === 'unknown' || !presented) return { outcome: 'unknown' };
+    let revoked: TokenRef[];
+    if (decision === 'replay') {
+      revoked = await revokeFamily(trx, presented.request_id);
+    } else {
+      if (decision === 'issue') {
+        await trx
+          .updateTable('oauth2_token_sessions')
+          .set({ active: 0, used_at_ms: r.nowMs })
+          .where('kind', '=', r.kind)
+          .where('signature', '=', r.signature)
+          .execute();
+      }
+      revoked = await revokeFamily(trx, presented.request_id, true);
+      for (const { kind, record } of r.issue) await insert(trx, kind, record);
+    }
+    if (notice) await sendRevocationNotice(trx, notice, accessTokensOf(revoked));
+    return { outcome: decision === 'replay' ? 'replayed' : decision === 'issue' ? 'issued' : 'reissued', revoked };
+  };
+
   const find = async (kind: TokenKind, signature: string): Promise<TokenSessionRecord | null> => {
     const row = await db
       .selectFrom('oauth2_token_sessions')
@@ -70,28 +153,7 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
   };
 
   return {
-    async create(kind, record) {
-      await insertOnce(`${kind} ${record.signature}`, () => db
-        .insertInto('oauth2_token_sessions')
-        .values({
-          kind,
-          signature: record.signature,
-          request_id: record.request_id,
-          client_id: record.client_id,
-          subject: record.subject,
-          requested_at_ms: record.requested_at_ms,
-          expires_at_ms: record.expires_at_ms,
-          used_at_ms: null,
-          requested_scopes: listText(record.requested_scopes),
-          granted_scopes: listText(record.granted_scopes),
-          requested_audience: listText(record.requested_audience),
-          granted_audience: listText(record.granted_audience),
-          active: flag(true),
-          revoked: flag(false),
-          session_data: sealJson(cipher, record.session, aad(kind, record.signature)),
-        })
-        .execute());
-    },
+    create: (kind, record) => insert(db, kind, record),
 
     get: find,
 
@@ -109,6 +171,15 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
       const record = await find(kind, signature);
       if (!record || record.expires_at_ms <= nowMs) return null;
       return { record, firstUse: Number(result.numUpdatedRows) === 1 };
+    },
+
+    async redeem(redemption) {
+      try {
+        return await writeTransaction(db, `redeem ${redemption.kind}`, (trx) => redeemOnce(trx, redemption));
+      } catch (err) {
+        if (err instanceof StorageContentionError) return { outcome: 'contended' };
+        throw err;
+      }
     },
 
     async revoke(kind, signature) {
