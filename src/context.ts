@@ -141,7 +141,16 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
           })
         : null;
     // Started last, so a failed build has no sweeper to stop before storage closes.
-    const sweeper = startExpirySweeper({ storage, clock, logger: logger.child({ component: 'expiry-sweeper' }), intervalMs: DEFAULT_SWEEP_INTERVAL_MS, firstSweepMs: DEFAULT_FIRST_SWEEP_MS, totpHistoryMs: totpHistoryRetentionMs(config.totp), metrics });
+    const sweeper = startExpirySweeper({
+      storage: { ...storage, authLogRetention: opened.authLogRetention },
+      clock,
+      logger: logger.child({ component: 'expiry-sweeper' }),
+      intervalMs: DEFAULT_SWEEP_INTERVAL_MS,
+      firstSweepMs: DEFAULT_FIRST_SWEEP_MS,
+      totpHistoryMs: totpHistoryRetentionMs(config.totp),
+      authLogRetentionMs: config.storage.retention.authentication_logs * 1000,
+      metrics,
+    });
     return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc };
   } catch (err) {
     users?.close();

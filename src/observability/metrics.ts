@@ -24,7 +24,7 @@ export interface MetricsRecorder {
   recordRemoteIntrospection(durationSeconds: number): void;
   /** Tokens issued at the token endpoint, by grant type and token kind. */
   recordTokenIssued(grantType: string, kind: 'access_token' | 'refresh_token' | 'id_token'): void;
-  /** Rows removed by the periodic expiry sweep (src/storage/sweeper.ts), by store. */
+  /** Rows removed by the periodic expiry sweep (src/storage/sweeper.ts), by store: a snake_case SweptStore. */
   recordExpiredRowsDeleted(store: string, count: number): void;
 }
 
@@ -103,7 +103,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
 
   const expiredRows = new Counter({
     name: 'gatehouse_storage_expired_rows_deleted_total',
-    help: 'Expired rows deleted by the periodic sweep, by store.',
+    help: 'Rows deleted by the periodic sweep, expired or past their retention, by store.',
     labelNames: ['store'] as const,
     registers: [registry],
   });

@@ -18,6 +18,7 @@ import { createPortalSessions } from './stores/portal-sessions.js';
 import { createSubjectIdentifiers } from './stores/subjects.js';
 import { createTokenSessions } from './stores/token-sessions.js';
 import { createTotpConfigurations } from './stores/totp.js';
+import { createAuthenticationLogRetention, type AuthenticationLogRetention } from './sweeper.js';
 import type { MigrationState, OpenStorageOptions, Storage, StorageConfig } from './types.js';
 
 export { StorageDecryptError } from './encryption.js';
@@ -38,7 +39,12 @@ export async function connect(location: StorageLocation): Promise<Connection> {
   throw new Error('storage: neither local nor postgres is configured');
 }
 
-export async function openStorage(config: StorageConfig, options: OpenStorageOptions): Promise<Storage> {
+/** Storage as opened: the stores, and the authentication log's retention for the expiry sweeper. */
+export interface OpenedStorage extends Storage {
+  authLogRetention: AuthenticationLogRetention;
+}
+
+export async function openStorage(config: StorageConfig, options: OpenStorageOptions): Promise<OpenedStorage> {
   if (!config.encryption_key) throw new Error('no storage.encryption_key');
   const connection = await connect(config);
   const { db, engine } = connection;
@@ -62,6 +68,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
       jwtBlacklist: createJwtBlacklist(db),
       totp: createTotpConfigurations(db, cipher),
       authLog: createAuthenticationLog(db, engine),
+      authLogRetention: createAuthenticationLogRetention(db),
       sessions: createPortalSessions(db, cipher),
       engine,
       async health() {

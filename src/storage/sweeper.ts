@@ -3,14 +3,19 @@
  * consume and add all compare with `nowMs`), so sweeping changes no answer: it only stops tokens,
  * PAR requests, used `jti`s, portal sessions, consents and used TOTP steps from piling up forever.
  * Consent challenges and TOTP steps carry no expiry of their own: see CONSENT_CHALLENGE_LIFESPAN_MS
- * (stores/consents.ts) and totpHistoryRetentionMs below for when they stop mattering.
+ * (stores/consents.ts) and totpHistoryRetentionMs below for when they stop mattering. The
+ * authentication log is kept for `storage.retention.authentication_logs`, which config checks hold
+ * at or above `regulation.find_time`: regulation counts only rows inside find_time, so neither
+ * does pruning change an answer.
  */
+import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/log.js';
 import type { Clock } from '../util/clock.js';
+import type { Database } from './schema.js';
 import type { Storage } from './types.js';
 
-/** The stores swept, in order; the names label the counts, the log and the metric. */
-export const SWEPT_STORES = ['tokens', 'par', 'jwtBlacklist', 'sessions', 'consents', 'totpHistory'] as const;
+/** The stores swept, in order; the names (snake_case, like every label value) label the counts, the log and the metric. */
+export const SWEPT_STORES = ['tokens', 'par', 'jwt_blacklist', 'sessions', 'consents', 'totp_history', 'authentication_logs'] as const;
 export type SweptStore = (typeof SWEPT_STORES)[number];
 
 /** Rows deleted per store; a store whose sweep failed is left out. */
@@ -21,8 +26,29 @@ export interface ExpirySweepMetrics {
   recordExpiredRowsDeleted(store: SweptStore, count: number): void;
 }
 
+/** Deletes authentication log rows logged before `beforeMs`; resolves to how many. */
+export interface AuthenticationLogRetention {
+  deleteBefore(beforeMs: number): Promise<number>;
+}
+
+/**
+ * A direct query on `authentication_logs`, beside its only caller: request paths reach the log
+ * through AuthenticationLog (stores/auth-log.ts), which has no use for a delete by age.
+ */
+export function createAuthenticationLogRetention(db: Kysely<Database>): AuthenticationLogRetention {
+  return {
+    async deleteBefore(beforeMs) {
+      const result = await db.deleteFrom('authentication_logs').where('time_ms', '<', beforeMs).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+/** What the sweeper deletes from: the stores, and the authentication log's retention (openStorage makes both). */
+export type SweptStorage = Pick<Storage, 'tokens' | 'par' | 'jwtBlacklist' | 'sessions' | 'consents' | 'totp'> & { authLogRetention: AuthenticationLogRetention };
+
 export interface ExpirySweeperDeps {
-  storage: Pick<Storage, 'tokens' | 'par' | 'jwtBlacklist' | 'sessions' | 'consents' | 'totp'>;
+  storage: SweptStorage;
   clock: Clock;
   logger: Logger;
   intervalMs: number;
@@ -33,6 +59,8 @@ export interface ExpirySweeperDeps {
   firstSweepMs?: number;
   /** Used TOTP steps are kept this long after use: totpHistoryRetentionMs(config.totp). */
   totpHistoryMs: number;
+  /** Authentication log rows are kept this long: `storage.retention.authentication_logs`. */
+  authLogRetentionMs: number;
   metrics?: ExpirySweepMetrics;
 }
 
@@ -63,11 +91,18 @@ export function totpHistoryRetentionMs(totp: { period: number; skew: number }): 
   return Math.max(2 * acceptedForMs, MIN_TOTP_HISTORY_MS);
 }
 
-/** One store's sweep at `nowMs`: how many rows it deleted. */
-function sweepStore(store: SweptStore, deps: Pick<ExpirySweeperDeps, 'storage' | 'totpHistoryMs'>, nowMs: number): Promise<number> {
-  if (store === 'totpHistory') return deps.storage.totp.deleteHistoryBefore(nowMs - deps.totpHistoryMs);
-  return deps.storage[store].deleteExpired(nowMs);
-}
+type SweepDeps = Pick<ExpirySweeperDeps, 'storage' | 'totpHistoryMs' | 'authLogRetentionMs'>;
+
+/** Each store's sweep at `nowMs`: how many rows it deleted. */
+const SWEEPS: Readonly<Record<SweptStore, (deps: SweepDeps, nowMs: number) => Promise<number>>> = {
+  tokens: ({ storage }, nowMs) => storage.tokens.deleteExpired(nowMs),
+  par: ({ storage }, nowMs) => storage.par.deleteExpired(nowMs),
+  jwt_blacklist: ({ storage }, nowMs) => storage.jwtBlacklist.deleteExpired(nowMs),
+  sessions: ({ storage }, nowMs) => storage.sessions.deleteExpired(nowMs),
+  consents: ({ storage }, nowMs) => storage.consents.deleteExpired(nowMs),
+  totp_history: ({ storage, totpHistoryMs }, nowMs) => storage.totp.deleteHistoryBefore(nowMs - totpHistoryMs),
+  authentication_logs: ({ storage, authLogRetentionMs }, nowMs) => storage.authLogRetention.deleteBefore(nowMs - authLogRetentionMs),
+};
 
 export function startExpirySweeper(deps: ExpirySweeperDeps): ExpirySweeper {
   let tail: Promise<SweepCounts> | null = null;
@@ -115,7 +150,7 @@ async function sweepOnce(deps: Omit<ExpirySweeperDeps, 'intervalMs'>): Promise<S
   // One store after another: SQLite has a single writer anyway, and PostgreSQL sees no burst.
   for (const store of SWEPT_STORES) {
     try {
-      counts[store] = await sweepStore(store, deps, nowMs);
+      counts[store] = await SWEEPS[store](deps, nowMs);
       deps.metrics?.recordExpiredRowsDeleted(store, counts[store]);
     } catch (err) {
       deps.logger.warn('expired rows could not be deleted', { store, error: err instanceof Error ? err.message : String(err) });

@@ -36,7 +36,7 @@ t.test('a minimal config gets every default', async (t) => {
   t.same(config.log, { level: 'info', format: 'json' });
   t.equal(config.identity_providers, undefined, 'no oidc section: the provider is off');
   t.same(config.session, { name: 'authelia_session', same_site: 'lax', expiration: 3600, inactivity: 300, remember_me: 2_592_000, cookies: [] });
-  t.same(config.storage, { local: { path: '/var/lib/gatehouse/db.sqlite3' } });
+  t.same(config.storage, { local: { path: '/var/lib/gatehouse/db.sqlite3' }, retention: { authentication_logs: 30 * 86_400 } });
   t.same(config.access_control, { default_policy: 'deny', networks: [], rules: [] });
   t.same(config.regulation, { max_retries: 3, find_time: 120, ban_time: 300, modes: ['user'] });
   t.same(config.totp, { disable: false, issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, skew: 1, secret_size: 32 });
@@ -258,6 +258,25 @@ t.test('a missing key is reported at its parent; a moved legacy key at the old n
       { path: 'identity_providers.oidc.clients[0].client_secret', message: 'must be empty for a public client', line: 9, column: 9 },
     ]);
   }
+});
+
+t.test('a cross-section problem is reported at its key, and at its nearest written parent when the key is defaulted', async (t) => {
+  const problemsIn = (text: string) => {
+    try {
+      parseConfig(text, { env: {}, nowMs: VALID_NOW_MS });
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+  const written = ['storage:', '  local:', '    path: /db.sqlite3', '  retention:', '    authentication_logs: 1h', 'regulation:', '  find_time: 2h'].join('\n');
+  t.same(problemsIn(written), [
+    { path: 'storage.retention.authentication_logs', message: 'must be at least regulation.find_time (2h) but is 1h: regulation counts the failures logged within it', line: 5, column: 5 },
+  ]);
+  const defaulted = ['storage:', '  local:', '    path: /db.sqlite3', 'regulation:', '  find_time: 60d'].join('\n');
+  t.same(problemsIn(defaulted), [
+    { path: 'storage.retention.authentication_logs', message: 'must be at least regulation.find_time (60d) but is 30d: regulation counts the failures logged within it', line: 1, column: 1 },
+  ]);
 });
 
 t.test('several problems in several sections are reported at once', async (t) => {

@@ -145,6 +145,25 @@ t.test('storage: exactly one engine; postgres address forms; shared secrets', as
   ]);
 });
 
+t.test('storage.retention.authentication_logs: 30 days by default, never shorter than regulation.find_time', async (t) => {
+  t.same(parse(withSections({})).config.storage.retention, { authentication_logs: 30 * 86_400 }, 'the default');
+  // [storage.retention, regulation, problems]
+  const cases: Array<[Record<string, unknown>, Record<string, unknown>, string[]]> = [
+    [{ authentication_logs: '90d' }, {}, []],
+    [{ authentication_logs: '2m' }, {}, []],
+    [{ authentication_logs: '10m' }, { find_time: '10m' }, []],
+    [{ authentication_logs: '9m' }, { find_time: '10m' }, ['storage.retention.authentication_logs: must be at least regulation.find_time (10m) but is 9m: regulation counts the failures logged within it']],
+    [{}, { find_time: '2M' }, ['storage.retention.authentication_logs: must be at least regulation.find_time (60d) but is 30d: regulation counts the failures logged within it']],
+    [{ authentication_logs: 90 }, { find_time: '1h30m' }, ['storage.retention.authentication_logs: must be at least regulation.find_time (90m) but is 90s: regulation counts the failures logged within it']],
+    [{ authentication_logs: 'soon' }, {}, ["storage.retention.authentication_logs: must be a duration such as '90', '1h30m' or '2 days' but is 'soon'"]],
+    [{ authentication_log: '1d' }, {}, ['storage.retention.authentication_log: is an unknown key']],
+  ];
+  for (const [retention, regulation, problems] of cases) {
+    t.same(problemsOf(withSections({ storage: { ...LOCAL, retention }, regulation })), problems, JSON.stringify({ retention, regulation }));
+  }
+  t.equal(parse(withSections({ storage: { ...LOCAL, retention: { authentication_logs: '1y' } } })).config.storage.retention.authentication_logs, 31_536_000);
+});
+
 t.test('legacy storage.postgres.host/port', async (t) => {
   const { config, warnings } = parse({ storage: { encryption_key: 'a'.repeat(20), postgres: { host: 'db', port: 5433, database: 'd', username: 'u', password: 'p' } } });
   t.same([config.storage.postgres!.host, config.storage.postgres!.port], ['db', 5433]);

@@ -15,13 +15,19 @@ import { memoryLogger } from '../../src/observability/log.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 
 const READ_SECONDS = 2;
+/**
+ * Longer than timeouts.read + Node's 1 s keep-alive buffer for the slow clients: Node stops a
+ * keep-alive connection's idle timer only once the next request's headers are complete, so a
+ * second request stalled mid-headers is otherwise cut by whichever of the two fires first.
+ */
+const SLOW_CLIENT_IDLE_SECONDS = 5;
 const IDLE_SECONDS = 1;
 /** The bound the issue sets: a stalled request is closed within `timeouts.read` + 1.5 s. */
 const SLACK_MS = 1500;
 /** Timer and scheduling jitter allowed on the early side. */
 const EARLY_MS = 50;
 
-async function startServer(t: Test): Promise<HttpServer> {
+async function startServer(t: Test, idleSeconds: number): Promise<HttpServer> {
   const router = new Router([
     { name: 'ok', path: '/ok', errorStyle: 'api', methods: { GET: () => empty(204) } },
     { name: 'echo', path: '/echo', errorStyle: 'api', methods: { POST: async (req) => json(200, { bytes: (await req.body()).length }) } },
@@ -33,7 +39,7 @@ async function startServer(t: Test): Promise<HttpServer> {
     trustedProxies: compileTrustedProxies([]),
     maxBodyBytes: 4096,
     clientDebugMessages: false,
-    timeouts: { readSeconds: READ_SECONDS, writeSeconds: READ_SECONDS, idleSeconds: IDLE_SECONDS },
+    timeouts: { readSeconds: READ_SECONDS, writeSeconds: READ_SECONDS, idleSeconds },
   });
   await server.listen('127.0.0.1', 0);
   t.teardown(() => server.close(100));
@@ -113,7 +119,7 @@ t.test('connectionsCheckingInterval: an eighth of timeouts.read, within [250 ms,
 });
 
 t.test('the server is built with the derived interval', async (t) => {
-  const server = await startServer(t);
+  const server = await startServer(t, IDLE_SECONDS);
   const s = server.server as typeof server.server & { connectionsCheckingInterval?: number };
   t.equal(s.connectionsCheckingInterval, 250, 'timeouts.read 2 s: swept every 250 ms');
   t.equal(s.requestTimeout, READ_SECONDS * 1000);
@@ -121,7 +127,7 @@ t.test('the server is built with the derived interval', async (t) => {
 });
 
 t.test(`a request not fully received within timeouts.read (${READ_SECONDS} s) is answered 408 and closed within ${SLACK_MS} ms after it`, async (t) => {
-  const server = await startServer(t);
+  const server = await startServer(t, SLOW_CLIENT_IDLE_SECONDS);
   const { port } = server.server.address() as { port: number };
   const readMs = READ_SECONDS * 1000;
   const cases: Array<[string, SlowClient]> = [
@@ -153,7 +159,7 @@ t.test(`a request not fully received within timeouts.read (${READ_SECONDS} s) is
 });
 
 t.test(`an idle keep-alive connection is closed after timeouts.idle (${IDLE_SECONDS} s, plus Node's 1 s buffer), not by timeouts.read`, async (t) => {
-  const server = await startServer(t);
+  const server = await startServer(t, IDLE_SECONDS);
   const { port } = server.server.address() as { port: number };
   const idleMs = IDLE_SECONDS * 1000;
   const { text, closedAfterMs } = await runSlowClient(port, { first: 'GET /ok HTTP/1.1\r\nHost: gatehouse\r\n\r\n', timedFrom: 'first answer' }, 10_000);

@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { openStorage } from '../../src/storage/index.js';
+import { openStorage, type OpenedStorage } from '../../src/storage/index.js';
 import type { ConsentResponse, Storage, TokenSessions } from '../../src/storage/types.js';
 import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
 import { MIN_TOTP_HISTORY_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper, type SweptStore } from '../../src/storage/sweeper.js';
@@ -13,6 +13,7 @@ import { generateTotpSecret, matchTotp, totpCodeAt, totpStep, type TotpMatchPoli
 import { memoryLogger, silentLogger } from '../../src/observability/log.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { randomSchema, startPostgres } from '../helpers/postgres.js';
+import { startTestServer } from '../helpers/server.js';
 import { HOUR, NOW, sha256, token } from './contract.js';
 
 const encryptionKey = 'a-sweeper-test-encryption-key-of-some-length';
@@ -20,7 +21,11 @@ const encryptionKey = 'a-sweeper-test-encryption-key-of-some-length';
 const NEVER_MS = 10 * HOUR;
 /** Shorter than HOUR, so the seeded live TOTP step is gone once the clock moves an hour on. */
 const TOTP_HISTORY_MS = HOUR / 2;
+/** Likewise for the seeded recent authentication log row. */
+const AUTH_LOG_RETENTION_MS = HOUR / 2;
 const DAY = 24 * HOUR;
+/** The retention every sweeper here is started with. */
+const RETENTION = { totpHistoryMs: TOTP_HISTORY_MS, authLogRetentionMs: AUTH_LOG_RETENTION_MS };
 
 /** A consent challenge requested at `requestedAtMs`, answered (or not) as `answer` says; `used` marks it granted. */
 async function consent(storage: Storage, id: string, requestedAtMs: number, answer: Omit<ConsentResponse, 'responded_at_ms'> | null, used = false): Promise<void> {
@@ -32,7 +37,12 @@ const ACCEPTED = { authorized: true, granted_scopes: ['openid'], granted_audienc
 const DENIED = { authorized: false, granted_scopes: [], granted_audience: [] };
 const rememberedUntil = (ms: number): Omit<ConsentResponse, 'responded_at_ms'> => ({ ...ACCEPTED, pre_configured_until_ms: ms });
 
-type OpenFresh = () => Promise<Storage>;
+type OpenFresh = () => Promise<OpenedStorage>;
+
+/** An authentication log row for `username` logged at `timeMs`. */
+function logAttempt(storage: Storage, username: string, timeMs: number, successful = false): Promise<void> {
+  return storage.authLog.record({ time_ms: timeMs, successful, username, remote_ip: '192.0.2.1', auth_type: '1fa' });
+}
 
 /** One expired row (at its expiry instant, which counts as expired) and one live row per store. */
 async function seed(storage: Storage): Promise<void> {
@@ -49,10 +59,12 @@ async function seed(storage: Storage): Promise<void> {
   await consent(storage, 'consent-live', NOW - 2 * DAY, rememberedUntil(NOW + HOUR));
   await storage.totp.markUsed('alice', 1, NOW - TOTP_HISTORY_MS - 1);
   await storage.totp.markUsed('alice', 2, NOW);
+  await logAttempt(storage, 'alice', NOW - AUTH_LOG_RETENTION_MS - 1);
+  await logAttempt(storage, 'alice', NOW);
 }
 
-const ONE_EACH = { tokens: 1, par: 1, jwtBlacklist: 1, sessions: 1, consents: 1, totpHistory: 1 };
-const NONE = { tokens: 0, par: 0, jwtBlacklist: 0, sessions: 0, consents: 0, totpHistory: 0 };
+const ONE_EACH = { tokens: 1, par: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 };
+const NONE = { tokens: 0, par: 0, jwt_blacklist: 0, sessions: 0, consents: 0, totp_history: 0, authentication_logs: 0 };
 
 /** A gate a wrapped store waits on, so a test can hold a sweep in progress. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -82,7 +94,7 @@ function withDeleteExpired(tokens: TokenSessions, deleteExpired: TokenSessions['
 }
 
 function sweeperSuite(t: Test, openFresh: OpenFresh): void {
-  const open = async (t: Test): Promise<Storage> => {
+  const open = async (t: Test): Promise<OpenedStorage> => {
     const storage = await openFresh();
     t.teardown(() => storage.close());
     return storage;
@@ -96,7 +108,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const storage = await open(t);
     await seed(storage);
     const clock = fixedClock(NOW);
-    const sweeper = start(t, startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+    const sweeper = start(t, startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
 
     t.same(await sweeper.sweepNow(), ONE_EACH, 'the expired row of each store, expiry instant included');
     t.equal(await storage.tokens.get('access_token', 'at-expired'), null, 'the expired token row is gone');
@@ -120,15 +132,15 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const metrics = {
       recordExpiredRowsDeleted(store: SweptStore, count: number) {
         recorded.push([store, count]);
-        if (store === 'totpHistory') swept.open();
+        if (store === 'authentication_logs') swept.open();
       },
     };
-    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger, intervalMs: 10, totpHistoryMs: TOTP_HISTORY_MS, metrics }));
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger, intervalMs: 10, ...RETENTION, metrics }));
     await whileAlive(swept.wait);
     await sweeper.stop();
 
-    const everyStore = [['tokens', 1], ['par', 1], ['jwtBlacklist', 1], ['sessions', 1], ['consents', 1], ['totpHistory', 1]];
-    t.same(recorded.slice(0, 6), everyStore, 'metrics hear every store');
+    const everyStore = [['tokens', 1], ['par', 1], ['jwt_blacklist', 1], ['sessions', 1], ['consents', 1], ['totp_history', 1], ['authentication_logs', 1]];
+    t.same(recorded.slice(0, 7), everyStore, 'metrics hear every store, by its snake_case label');
     const lines = logger.records().map((r) => [r.level, r.msg, r.deleted]);
     t.same(lines, [['debug', 'expired rows deleted', ONE_EACH]], 'one debug line for the sweep that deleted rows, none for empty sweeps');
   });
@@ -137,8 +149,8 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const storage = await open(t);
     await seed(storage);
     const swept = gate();
-    const metrics = { recordExpiredRowsDeleted: (store: SweptStore) => { if (store === 'totpHistory') swept.open(); } };
-    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, firstSweepMs: 10, totpHistoryMs: TOTP_HISTORY_MS, metrics }));
+    const metrics = { recordExpiredRowsDeleted: (store: SweptStore) => { if (store === 'authentication_logs') swept.open(); } };
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, firstSweepMs: 10, ...RETENTION, metrics }));
     await whileAlive(swept.wait);
     await sweeper.stop();
     t.equal(await storage.tokens.get('access_token', 'at-expired'), null, 'the expired token is gone');
@@ -155,7 +167,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       await held.wait;
       return storage.tokens.deleteExpired(nowMs);
     });
-    const sweeper = startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS });
+    const sweeper = startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION });
 
     const sweep = sweeper.sweepNow();
     await started.wait;
@@ -184,7 +196,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       running -= 1;
       return storage.tokens.deleteExpired(nowMs);
     });
-    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
 
     const sweeps = [sweeper.sweepNow(), sweeper.sweepNow(), sweeper.sweepNow()];
     await new Promise((resolve) => setImmediate(resolve));
@@ -209,7 +221,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
         if (store === 'tokens') secondSweep.open();
       },
     };
-    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger, intervalMs: 10, totpHistoryMs: TOTP_HISTORY_MS, metrics }));
+    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger, intervalMs: 10, ...RETENTION, metrics }));
 
     // The timer's first sweep fails on tokens; a later tick sweeps them all the same.
     await whileAlive(secondSweep.wait);
@@ -226,8 +238,8 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     const tokens = withDeleteExpired(storage.tokens, async () => {
       throw new Error('connection terminated');
     });
-    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
-    t.same(await sweeper.sweepNow(), { par: 1, jwtBlacklist: 1, sessions: 1, consents: 1, totpHistory: 1 });
+    const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
+    t.same(await sweeper.sweepNow(), { par: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 });
   });
 
   t.test('consents: rows nothing can use any more go, rows the consent flow could still use stay (OIDC Core §3.1.2.4)', async (t) => {
@@ -248,7 +260,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       ['pre-configured, expired, challenge still resumable', young, rememberedUntil(NOW - 1), false, true],
     ];
     for (const [id, requestedAtMs, answer, used] of cases) await consent(storage, id, requestedAtMs, answer, used);
-    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
 
     const counts = await sweeper.sweepNow();
     t.equal(counts.consents, cases.filter(([, , , , kept]) => !kept).length, 'exactly the dead consents are deleted');
@@ -262,12 +274,46 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     await storage.totp.markUsed('alice', 1, NOW - TOTP_HISTORY_MS - 1);
     await storage.totp.markUsed('alice', 2, NOW - TOTP_HISTORY_MS);
     await storage.totp.markUsed('bob', 3, NOW - 1);
-    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: TOTP_HISTORY_MS }));
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
 
-    t.equal((await sweeper.sweepNow()).totpHistory, 1, 'only the step used before the window');
+    t.equal((await sweeper.sweepNow()).totp_history, 1, 'only the step used before the window');
     t.equal(await storage.totp.markUsed('alice', 2, NOW), false, 'a step used at the window\'s start is still remembered');
     t.equal(await storage.totp.markUsed('bob', 3, NOW), false, 'a recent step is still remembered');
     t.equal(await storage.totp.markUsed('alice', 1, NOW), true, 'the old step was forgotten');
+  });
+
+  t.test('authentication log: rows logged before the retention window go, later ones stay', async (t) => {
+    const storage = await open(t);
+    // [username, logged at, kept]
+    const cases: Array<[string, number, boolean]> = [
+      ['logged a month before the window', NOW - AUTH_LOG_RETENTION_MS - 30 * DAY, false],
+      ['logged 1 ms before the window', NOW - AUTH_LOG_RETENTION_MS - 1, false],
+      ['logged at the window\'s start', NOW - AUTH_LOG_RETENTION_MS, true],
+      ['logged just now', NOW - 1, true],
+    ];
+    for (const [username, timeMs] of cases) await logAttempt(storage, username, timeMs);
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
+
+    t.equal((await sweeper.sweepNow()).authentication_logs, cases.filter(([, , kept]) => !kept).length, 'exactly the rows before the window');
+    for (const [username, , kept] of cases) {
+      t.equal(await storage.authLog.countFailures({ username, sinceMs: 0 }), kept ? 1 : 0, `${username}: ${kept ? 'kept' : 'deleted'}`);
+    }
+  });
+
+  t.test('regulation counts the same failures after a sweep when the retention equals regulation.find_time', async (t) => {
+    const storage = await open(t);
+    const findTimeMs = AUTH_LOG_RETENTION_MS;
+    const window = { keys: [{ kind: 'user' as const, value: 'alice' }], sinceMs: NOW - findTimeMs, max_retries: 2 };
+    await logAttempt(storage, 'alice', NOW - findTimeMs - 1); // outside find_time: never counted
+    await logAttempt(storage, 'alice', NOW - findTimeMs); // the oldest failure that counts
+    await logAttempt(storage, 'alice', NOW - 1);
+    const before = await storage.authLog.countFailures({ username: 'alice', sinceMs: window.sinceMs });
+    const sweeper = start(t, startExpirySweeper({ storage, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
+
+    t.equal((await sweeper.sweepNow()).authentication_logs, 1, 'the failure outside find_time is deleted');
+    t.equal(before, 2);
+    t.equal(await storage.authLog.countFailures({ username: 'alice', sinceMs: window.sinceMs }), before, 'the failures within find_time are all still counted');
+    t.same(await storage.authLog.reserveAttempt({ username: 'alice', remote_ip: '192.0.2.1', auth_type: '1fa', time_ms: NOW }, window, NOW), { reserved: false, banned_until_ms: null }, 'max_retries failures within find_time still refuse the next attempt');
   });
 
   t.test('a TOTP code replay is still refused right after a sweep, up to its last accepted instant (RFC 6238 §5.2)', async (t) => {
@@ -289,7 +335,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
 
       const lastAcceptedMs = (step + policy.skew + 1) * policy.period * 1000 - 1;
       const clock = fixedClock(lastAcceptedMs);
-      const sweeper = startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: totpHistoryRetentionMs(policy) });
+      const sweeper = startExpirySweeper({ storage, clock, logger: silentLogger, intervalMs: NEVER_MS, totpHistoryMs: totpHistoryRetentionMs(policy), authLogRetentionMs: AUTH_LOG_RETENTION_MS });
       await sweeper.sweepNow();
       await sweeper.stop();
       t.equal(matchTotp(code, secret, policy, lastAcceptedMs), step, `${name}: the code would still match at its last accepted instant`);
@@ -305,6 +351,20 @@ t.test('totpHistoryRetentionMs: twice the longest a used code stays acceptable, 
     [{ period: 20_000, skew: 2 }, 2 * 5 * 20_000 * 1000],
   ];
   for (const [policy, expected] of cases) t.equal(totpHistoryRetentionMs(policy), expected, `period ${policy.period}, skew ${policy.skew}`);
+});
+
+t.test('the running app sweeps with storage.retention.authentication_logs and counts it in gatehouse_storage_expired_rows_deleted_total', async (t) => {
+  const clock = fixedClock(NOW);
+  const server = await startTestServer(t, { storage: { retention: { authentication_logs: '1h' } }, telemetry: { metrics: { enabled: true, address: 'tcp://127.0.0.1:0' } } }, { clock });
+  const { storage, sweeper } = server.app.context;
+  await logAttempt(storage, 'alice', NOW - HOUR - 1);
+  await logAttempt(storage, 'bob', NOW - HOUR);
+  t.equal((await sweeper.sweepNow()).authentication_logs, 1, 'the row logged before the hour is deleted');
+  t.equal(await storage.authLog.countFailures({ username: 'bob', sinceMs: 0 }), 1, 'the row logged within it is kept');
+  const text = await (await fetch(server.app.metricsUrl!)).text();
+  t.match(text, /\ngatehouse_storage_expired_rows_deleted_total\{store="authentication_logs"\} 1\n/);
+  t.match(text, /\ngatehouse_storage_expired_rows_deleted_total\{store="jwt_blacklist"\} 0\n/);
+  t.notMatch(text, /store="[a-z_]*[A-Z]/, 'every store label is snake_case');
 });
 
 t.test('sqlite', async (t) => {

@@ -6,7 +6,7 @@ import { checkAccessControl } from './access-control.js';
 import { checkIssuer } from './issuer.js';
 import { checkOidc } from './oidc-provider.js';
 import { checkSession } from './session.js';
-import { checkSharedSecrets, checkStorage } from './storage.js';
+import { checkAuthenticationLogRetention, checkSharedSecrets, checkStorage } from './storage.js';
 import type { CheckReport, ParsedConfig } from './types.js';
 
 export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): CheckReport {
@@ -23,6 +23,7 @@ export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): Che
   if (sections.session) report.problems.push(...checkSession(sections.session));
   if (sections.storage) report.problems.push(...checkStorage(sections.storage));
   if (sections.storage && oidcParsed) report.problems.push(...checkSharedSecrets(sections.storage, oidc));
+  if (sections.storage && sections.regulation) report.problems.push(...checkAuthenticationLogRetention(sections.storage, sections.regulation));
   if (sections.access_control) report.problems.push(...checkAccessControl(sections.access_control));
   return report;
 }

@@ -1,6 +1,7 @@
 /**
  * Exactly one storage engine. With PostgreSQL several replicas share one database, so the
  * secrets that would otherwise be generated into the local data directory must be configured.
+ * The authentication log is kept at least as long as regulation looks back.
  */
 import type { CheckProblem, ParsedConfig, ParsedOidc } from './types.js';
 
@@ -30,3 +31,20 @@ export function checkSharedSecrets(storage: ParsedConfig['storage'], oidc: Parse
   }
   return problems;
 }
+
+/**
+ * Regulation counts the failures logged within `regulation.find_time`: a shorter retention would
+ * let the expiry sweep delete failures that still count, and a ban would never be reached.
+ */
+export function checkAuthenticationLogRetention(storage: ParsedConfig['storage'], regulation: ParsedConfig['regulation']): CheckProblem[] {
+  const retention = storage.retention.authentication_logs;
+  if (retention >= regulation.find_time) return [];
+  return [{ path: ['storage', 'retention', 'authentication_logs'], message: `must be at least regulation.find_time (${durationText(regulation.find_time)}) but is ${durationText(retention)}: regulation counts the failures logged within it` }];
+}
+
+/** Seconds in Authelia's notation, in the largest unit that divides them: 2592000 → '30d'. */
+function durationText(seconds: number): string {
+  for (const [unit, size] of DURATION_UNITS) if (seconds > 0 && seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
+}
+const DURATION_UNITS: ReadonlyArray<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60]];

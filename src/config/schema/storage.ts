@@ -31,10 +31,17 @@ const postgresSchema = z
   })
   .transform(({ address, ...rest }) => ({ ...rest, address: address.address, host: address.host, port: address.port }));
 
+/** Default `storage.retention.authentication_logs`: a month of sign-in history to look back on. */
+export const DEFAULT_AUTHENTICATION_LOGS_RETENTION_SECONDS = 30 * 86_400;
+
 export const storageSchema = z
   .strictObject({
     encryption_key: z.string().min(20).optional(),
     local: z.strictObject({ path: z.string().min(1) }).optional(),
     postgres: postgresSchema.optional(),
+    // Authelia has no such key (it prunes only on demand: `authelia storage logs auth prune
+    // --older-than`); a map keyed by the table's name keeps its snake_case style and leaves room
+    // for other tables. At least regulation.find_time (checks/storage.ts).
+    retention: z.strictObject({ authentication_logs: durationDefault(DEFAULT_AUTHENTICATION_LOGS_RETENTION_SECONDS) }).prefault({}),
   })
   .prefault({});
