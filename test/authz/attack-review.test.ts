@@ -91,6 +91,27 @@ t.test('finding 5 (info): a bracketed IPv6 host that WHATWG rewrites is taken, u
   }
 });
 
+t.test('finding 6: a `?` inside the host part of X-Original-URL ends the authority early', async (t) => {
+  // nginx builds X-Original-URL from `$host`, and $host may hold a `?` (nginx refuses only '/', NUL,
+  // '..', controls and space in Host). splitAbsoluteUrl ends the authority at the first '/' or '?',
+  // so the host nginx routed on (`public.example.com?.example.com`, matched by `*.example.com`) is
+  // decided as public.example.com, and `.example.com:443/admin` becomes a query.
+  // test/proxies/attack-review.test.ts reproduces it through nginx (anonymous /admin served).
+  for (const [name, raw] of [
+    ['wildcard server_name', 'https://public.example.com?.example.com:443/admin'],
+    ['default_server', 'https://public.example.com?:443/admin'],
+  ] as const) {
+    for (const kind of ['AuthRequest', 'Legacy'] as const) {
+      const result = proxyKinds[kind].target(view({ 'X-Original-URL': raw, 'X-Original-Method': 'GET' }, kind === 'Legacy' ? '/api/verify' : '/api/authz/auth-request'));
+      t.notOk(result.ok, `${kind}, ${name}: ${raw} refused; got ${shown(result)}`, todo('finding 6'));
+    }
+    t.equal(parseTargetUrl(raw)?.href ?? null, null, `parseTargetUrl refuses ${raw}`, todo('finding 6'));
+  }
+  // The same host through the other kinds is refused already: the authority is a header of its own.
+  const forwarded = proxyKinds.ForwardAuth.target(view({ 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'public.example.com?.example.com', 'X-Forwarded-Uri': '/admin', 'X-Forwarded-Method': 'GET' }, '/api/authz/forward-auth'));
+  t.notOk(forwarded.ok, `ForwardAuth refuses X-Forwarded-Host public.example.com?.example.com: ${shown(forwarded)}`);
+});
+
 t.test('held: forms that are refused today (regression guard)', async (t) => {
   for (const target of [
     'https://app.example.com/public/%E2%80%A5/admin', // two-dot leader, NFKC '..'
