@@ -299,7 +299,11 @@ export function hostileCorpus(): HostileCase[] {
     ['ws://app/public/x with Host app', `ws://${APP}/public/x`, APP],
     ['https://app:8443/admin with Host public', `https://${APP}:8443/admin`, PUBLIC],
     ['https://app?x (no path) with Host app', `https://${APP}?x`, APP],
+    ['https://app?@public/admin (query right after the host) with Host app', `https://${APP}?@${PUBLIC}/admin`, APP],
+    ['https://app:443?/admin with Host app', `https://${APP}:443?/admin`, APP],
   ] as const) add(one(`absolute-form ${name}`, target, hostHeader(host)));
+  add(one('session × absolute-form https://app?/../admin (query right after the host)', `https://${APP}?/../admin`, hostHeader(APP), { credential: 'session' }));
+  add(one('session × absolute-form https://app?/admin (query right after the host)', `https://${APP}?/admin`, hostHeader(APP), { credential: 'session' }));
 
   // TLS server name against Host (Caddy; nginx's test listener is plain).
   add(one('SNI auth, Host app × /admin', '/admin', hostHeader(APP), { sni: AUTH }));
