@@ -31,20 +31,14 @@ const CREDENTIAL_HEADERS = ['Authorization', 'Content-Type'] as const;
 /** 004 "User Information Signing Algorithm": the content type of a signed answer. */
 export const USERINFO_JWT_CONTENT_TYPE = 'application/jwt; charset=utf-8';
 
-/** How a bearer failure is answered: the challenge's realm, and whether descriptions go out. */
+/** How a bearer failure is answered: the challenge's realm. */
 export interface BearerErrorPolicy {
   realm: string;
-  /** `enable_client_debug_messages`: the same rule as for error bodies. */
-  withDescription: boolean;
 }
 
+/** RFC 6750 §3: the challenge and the body both say why (`error_description`), as every OAuth error answer does. */
 export function bearerError(policy: BearerErrorPolicy, error: BearerErrorCode, description: string, scope?: readonly string[]): OAuthError {
-  const challenge = bearerChallenge({
-    realm: policy.realm,
-    error,
-    error_description: policy.withDescription ? description : undefined,
-    scope,
-  });
+  const challenge = bearerChallenge({ realm: policy.realm, error, error_description: description, scope });
   return new OAuthError(error, description, { headers: { 'WWW-Authenticate': challenge } });
 }
 
@@ -88,7 +82,7 @@ async function bearerFromForm(req: HttpRequest, policy: BearerErrorPolicy): Prom
 export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users' | 'clock'>): Route[] {
   if (!ctx.oidc) return [];
   const oidc = ctx.oidc;
-  const policy: BearerErrorPolicy = { realm: oidc.issuer, withDescription: oidc.config.enable_client_debug_messages };
+  const policy: BearerErrorPolicy = { realm: oidc.issuer };
 
   const handler = async (req: HttpRequest): Promise<HttpResponse> => {
     const token = await readAccessToken(req, policy);

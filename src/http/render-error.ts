@@ -9,7 +9,7 @@ import { escapeHtml, html, json, type HttpResponse } from './response.js';
 import type { ErrorStyle } from './router.js';
 
 export interface RenderOptions {
-  /** `enable_client_debug_messages`: whether `error_description` is sent. */
+  /** `enable_client_debug_messages`: whether `invalid_client` answers say which check failed (OAuthError.clientDescription). */
   clientDebugMessages: boolean;
 }
 

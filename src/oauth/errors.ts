@@ -1,7 +1,9 @@
 /**
  * The one protocol error type (RFC 6749 §4.1.2.1, §5.2; RFC 6750 §3.1; RFC 7009; RFC 9126).
  * The domain throws `OAuthError`; only src/http turns it into an answer. `description` is for
- * clients (shown only when `enable_client_debug_messages` allows details), `cause` for the log.
+ * clients and always sent as `error_description` (as Authelia does: a bare error code leaves the
+ * person who configured the client guessing), `cause` for the log. The one exception is
+ * `invalid_client`, see `clientDescription`.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -53,6 +55,37 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, number> = {
   registration_not_supported: 400,
 };
 
+/**
+ * RFC 6749 §4.1.2.1 and §5.2's own words for each code: the `error_description` of an error
+ * thrown without one, and of every `invalid_client` unless debug messages are on.
+ */
+export const ERROR_DESCRIPTIONS: Readonly<Record<OAuthErrorCode, string>> = Object.freeze({
+  invalid_request:
+    'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.',
+  invalid_client: 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).',
+  invalid_grant:
+    'The provided authorization grant or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+  unauthorized_client: 'The authenticated client is not authorized to use this authorization grant type.',
+  unsupported_grant_type: 'The authorization grant type is not supported by the authorization server.',
+  unsupported_response_type: 'The authorization server does not support obtaining an authorization code using this method.',
+  unsupported_token_type: 'The authorization server does not support the revocation of the presented token type.',
+  invalid_scope: 'The requested scope is invalid, unknown, or malformed.',
+  access_denied: 'The resource owner or authorization server denied the request.',
+  server_error: 'The authorization server encountered an unexpected condition that prevented it from fulfilling the request.',
+  temporarily_unavailable: 'The authorization server is currently unable to handle the request due to a temporary overloading or maintenance of the server.',
+  invalid_token: 'The access token provided is expired, revoked, malformed, or invalid for other reasons.',
+  insufficient_scope: 'The request requires higher privileges than provided by the access token.',
+  login_required: 'The authorization server requires end-user authentication.',
+  consent_required: 'The authorization server requires end-user consent.',
+  interaction_required: 'The authorization server requires end-user interaction of some form to proceed.',
+  account_selection_required: 'The end-user is required to select a session at the authorization server.',
+  invalid_request_uri: "The 'request_uri' in the authorization request returns an error or contains invalid data.",
+  invalid_request_object: "The 'request' parameter contains an invalid request object.",
+  request_not_supported: "The authorization server does not support the use of the 'request' parameter.",
+  request_uri_not_supported: "The authorization server does not support the use of the 'request_uri' parameter.",
+  registration_not_supported: "The authorization server does not support the use of the 'registration' parameter.",
+});
+
 export interface OAuthErrorOptions {
   status?: number;
   /** Detail for the log only; never sent to a client. */
@@ -76,8 +109,19 @@ export class OAuthError extends Error {
     this.headers = options.headers ?? {};
   }
 
-  /** The RFC 6749 §5.2 error object; the description only when debug messages are enabled. */
-  toJSON(withDescription = true): { error: OAuthErrorCode; error_description?: string } {
-    return withDescription ? { error: this.error, error_description: this.description } : { error: this.error };
+  /**
+   * The `error_description` a client is sent. Always one (RFC 6749 §5.2). For `invalid_client`,
+   * which check failed (no such client, a wrong secret, another method, a bad assertion) would tell
+   * a prober that a client exists and how it authenticates, which client-auth/ takes care to hide
+   * (same message, same time): without `enable_client_debug_messages` it gets §5.2's general text.
+   */
+  clientDescription(debugMessages: boolean): string {
+    if (this.description === '' || (this.error === 'invalid_client' && !debugMessages)) return ERROR_DESCRIPTIONS[this.error];
+    return this.description;
+  }
+
+  /** The RFC 6749 §5.2 error object; `debugMessages`: `enable_client_debug_messages` (see `clientDescription`). */
+  toJSON(debugMessages = true): { error: OAuthErrorCode; error_description: string } {
+    return { error: this.error, error_description: this.clientDescription(debugMessages) };
   }
 }

@@ -191,13 +191,13 @@ t.test('OIDC Core §5.3: UserInfo over the real server', async (t) => {
   });
 });
 
-t.test('enable_client_debug_messages off (the default): no error_description in the challenge or the body', async (t) => {
+t.test('enable_client_debug_messages off (the default): the challenge and the body still say why (RFC 6750 §3, issue #12 item 9)', async (t) => {
   const server = await startOidcServer(t);
   const res = await fetch(`${server.url}/api/oidc/userinfo`, bearer('not-a-token'));
   t.equal(res.status, 401);
-  t.equal(res.headers.get('www-authenticate'), `Bearer realm="${server.issuer}", error="invalid_token"`);
-  t.strictSame(await res.json(), { error: 'invalid_token' });
+  t.equal(res.headers.get('www-authenticate'), `Bearer realm="${server.issuer}", error="invalid_token", error_description="The access token is invalid, expired or revoked."`);
+  t.strictSame(await res.json(), { error: 'invalid_token', error_description: 'The access token is invalid, expired or revoked.' });
   const scope = await seedAccessToken(server, { scopes: ['profile'] });
   const forbidden = await fetch(`${server.url}/api/oidc/userinfo`, bearer(scope.token));
-  t.equal(forbidden.headers.get('www-authenticate'), `Bearer realm="${server.issuer}", error="insufficient_scope", scope="openid"`);
+  t.equal(forbidden.headers.get('www-authenticate'), `Bearer realm="${server.issuer}", error="insufficient_scope", error_description="The access token was not granted the scope 'openid'.", scope="openid"`);
 });

@@ -118,10 +118,10 @@ t.test('a 503 the code chose (load shedding) is logged at warn without a stack, 
   t.ok(failed[0]?.['stack'], 'a real failure keeps its stack in the log');
 });
 
-t.test('enable_client_debug_messages=false: error_description is withheld', async (t) => {
+t.test('enable_client_debug_messages=false: error_description is still sent (RFC 6749 §5.2)', async (t) => {
   const { port } = await start(t, { debug: false });
   const oauth = await send(port, 'GET', '/oauth-fail');
-  t.same(JSON.parse(oauth.body), { error: 'invalid_grant' });
+  t.same(JSON.parse(oauth.body), { error: 'invalid_grant', error_description: 'the code was already used' });
 });
 
 t.test('a shared frozen header set is written as it is, with Content-Length: 0', async (t) => {

@@ -66,10 +66,9 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
   }
 }
 
-/** RFC 6749 §4.1.2.1: error, error_description (when debug messages are enabled), state, iss; signed in a JARM mode (JARM §2.4). */
+/** RFC 6749 §4.1.2.1: error, error_description, state, iss; signed in a JARM mode (JARM §2.4). */
 async function redirectError(ctx: AppContext, destination: ErrorDestination, err: OAuthError): Promise<HttpResponse> {
-  const params: Record<string, string> = { error: err.error };
-  if (ctx.oidc!.config.enable_client_debug_messages) params['error_description'] = err.description;
+  const params: Record<string, string> = { error: err.error, error_description: err.clientDescription(ctx.oidc!.config.enable_client_debug_messages) };
   if (destination.state) params['state'] = destination.state;
   params['iss'] = ctx.oidc!.issuer;
   return authorizationResponse(ctx, destination, destination.client, params);
