@@ -5,20 +5,23 @@
  * so the suite stays green until the fix lands (ATTACK_REVIEW_STRICT=1 shows them failing); drop the
  * `todo` with the fix.
  *
- * Findings here (parser-level ones are in test/authz/attack-review.test.ts):
- * - finding 1: a trailing 0xA0 (NBSP) in nginx's $request_uri is trimmed from X-Original-URL by
+ * Findings here (parser-level counterparts and findings 4-5 are in test/authz/attack-review.test.ts):
+ * - finding 1 (low): a trailing 0xA0 (NBSP) in nginx's $request_uri is trimmed from X-Original-URL by
  *   `headerValue` (String#trim strips U+00A0), so Gatehouse decides on `/public/x` while the back
  *   end is asked for `/public/x\xa0`, and the "no character beyond ASCII" refusal never sees it.
- * - finding 2: through Caddy a lower-case method (`get`, `options`, `delete`) reaches the back end
- *   as sent, while Gatehouse upper-cases X-Forwarded-Method and decides (and matches `methods`
- *   rules) for `GET`/`OPTIONS`/`DELETE`.
- * - finding 6 (critical with a wildcard server_name or default_server app block): nginx lets `?` into
- *   $host; X-Original-URL `https://public.example.com?.example.com:443/admin` is decided for
- *   public.example.com (bypass) while the back end serves /admin (see the test for the details).
- * - finding 3: the legacy endpoint (`/api/verify`, enabled by default) prefers X-Original-URL over
- *   the X-Forwarded-* a forward_auth/forwardAuth proxy sets. Caddy and Traefik pass the client's
- *   own X-Original-URL through, so with the Authelia-style `uri /api/verify` a client names any
- *   target it likes: anonymous /admin is decided as https://public.example.com/ (bypass).
+ * - finding 2 (medium with a `methods` rule): through Caddy a lower-case method (`get`, `options`,
+ *   `delete`) reaches the back end as sent, while Gatehouse upper-cases X-Forwarded-Method and
+ *   decides (and matches `methods` rules) for `GET`/`OPTIONS`/`DELETE`; with a CORS-preflight
+ *   bypass (`methods: [OPTIONS]`) anonymous `options /api/secret` is served.
+ * - finding 3 (high with /api/verify behind Caddy or Traefik): the legacy endpoint (enabled by
+ *   default) prefers X-Original-URL over the X-Forwarded-* a forward_auth/forwardAuth proxy sets.
+ *   Caddy (run here) and Traefik (forwardAuth forwards every request header unless authRequestHeaders
+ *   is set; not run here) pass the client's own X-Original-URL through, so with the Authelia-style
+ *   `uri /api/verify` a client names any target it likes: anonymous /admin is decided as
+ *   https://public.example.com/ (bypass).
+ * - finding 6 (critical with a wildcard server_name or a default_server app block): nginx lets `?`
+ *   into $host; X-Original-URL `https://public.example.com?.example.com:443/admin` is decided for
+ *   public.example.com (bypass) while the back end serves /admin.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
