@@ -14,11 +14,12 @@ import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { fixedClock, type Clock } from '../../src/util/clock.js';
 import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
+import { totpCodeAt } from '../../src/portal/totp.js';
 
 const CALLBACK = 'http://localhost:8080/callback';
 const SECRET = 'app-secret-0123456789-abcdefghij';
 
-async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: Record<string, unknown> = {}, clock?: Clock) {
+async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: Record<string, unknown> = {}, clock?: Clock, portalTimingMs?: number) {
   const dir = tempDir(t);
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
@@ -50,10 +51,29 @@ async function start(t: Test, client: Record<string, unknown> = {}, oidcExtra: R
         },
       },
     },
-    { dir, ...(clock ? { clock } : {}) },
+    { dir, ...(clock ? { clock } : {}), ...(portalTimingMs === undefined ? {} : { portalTimingMs }) },
   );
   const config = await oidc.discovery(new URL(issuer), 'app', SECRET, oidc.ClientSecretBasic(SECRET), { execute: [oidc.allowInsecureRequests] });
   return { server, issuer, config, browser: new BrowserClient(issuer) };
+}
+
+const TOTP_POLICY = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
+const TOTP_SECRET = Buffer.alloc(20, 7);
+
+/** alice enrols TOTP (as /settings/totp would store it). */
+async function enrolTotp(server: Awaited<ReturnType<typeof start>>['server'], nowMs: number): Promise<void> {
+  await server.app.context.storage.totp.save({ username: 'alice', issuer: 'Gatehouse', ...TOTP_POLICY, secret: TOTP_SECRET, created_at_ms: nowMs });
+}
+
+/** The code at the token endpoint (client_secret_basic), and the ID token's claims. */
+async function idTokenClaims(issuer: string, code: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${issuer}/api/oidc/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`app:${SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK }).toString(),
+  });
+  const tokens = (await res.json()) as { id_token?: string };
+  return JSON.parse(Buffer.from(tokens.id_token!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 }
 
 /** The callback URL reached by following the flow (sign-in and consent on the way). */
@@ -286,4 +306,59 @@ t.test('public client with the out-of-band redirect: the code is shown on a page
   const tokens = (await res.json()) as { access_token?: string; id_token?: string };
   t.ok(tokens.access_token);
   t.ok(tokens.id_token);
+});
+
+t.test('OIDC Core §3.1.2.1: max_age=0 is satisfied by the sign-in it asked for, even when the return crosses a second boundary', async (t) => {
+  const T0 = Math.floor(Date.now() / 1000) * 1000;
+  const clock = fixedClock(T0);
+  const { config, browser, issuer } = await start(t, { consent_mode: 'implicit' }, {}, clock);
+  t.ok((await authorize(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }))).searchParams.get('code'), 'signed in once');
+
+  clock.set(T0 + 10_000);
+  const toPortal = await browser.get(oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', max_age: '0' }).href);
+  t.match(toPortal.location, /reauth=1/, 'max_age=0 is prompt=login: the session is not enough');
+  const form = await browser.get(toPortal.location!);
+  clock.advance(900);
+  const signedIn = await browser.post('/login', { ...hiddenFields(form.body), username: 'alice', password: 'correct horse' });
+  t.equal(signedIn.status, 303);
+  clock.advance(200); // the next second: the sign-in was at T0+10.9 s, the return at T0+11.1 s
+  const back = await browser.get(new URL(signedIn.location!, browser.base).href);
+  t.match(back.location, /^http:\/\/localhost:8080\/callback\?code=/, 'one sign-in, then the code');
+  const claims = await idTokenClaims(issuer, new URL(back.location!).searchParams.get('code')!);
+  t.equal(claims['auth_time'], T0 / 1000 + 10, 'auth_time: when that sign-in completed');
+});
+
+t.test('OIDC Core §3.1.2.1: two factors with max_age=5 and the code typed 6 s after the password complete; auth_time is the second factor', async (t) => {
+  const T0 = Math.floor(Date.now() / 1000) * 1000;
+  const clock = fixedClock(T0);
+  const { config, browser, issuer, server } = await start(t, { consent_mode: 'implicit', authorization_policy: 'two_factor' }, {}, clock);
+  await enrolTotp(server, T0 - 60_000);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', max_age: '5' });
+  const toPortal = await browser.get(url.href);
+  const form = await browser.get(toPortal.location!);
+  const signedIn = await browser.post('/login', { ...hiddenFields(form.body), username: 'alice', password: 'correct horse' });
+  let next = new URL(signedIn.location!, browser.base).href;
+  for (let hop = 0; hop < 3 && !new URL(next).pathname.startsWith('/login/2fa'); hop++) next = new URL((await browser.get(next)).location!, next).href;
+  t.match(next, /\/login\/2fa\?rd=/, 'on to the second factor');
+
+  clock.advance(6_000);
+  const second = await browser.get(next);
+  const done = await browser.post('/login/2fa', { ...hiddenFields(second.body), code: totpCodeAt(TOTP_SECRET, TOTP_POLICY, clock.nowMs()) });
+  t.equal(done.status, 303);
+  const back = await browser.get(new URL(done.location!, browser.base).href);
+  t.match(back.location, /^http:\/\/localhost:8080\/callback\?code=/, 'not sent back to the password form');
+  const claims = await idTokenClaims(issuer, new URL(back.location!).searchParams.get('code')!);
+  t.equal(claims['auth_time'], T0 / 1000 + 6, 'auth_time: when the second factor completed authentication');
+  t.same(claims['amr'], ['pwd', 'otp', 'mfa']);
+});
+
+t.test('auth_time is read when the first factor completed, after the uniform sign-in delay', async (t) => {
+  const { config, browser, issuer } = await start(t, { consent_mode: 'implicit' }, {}, undefined, 1100);
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' });
+  const form = await browser.get((await browser.get(url.href)).location!);
+  const postedAtMs = Date.now();
+  const signedIn = await browser.post('/login', { ...hiddenFields(form.body), username: 'alice', password: 'correct horse' });
+  const back = await browser.get(new URL(signedIn.location!, browser.base).href);
+  const claims = await idTokenClaims(issuer, new URL(back.location!).searchParams.get('code')!);
+  t.ok((claims['auth_time'] as number) >= Math.floor((postedAtMs + 1100) / 1000), `auth_time ${String(claims['auth_time'])} is after the 1.1 s delay that began at ${postedAtMs} ms`);
 });

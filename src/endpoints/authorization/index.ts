@@ -10,6 +10,7 @@ import { UnsafeAuthorizationError, validateAuthorizationRequest, type Authorizat
 import { OAuthError } from '../../oauth/errors.js';
 import { continuationParams, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
 import { resolveRequestObject } from '../../oauth/authorize/request-object.js';
+import { loginRequirement, resumedParameters } from '../../oauth/authorize/login-requirement.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
 import { errorPage } from '../portal/portal-request.js';
 import { authorizationResponse } from './respond.js';
@@ -50,9 +51,13 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
       const client = oidc.services.clients.get(effective.get('client_id') ?? '');
       if (!pushed && client && requiresPushedRequests(oidc.config, client)) refusePlainRequest();
     });
-    const request = pushed
-      ? { ...validated, params: await continuationParams(effective, { par: ctx.storage.par, nowMs, lifespanSeconds: oidc.config.pushed_authorizations.context_lifespan }) }
-      : validated;
+    // OIDC Core §3.1.2.1: prompt=login and max_age decided once; the resumed request carries the outcome.
+    const login = loginRequirement(validated, nowMs);
+    const resumed = resumedParameters(validated.params, login);
+    const continued = pushed
+      ? await continuationParams(resumed, { par: ctx.storage.par, nowMs, lifespanSeconds: oidc.config.pushed_authorizations.context_lifespan })
+      : resumed;
+    const request = { ...validated, login, params: continued };
     const response = await proceed(ctx, req, request, stored);
     log(ctx, request, 'success');
     return response;

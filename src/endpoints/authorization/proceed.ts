@@ -9,6 +9,7 @@ import type { HttpResponse } from '../../http/response.js';
 import { grantAudience } from '../../oauth/audience.js';
 import { issueAuthorizationResponse } from '../../oauth/authorization-response.js';
 import type { AuthorizationRequest } from '../../oauth/authorize/index.js';
+import { isRecentEnough, type LoginRequirement } from '../../oauth/authorize/login-requirement.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { levelSatisfies, requiredLevel } from '../../oidc/authorization-policy.js';
 import { consentNeed } from '../../oidc/consent.js';
@@ -23,7 +24,12 @@ import { randomUUID } from 'node:crypto';
 
 export const CONSENT_PATH = '/consent';
 
-export async function proceed(ctx: AppContext, req: HttpRequest, request: AuthorizationRequest, consent: ConsentSession | null): Promise<HttpResponse> {
+/** A valid request, with what it asks of the sign-in, and `params` to resume it with. */
+export interface ResumableRequest extends AuthorizationRequest {
+  login: LoginRequirement;
+}
+
+export async function proceed(ctx: AppContext, req: HttpRequest, request: ResumableRequest, consent: ConsentSession | null): Promise<HttpResponse> {
   const oidc = ctx.oidc!;
   const pr = await openPortalRequest(ctx, req);
   const nowS = Math.floor(pr.nowMs / 1000);
@@ -31,10 +37,10 @@ export async function proceed(ctx: AppContext, req: HttpRequest, request: Author
   // 1. Signed in, recently enough (prompt=login, max_age: OIDC Core §3.1.2.1).
   const session = pr.loaded?.session;
   const user: UserDetails | null = session?.username ? (ctx.users?.get(session.username) ?? null) : null;
-  const tooOld = request.max_age !== undefined && session?.auth_time_s != null && nowS - session.auth_time_s > request.max_age;
-  if (!session || session.level === 'none' || !user || user.disabled || request.prompt.has('login') || tooOld) {
+  const tooOld = session != null && !isRecentEnough(request.login, session.auth_time_s);
+  if (!session || session.level === 'none' || !user || user.disabled || request.login.prompt || tooOld) {
     if (request.prompt.has('none')) throw new OAuthError('login_required', 'The person is not signed in.');
-    return toPortal(pr, PORTAL_PATHS.home, request, { reauth: request.prompt.has('login') || tooOld });
+    return toPortal(pr, PORTAL_PATHS.home, request, { reauth: request.login.prompt || tooOld });
   }
 
   // 2. At the level the client's authorization_policy requires.
@@ -111,15 +117,11 @@ function checkAnsweredConsent(consent: ConsentSession, clientId: string, subject
 }
 
 /**
- * To the portal, coming back to this same request afterwards. `prompt=login` is dropped from the
- * return URL (the person is about to sign in afresh) and `reauth` tells the portal to ask even if
- * a session exists.
+ * To the portal, coming back to this same request afterwards: its resumed parameters (no
+ * `prompt=login`, the sign-in under way answers it; login-requirement.ts), and `reauth` tells the
+ * portal to ask even if a session exists.
  */
-function toPortal(pr: PortalRequest, path: string, request: AuthorizationRequest, options: { reauth: boolean }): HttpResponse {
-  const back = new URLSearchParams(request.params);
-  const prompts = [...request.prompt].filter((p) => p !== 'login');
-  if (prompts.length > 0) back.set('prompt', prompts.join(' '));
-  else back.delete('prompt');
-  const rd = `${OIDC_PATHS.authorization}?${back.toString()}`;
+function toPortal(pr: PortalRequest, path: string, request: ResumableRequest, options: { reauth: boolean }): HttpResponse {
+  const rd = `${OIDC_PATHS.authorization}?${request.params.toString()}`;
   return redirectTo(pr, withQuery(path, { rd, ...(options.reauth ? { reauth: '1' } : {}) }));
 }

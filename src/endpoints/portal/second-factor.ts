@@ -75,7 +75,8 @@ async function verify(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> 
   ctx.metrics.recordAuthentication('2fa', outcome);
   if (outcome !== 'success') return render(pr, who.username, flow, totp, 401, INVALID_CODE);
 
-  const session: PortalSession = { ...who.session, level: 'two_factor', amr: ['pwd', 'otp', 'mfa'] };
+  // OIDC Core §2 auth_time: the second factor completed this authentication, so its time is the session's.
+  const session: PortalSession = { ...who.session, level: 'two_factor', auth_time_s: Math.floor(ctx.clock.nowMs() / 1000), amr: ['pwd', 'otp', 'mfa'] };
   const { setCookie } = await ctx.portal.sessions.establish(who.id, session, pr.settings, pr.https, pr.nowMs);
   ctx.logger.info('second factor succeeded', { username: who.username, client_ip: req.clientIp });
   const target = redirectAfterSignIn(flow['rd'], pr.settings, ctx.portal.cookies) ?? PORTAL_PATHS.home;

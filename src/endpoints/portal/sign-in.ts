@@ -97,7 +97,8 @@ async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpRespo
     username: outcome.user.username,
     display_name: outcome.user.display_name,
     level: 'one_factor',
-    auth_time_s: Math.floor(pr.nowMs / 1000),
+    // OIDC Core §2 auth_time: when authentication completed, after the uniform delay, not when the form arrived.
+    auth_time_s: Math.floor(ctx.clock.nowMs() / 1000),
     amr: ['pwd'],
     remember_me: remember,
     created_at_ms: pr.nowMs,

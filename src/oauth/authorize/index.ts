@@ -10,6 +10,7 @@ import { checkClient, UnsafeAuthorizationError } from './check-client.js';
 import { checkParameterEntropy } from './check-entropy.js';
 import { checkPkce } from './check-pkce.js';
 import { checkMaxAge, checkPrompt } from './check-prompt.js';
+import { checkAuthTimeMin } from './login-requirement.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkIdTokenRequest, checkResponseMode, checkResponseType, provisionalResponseMode, returns } from './check-response.js';
 import { checkScope } from './check-scope.js';
@@ -55,6 +56,7 @@ export function validateAuthorizationRequest(
   const pkce = returns(response_type, 'code') ? checkPkce(params, deps.config, client.config) : {};
   const prompt = checkPrompt(params);
   const max_age = checkMaxAge(params);
+  const auth_time_min_s = checkAuthTimeMin(params);
   return {
     client,
     redirect_uri,
@@ -66,6 +68,7 @@ export function validateAuthorizationRequest(
     ...pkce,
     prompt,
     ...(max_age === undefined ? {} : { max_age }),
+    ...(auth_time_min_s === undefined ? {} : { auth_time_min_s }),
     params,
   };
 }

@@ -64,16 +64,13 @@ export function refusePlainRequest(): never {
  * A pushed request is single use, yet the browser returns to the authorization endpoint after
  * sign-in and consent. So the rest of the flow continues on a fresh, provider-pushed request_uri
  * holding the resolved parameters (what comes back is still bound to the client and
- * unforgeable, so enforcement holds). `prompt=login` is dropped, as the portal return URL does.
+ * unforgeable, so enforcement holds). `params` are the resumed ones (login-requirement.ts).
  */
 export async function continuationParams(
   params: URLSearchParams,
   deps: PushedParametersDeps & { lifespanSeconds: number },
 ): Promise<URLSearchParams> {
   const parameters = toStoredParameters(params);
-  const prompts = (parameters['prompt'] ?? '').split(' ').filter((p) => p !== '' && p !== 'login');
-  if (prompts.length > 0) parameters['prompt'] = prompts.join(' ');
-  else delete parameters['prompt'];
   const client_id = params.get('client_id')!;
   const request_uri = newRequestUri();
   await deps.par.create({ request_uri, client_id, expires_at_ms: deps.nowMs + deps.lifespanSeconds * 1000, parameters });

@@ -27,6 +27,8 @@ export interface AuthorizationRequest {
   prompt: ReadonlySet<Prompt>;
   /** OIDC Core §3.1.2.1 `max_age`, seconds. */
   max_age?: number;
+  /** A resumed request's oldest acceptable `auth_time`, epoch seconds (login-requirement.ts). */
+  auth_time_min_s?: number;
   /** The request's parameters, to resume it after sign-in or consent. */
   params: URLSearchParams;
 }
