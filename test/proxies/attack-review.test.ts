@@ -22,6 +22,9 @@
  * - finding 6 (critical with a wildcard server_name or a default_server app block): nginx lets `?`
  *   into $host; X-Original-URL `https://public.example.com?.example.com:443/admin` is decided for
  *   public.example.com (bypass) while the back end serves /admin.
+ * - finding 7 (low): through Caddy a signed-in client sending `Connection: Remote-User, Remote-Groups`
+ *   makes Caddy drop Gatehouse's Remote-User and Remote-Groups from the request to the application
+ *   (hop-by-hop removal after copy_headers); the application sees a request without a user.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -125,6 +128,18 @@ t.test('attack review: what still gets through', async (t) => {
         }
         t.equal(String(o.decisions[0]?.['method']), served.method, `${method} ${path}: Gatehouse decided for the method the back end got`, { observed: summarize(o), ...todo('finding 2') });
       }
+    });
+
+    await t.test('finding 7: a client cannot strip the identity Gatehouse sent with a Connection header', async (t) => {
+      // RFC 9110 §7.6.1: a proxy removes the fields named in Connection. Caddy removes them from the
+      // request to the application after forward_auth's copy_headers set them, so `Connection:
+      // Remote-User, Remote-Groups` (sent by the signed-in client) reaches the back end with
+      // Remote-Name and Remote-Email but no Remote-User and no Remote-Groups. nginx does not do it.
+      // (requestBytes adds its own `Connection: close` line as well.)
+      const o = await observe(lab, 'Caddy', caddy, get('connection strips identity', '/x', 'session', [['Connection', 'Remote-User, Remote-Groups']]));
+      const names = (o.backend[0]?.headers ?? []).map(([n]) => n.toLowerCase()).filter((n) => n.startsWith('remote-')).sort();
+      t.equal(o.backend.length, 1, 'served (signed in, /x is one_factor)', { observed: summarize(o) });
+      t.same(names, ['remote-email', 'remote-groups', 'remote-name', 'remote-user'], 'the back end got all four Remote-* headers', { observed: summarize(o), ...todo('finding 7') });
     });
   });
 
