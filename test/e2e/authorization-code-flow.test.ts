@@ -362,3 +362,27 @@ t.test('auth_time is read when the first factor completed, after the uniform sig
   const claims = await idTokenClaims(issuer, new URL(back.location!).searchParams.get('code')!);
   t.ok((claims['auth_time'] as number) >= Math.floor((postedAtMs + 1100) / 1000), `auth_time ${String(claims['auth_time'])} is after the 1.1 s delay that began at ${postedAtMs} ms`);
 });
+
+t.test("authorization_policy is the level asked for: an enrolled second factor is not forced on a one_factor client, and is on a two_factor one", async (t) => {
+  for (const policy of ['one_factor', 'two_factor'] as const) {
+    await t.test(policy, async (t) => {
+      const clock = fixedClock(Math.floor(Date.now() / 1000) * 1000);
+      const { config, browser, server } = await start(t, { authorization_policy: policy, consent_mode: 'implicit' }, {}, clock);
+      await enrolTotp(server, clock.nowMs() - 60_000);
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' });
+      const form = await browser.get((await browser.get(url.href)).location!);
+      const signedIn = await browser.post('/login', { ...hiddenFields(form.body), username: 'alice', password: 'correct horse' });
+      t.equal(signedIn.status, 303);
+      t.match(signedIn.location, /^http:\/\/localhost:\d+\/api\/oidc\/authorization\?/, 'back to the authorization endpoint, which knows the client');
+      const back = await browser.get(signedIn.location!);
+      if (policy === 'one_factor') {
+        t.match(back.location, /^http:\/\/localhost:8080\/callback\?code=/, 'one_factor: the code after the password');
+      } else {
+        t.match(back.location, /^\/login\/2fa\?rd=/, 'two_factor: on to the second factor');
+        const second = await browser.get(back.location!);
+        const done = await browser.post('/login/2fa', { ...hiddenFields(second.body), code: totpCodeAt(TOTP_SECRET, TOTP_POLICY, clock.nowMs()) });
+        t.match((await browser.get(new URL(done.location!, browser.base).href)).location, /^http:\/\/localhost:8080\/callback\?code=/, 'then the code');
+      }
+    });
+  }
+});

@@ -24,7 +24,7 @@ async function usersFile(dir: string, disabled: string[] = []): Promise<string> 
   return path;
 }
 
-async function start(t: Test) {
+async function start(t: Test, extra: Record<string, unknown> = {}) {
   const dir = tempDir(t);
   const path = await usersFile(dir);
   const clock = fixedClock(T0);
@@ -34,6 +34,7 @@ async function start(t: Test) {
       authentication_backend: { file: { path, watch: false } },
       session: { cookies: [{ domain: 'localhost', authelia_url: 'http://localhost:9091', default_redirection_url: 'http://localhost:9091/home' }] },
       regulation: { max_retries: 3, find_time: '2m', ban_time: '5m' },
+      ...extra,
     },
     { clock, dir },
   );
@@ -213,4 +214,38 @@ t.test('behind a TLS proxy the CSRF cookie is a __Host- cookie and the session c
   const ok = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' }, https);
   t.equal(ok.status, 303);
   t.match(ok.headers.getSetCookie().find((c) => c.startsWith('authelia_session=')), /; Secure/);
+});
+
+t.test("the level asked for is the target's access_control rule: an enrolled second factor is offered, not forced, for one_factor", async (t) => {
+  const { browser, server } = await start(t, {
+    access_control: {
+      default_policy: 'deny',
+      rules: [
+        { domain: 'one.localhost', policy: 'one_factor' },
+        { domain: 'two.localhost', policy: 'two_factor' },
+        { domain: 'dev.localhost', subject: 'group:dev', policy: 'one_factor' },
+        { domain: 'open.localhost', policy: 'bypass' },
+      ],
+    },
+  });
+  await server.app.context.storage.totp.save({ username: 'alice', issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, secret: Buffer.alloc(20, 7), created_at_ms: T0 });
+  const cases: Array<[string, string, string]> = [
+    ['one_factor: straight on after the password', 'https://one.localhost/app?x=1', 'https://one.localhost/app?x=1'],
+    ["one_factor for the user's group (decided with the subject)", 'https://dev.localhost/', 'https://dev.localhost/'],
+    ['bypass: straight on', 'https://open.localhost/', 'https://open.localhost/'],
+    ['two_factor: on to the second factor', 'https://two.localhost/app', `/login/2fa?${new URLSearchParams({ rd: 'https://two.localhost/app' })}`],
+    ['deny (default_policy): the second factor, as without a target', 'https://other.localhost/', `/login/2fa?${new URLSearchParams({ rd: 'https://other.localhost/' })}`],
+  ];
+  for (const [rule, rd, location] of cases) {
+    const b = browser();
+    const answer = await signIn(b, 'alice', 'correct horse', { rd });
+    t.equal(answer.status, 303, rule);
+    t.equal(answer.location, location, rule);
+  }
+  const b = browser();
+  await signIn(b, 'alice', 'correct horse', { rd: 'https://one.localhost/' });
+  const stepUp = await b.get(`/?rd=${encodeURIComponent('https://two.localhost/')}`);
+  t.equal(stepUp.location, `/login/2fa?${new URLSearchParams({ rd: 'https://two.localhost/' })}`, 'a one-factor session asked for a two_factor target steps up');
+  const again = await b.get(`/?rd=${encodeURIComponent('https://one.localhost/x')}`);
+  t.equal(again.location, 'https://one.localhost/x', 'and is let through to a one_factor one');
 });

@@ -2,13 +2,15 @@
  * The portal's front door. GET `/`: the sign-in form, or — for a signed-in person — onwards (second
  * factor, the safe `rd` target, or the portal home). POST `/login`: the first factor.
  */
+import { normalizeTargetUrl } from '../../authz/target-url.js';
 import { HashVerificationBusyError } from '../../crypto/password-hash/index.js';
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { checkFirstFactor } from '../../portal/regulation.js';
-import { redirectAfterSignIn } from '../../portal/redirect.js';
+import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
+import { redirectAfterSignIn, safeRedirectTarget } from '../../portal/redirect.js';
 import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/index.js';
 import type { PortalSession } from '../../portal/session/index.js';
 import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
@@ -41,11 +43,16 @@ async function home(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
   return onwards(ctx, pr, session, flow);
 }
 
-/** Where a signed-in person goes next: TOTP if they have it and have not used it, else the target. */
+/**
+ * Where a signed-in person goes next: TOTP if they have it, have not used it and the destination
+ * asks for two factors, else the target.
+ */
 async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSession, flow: Record<string, string>, extraCookies: string[] = []): Promise<HttpResponse> {
   const username = session.username!;
   const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
-  if (session.level === 'one_factor' && totp) return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow), extraCookies);
+  if (session.level === 'one_factor' && totp && asksForSecondFactor(ctx, pr, username, flow)) {
+    return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow), extraCookies);
+  }
   const target = redirectAfterSignIn(flow['rd'], pr.settings, ctx.portal.cookies);
   if (target) return redirectTo(pr, target, extraCookies);
   if (pr.req.method === 'POST') return redirectTo(pr, PORTAL_PATHS.home, extraCookies);
@@ -58,6 +65,27 @@ async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSessio
     ...(totp || ctx.portal.totp.disabled ? {} : { enrolUrl: PORTAL_PATHS.totpEnrolment }),
   });
   return page(pr, 200, markup, extraCookies);
+}
+
+/**
+ * Whether the destination asks for two factors (a second factor is offered, never forced on a
+ * one_factor destination; Authelia's portal asks its authorizer the same way):
+ * - the authorization endpoint applies its client's `authorization_policy` itself and sends the
+ *   person on to the second factor when the client needs it, so it is returned to at once;
+ * - a forward-auth `rd` target asks what its access_control rule says for this person (`rm` the
+ *   method, as the proxy sent it): bypass and one_factor are satisfied by the password;
+ * - two_factor, deny, and no safe target at all: the enrolled second factor, as always.
+ */
+function asksForSecondFactor(ctx: AppContext, pr: PortalRequest, username: string, flow: Record<string, string>): boolean {
+  const target = safeRedirectTarget(flow['rd'], pr.settings, ctx.portal.cookies);
+  if (target === null) return true;
+  const url = new URL(target);
+  const ownOrigins = [new URL(pr.settings.authelia_url).origin, ...(ctx.oidc ? [new URL(ctx.oidc.issuer).origin] : [])];
+  if (ctx.oidc && url.pathname === OIDC_PATHS.authorization && ownOrigins.includes(url.origin)) return false;
+  const user = ctx.users?.get(username) ?? null;
+  const method = /^[A-Za-z]+$/.test(flow['rm'] ?? '') ? flow['rm']!.toUpperCase() : 'GET';
+  const { policy } = ctx.authz.access.decide({ url: normalizeTargetUrl(url), method, remoteIp: pr.req.clientIp }, { username, groups: user?.groups ?? [] });
+  return policy !== 'one_factor' && policy !== 'bypass';
 }
 
 function signInPage(pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): HttpResponse {

@@ -41,6 +41,6 @@ t.test('checkAuthTimeMin: a whole number of seconds or invalid_request', async (
   t.equal(checkAuthTimeMin(new URLSearchParams()), undefined);
   t.equal(checkAuthTimeMin(new URLSearchParams(`auth_time_min_s=${NOW_S}`)), NOW_S);
   for (const bad of ['', '-1', '1.5', 'x', '9'.repeat(16)]) {
-    t.throws(() => checkAuthTimeMin(new URLSearchParams({ auth_time_min_s: bad })), { error: 'invalid_request', description: "The 'auth_time_min_s' parameter must be a whole number of seconds." }, `'${bad}'`);
+    t.throws(() => checkAuthTimeMin(new URLSearchParams({ auth_time_min_s: bad })), { error: 'invalid_request', description: "The 'auth_time_min_s' parameter must be a whole number of seconds." } as Error & { error: string; description: string }, `'${bad}'`);
   }
 });
