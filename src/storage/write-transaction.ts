@@ -4,7 +4,8 @@
  * - SQLite: BEGIN IMMEDIATE on the one connection Kysely lends for the callback, so the write lock
  *   is taken at the start and another process on the file waits (busy_timeout) instead of failing
  *   at its first write after reading.
- * - PostgreSQL: READ COMMITTED; `work` takes its row locks (SELECT … FOR UPDATE) in a fixed order.
+ * - PostgreSQL: READ COMMITTED; `work` takes its row locks (SELECT … FOR UPDATE) in a fixed order,
+ *   each waited for at most LOCK_TIMEOUT_MS.
  * A deadlock, serialisation failure or lock timeout rolls everything back; the work runs again, at
  * most MAX_ATTEMPTS times, then StorageContentionError. Any other error rolls back and is rethrown.
  */
@@ -13,6 +14,8 @@ import type { Database } from './schema.js';
 import type { StorageEngine } from './types.js';
 
 export const MAX_ATTEMPTS = 3;
+/** PostgreSQL: how long one statement may wait for a row lock (below `storage.postgres.timeout`'s default 5 s). */
+export const LOCK_TIMEOUT_MS = 2000;
 
 /** PostgreSQL: serialization_failure, deadlock_detected, lock_not_available. SQLite: the file stayed locked past busy_timeout. */
 const CONTENTION_CODES: ReadonlySet<string> = new Set(['40001', '40P01', '55P03', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
@@ -34,11 +37,18 @@ export const isContention = (err: unknown): boolean => {
 export const engineOf = (db: Kysely<Database>): StorageEngine => (db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
 
 async function once<T>(db: Kysely<Database>, engine: StorageEngine, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  if (engine === 'postgres') return db.transaction().execute(work);
+  if (engine === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      // A lock wait ends well before the pool's query timeout (a 500) as a retryable 55P03.
+      await sql`SELECT set_config('lock_timeout', ${String(LOCK_TIMEOUT_MS)}, true)`.execute(trx);
+      return work(trx);
+    });
+  }
   return db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn);
     let result: T;
     try {
+      // Inside the try: a BEGIN that ran but whose answer was lost must not leave the connection in a transaction.
+      await sql`BEGIN IMMEDIATE`.execute(conn);
       result = await work(conn);
     } catch (err) {
       await sql`ROLLBACK`.execute(conn).catch(() => undefined);

@@ -85,7 +85,7 @@ export const tokenContract: ContractSection = (t, _h, s) => {
 };
 
 /** TokenSessions.redeem: a code exchange or refresh rotation as one transaction (types.ts). */
-export const redeemContract: ContractSection = (t, _h, s) => {
+export const redeemContract: ContractSection = (t, h, s) => {
   const issue = (prefix: string, request_id: string, nowMs = NOW): Redemption['issue'] => [
     { kind: 'access_token', record: token(`${prefix}-at`, { request_id, requested_at_ms: nowMs }) },
     { kind: 'refresh_token', record: token(`${prefix}-rt`, { request_id, requested_at_ms: nowMs }) },
@@ -159,6 +159,20 @@ export const redeemContract: ContractSection = (t, _h, s) => {
     t.equal(await state('refresh_token', `par-${winner}-rt`), 'revoked', 'the winner\'s pair is revoked by the reuse that followed');
     const stored = await Promise.all(results.map((_, i) => state('refresh_token', `par-${i + 1}-rt`)));
     t.equal(stored.filter((x) => x !== 'absent').length, 1, 'only the winner\'s pair was ever stored');
+  });
+
+  // PostgreSQL only: two better-sqlite3 connections in one process would wait on each other's
+  // write lock synchronously (busy_timeout blocks the one thread both need to progress).
+  t.test('redeem: two stores on one database (two replicas) race on the row lock: exactly one issue', { skip: h.engine === 'sqlite' ? 'one process cannot hold two SQLite writers' : false }, async (t) => {
+    const other = await h.open();
+    t.teardown(() => other.close());
+    for (let round = 0; round < 3; round++) {
+      const prefix = `xp-${round}`;
+      for (const { kind, record } of issue(`${prefix}-0`, `req-${prefix}`)) await s().tokens.create(kind, record);
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+        (i % 2 === 0 ? s() : other).tokens.redeem({ kind: 'refresh_token', signature: `${prefix}-0-rt`, issue: issue(`${prefix}-${i + 1}`, `req-${prefix}`), nowMs: NOW + 5, reuseGraceMs: 0 })));
+      t.same(results.map((r) => r.outcome).sort(), ['issued', ...Array<string>(15).fill('replayed')], `round ${round + 1}`);
+    }
   });
 
   t.test('redeem: a failing insert rolls back the whole redemption (both or neither)', async (t) => {

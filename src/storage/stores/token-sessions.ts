@@ -77,6 +77,22 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
 
   const engine = engineOf(db);
 
+  /**
+   * Redemptions of one credential in this process run one after another, so the ones waiting hold
+   * no pooled connection (a hundred parallel replays would otherwise hold the whole pool waiting
+   * for one row lock, and time out). The row lock still serialises other processes and replicas.
+   */
+  const inFlight = new Map<string, Promise<void>>();
+  const oneAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const run = (inFlight.get(key) ?? Promise.resolve()).then(work);
+    const settled = run.then(() => undefined, () => undefined);
+    inFlight.set(key, settled);
+    void settled.then(() => {
+      if (inFlight.get(key) === settled) inFlight.delete(key);
+    });
+    return run;
+  };
+
   const insert = (trx: Kysely<Database>, kind: TokenKind, record: NewTokenSession): Promise<void> =>
     insertOnce(`${kind} ${record.signature}`, () => trx
       .insertInto('oauth2_token_sessions')
@@ -173,14 +189,14 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
       return { record, firstUse: Number(result.numUpdatedRows) === 1 };
     },
 
-    async redeem(redemption) {
+    redeem: (redemption) => oneAtATime(`${redemption.kind}:${redemption.signature}`, async (): Promise<RedemptionResult> => {
       try {
         return await writeTransaction(db, `redeem ${redemption.kind}`, (trx) => redeemOnce(trx, redemption));
       } catch (err) {
         if (err instanceof StorageContentionError) return { outcome: 'contended' };
         throw err;
       }
-    },
+    }),
 
     async revoke(kind, signature) {
       // Only access tokens are cached by other replicas, so only they are announced.
