@@ -24,12 +24,6 @@ type Data = Record<string, unknown>;
 export const isRecord = (value: unknown): value is Data =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Authelia sections Gatehouse does not implement: accepted and ignored, with a warning. */
-const IGNORED_TOP_LEVEL = [
-  'theme', 'certificates_directory', 'default_2fa_method', 'ntp', 'notifier', 'password_policy', 'webauthn',
-  'duo_api', 'identity_validation', 'privacy_policy', 'definitions', 'jwt_secret',
-] as const;
-
 const CLIENT_RENAMES: readonly [string, string][] = [
   ['id', 'client_id'],
   ['description', 'client_name'],
@@ -165,12 +159,6 @@ function migrateHostPort(section: Data, path: ConfigPath, m: Migration, scheme: 
 export function applyLegacy(input: Record<string, unknown>): LegacyResult {
   const value = structuredClone(input);
   const m = new Migration();
-  for (const key of IGNORED_TOP_LEVEL) {
-    if (key in value) {
-      m.warnings.push(`${key} is not used by Gatehouse and is ignored`);
-      delete value[key];
-    }
-  }
   const providers = value['identity_providers'];
   if (isRecord(providers) && isRecord(providers['oidc'])) migrateOidc(providers['oidc'], ['identity_providers', 'oidc'], m);
   migrateSession(value, m);

@@ -1,13 +1,17 @@
 /**
  * YAML text → typed, frozen model. Steps, each collecting problems rather than stopping:
- * YAML syntax → secrets from `*_FILE` variables → legacy names → zod, per section → cross-field
- * checks. Every problem carries its path and, where the file has it, line:column.
+ * YAML syntax → secrets from `*_FILE` variables → legacy names → Authelia keys Gatehouse does not
+ * implement set aside (authelia/not-implemented.ts) → zod, per section → cross-field checks.
+ * Every problem carries its path and, where the file has it, line:column; an unknown key also
+ * the closest name Gatehouse or Authelia has beside it.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { setAsideNotImplemented } from './authelia/not-implemented.js';
 import { checkConfig } from './checks/index.js';
 import type { ParsedConfig } from './checks/types.js';
 import { ConfigError, formatPath, type ConfigProblem, type PathProblem } from './errors.js';
+import { unknownKeyMessage } from './key-names.js';
 import { applyLegacy, isRecord } from './legacy.js';
 import { createLocator } from './positions.js';
 import { configSchema, type Config } from './schema/config.js';
@@ -33,7 +37,7 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntax: ConfigProblem[] = doc.errors.map((err) => {
-    const { line, col } = lineCounter.linePos(err.pos[0]);
+    const { line, col } = lineCounter.linePos(syntaxErrorOffset(doc, err));
     return { path: '', message: err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line, column: col };
   });
   if (syntax.length > 0) throw new ConfigError(syntax);
@@ -46,11 +50,13 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
   const locate = createLocator(doc, lineCounter, legacy.aliases);
   const place = (p: PathProblem): ConfigProblem => ({ path: formatPath(p.path), message: p.message, ...locate(p.path) });
   problems.push(...legacy.problems.map(place));
+  const setAside = setAsideNotImplemented(legacy.value);
+  problems.push(...setAside.problems.map(place));
 
   const shape = configSchema.shape;
   const sections: Record<string, unknown> = {};
   for (const key of Object.keys(legacy.value)) {
-    if (!(key in shape)) problems.push(place({ path: [key], message: 'is an unknown key' }));
+    if (!(key in shape)) problems.push(place({ path: [key], message: unknownKeyMessage([key]) }));
   }
   for (const [key, schema] of Object.entries(shape)) {
     const result = schema.safeParse(legacy.value[key], { error: configErrorMap });
@@ -62,7 +68,7 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
   problems.push(...checks.problems.map(place));
   if (problems.length > 0) throw new ConfigError(sortByPosition(problems));
 
-  const warnings = [...doc.warnings.map((w) => w.message), ...legacy.warnings, ...checks.warnings];
+  const warnings = [...doc.warnings.map((w) => w.message), ...legacy.warnings, ...setAside.warnings, ...checks.warnings];
   return { config: deepFreeze(sections as ParsedConfig) as Config, warnings };
 }
 
@@ -74,6 +80,25 @@ export async function loadConfigFile(path: string, opts: Omit<ParseOptions, 'fil
     throw new ConfigError([{ path: '', message: `cannot read the configuration file '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
   }
   return parseConfig(text, { ...opts, fileName: path });
+}
+
+/**
+ * Where a syntax error is: the parser's offset, except for an unterminated quoted string, which
+ * it reports where the file ends; the string's opening quote is where the fix goes.
+ */
+function syntaxErrorOffset(doc: Document, err: YAMLError): number {
+  let offset = err.pos[0];
+  if (err.code !== 'MISSING_CHAR' || !err.message.includes('quote')) return offset;
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE') && node.range?.[1] === err.pos[0]) {
+        offset = node.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 /** Problems in file order; those without a position (secrets from the environment) first. */

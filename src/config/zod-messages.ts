@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, type ConfigPath, type ConfigProblem } from './errors.js';
+import { unknownKeyMessage } from './key-names.js';
 import { describeValue } from './schema/common.js';
 
 const TYPE_NAMES: Record<string, string> = {
@@ -59,7 +60,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-/** Unknown keys become one problem each, at the key itself. */
+/** Unknown keys become one problem each, at the key itself, with the closest known name. */
 export function issuesToProblems(
   issues: readonly z.core.$ZodIssue[],
   prefix: ConfigPath,
@@ -72,7 +73,7 @@ export function issuesToProblems(
   for (const issue of issues) {
     const path = [...prefix, ...issue.path.filter((s): s is string | number => typeof s !== 'symbol')];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) add([...path, key], 'is an unknown key');
+      for (const key of issue.keys) add([...path, key], unknownKeyMessage([...path, key]));
     } else {
       add(path, issue.message);
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { NOT_IMPLEMENTED } from '../../src/config/authelia/not-implemented.js';
 import { ConfigError, parseConfig, type Config } from '../../src/config/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/config/', import.meta.url));
@@ -67,4 +68,11 @@ export function problemsOf(source: string | Json, opts: ParseTestOptions = {}): 
 export function parse(source: string | Json, opts: ParseTestOptions = {}): { config: Config; warnings: string[] } {
   const text = typeof source === 'string' ? source : toYaml(source);
   return parseConfig(text, { env: opts.env ?? {}, nowMs: opts.nowMs ?? VALID_NOW_MS, ...(opts.readSecretFile ? { readSecretFile: opts.readSecretFile } : {}) });
+}
+
+/** The start-up warning for a key of Authelia's that Gatehouse accepts without implementing it. */
+export function notImplementedWarning(key: string): string {
+  const entry = NOT_IMPLEMENTED.find((e) => e.key === key);
+  if (!entry || !('instead' in entry)) throw new Error(`NOT_IMPLEMENTED has no warning for ${key}`);
+  return `config key ${key} is accepted for compatibility with Authelia but not implemented: ${entry.instead}`;
 }

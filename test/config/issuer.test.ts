@@ -55,3 +55,49 @@ t.test('a session that does not parse: its own problem only, no guess about the 
 t.test('the shared fixture configures an issuer', async (t) => {
   t.equal(issuerOf(parse(withClient({})).config), BASE_ISSUER);
 });
+
+t.test("a configured issuer must be on a session cookie's domain: the portal signs users in there", async (t) => {
+  const cases: { rule: string; issuer: string; cookies: { domain: string; authelia_url: string }[]; problems: string[] }[] = [
+    { rule: 'on the domain', issuer: 'https://example.com', cookies: [cookie('example.com', 'https://auth.example.com')], problems: [] },
+    { rule: 'on a subdomain', issuer: 'https://id.auth.example.com/sso', cookies: [cookie('example.com', 'https://auth.example.com')], problems: [] },
+    { rule: "on the second cookie's domain", issuer: 'https://login.example.org', cookies: [cookie('example.com', 'https://auth.example.com'), cookie('example.org', 'https://auth.example.org')], problems: [] },
+    { rule: 'localhost', issuer: 'http://localhost:9091', cookies: [cookie('localhost', 'http://localhost:9091')], problems: [] },
+    {
+      rule: 'on no cookie domain',
+      issuer: 'https://auth.example.net',
+      cookies: [cookie('example.com', 'https://auth.example.com'), cookie('example.org', 'https://auth.example.org')],
+      problems: [`${O}.issuer: must be on the domain of a session cookie ('example.com', 'example.org') or a subdomain of one but is 'https://auth.example.net': the portal could never sign users in for it`],
+    },
+    {
+      rule: 'a suffix is not a subdomain',
+      issuer: 'https://notexample.com',
+      cookies: [cookie('example.com', 'https://auth.example.com')],
+      problems: [`${O}.issuer: must be on the domain of a session cookie ('example.com') or a subdomain of one but is 'https://notexample.com': the portal could never sign users in for it`],
+    },
+  ];
+  for (const { rule, issuer, cookies, problems } of cases) {
+    t.same(problemsOf({ ...withClient({}, { issuer }), session: { cookies } }), problems, rule);
+  }
+  t.same(problemsOf(withClient({}, { issuer: 'https://auth.example.net' })), [], 'no cookies: no user signs in here (client_credentials only), nothing to be inside');
+});
+
+t.test('the issuer outside the cookie domains is placed at its line:column', async (t) => {
+  const text = [
+    'storage: { local: { path: /db.sqlite3 } }',
+    'session:',
+    '  cookies:',
+    '    - domain: example.com',
+    '      authelia_url: https://auth.example.com',
+    'identity_providers:',
+    '  oidc:',
+    '    issuer: https://auth.example.net',
+    '    clients:',
+    '      - client_id: app',
+    '        public: true',
+    '        redirect_uris: [https://app.example.com/cb]',
+  ].join('\n');
+  const error = t.throws(() => parseConfig(text, { env: {}, nowMs: VALID_NOW_MS })) as ConfigError;
+  t.same(error.problems, [
+    { path: `${O}.issuer`, message: "must be on the domain of a session cookie ('example.com') or a subdomain of one but is 'https://auth.example.net': the portal could never sign users in for it", line: 8, column: 5 },
+  ]);
+});

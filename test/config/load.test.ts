@@ -306,7 +306,7 @@ t.test('several problems in several sections are reported at once', async (t) =>
 });
 
 t.test('unknown keys are problems, except the names of map entries', async (t) => {
-  t.same(problemsOf({ storage: { local: { path: '/db', pth: 1 } }, serverr: {} }).sort(), ['serverr: is an unknown key', 'storage.local.pth: is an unknown key']);
+  t.same(problemsOf({ storage: { local: { path: '/db', pth: 1 } }, serverr: {} }).sort(), ["serverr: is an unknown key: did you mean 'server'?", "storage.local.pth: is an unknown key: did you mean 'path'?"]);
   t.same(
     problemsOf({
       storage: { local: { path: '/db' } },

@@ -32,6 +32,9 @@ export function checkOidc(oidc: ParsedOidc, nowMs: number): CheckReport {
   if (oidc.minimum_parameter_entropy < 8) {
     warnings.push(`identity_providers.oidc.minimum_parameter_entropy is ${oidc.minimum_parameter_entropy}: values below 8 make nonce and state guessable`);
   }
+  if (oidc.discovery_signed_response_alg !== 'none') {
+    warnings.push('config key identity_providers.oidc.discovery_signed_response_alg is accepted for compatibility with Authelia but not implemented: the discovery document is plain JSON, without signed_metadata');
+  }
   const keys = issuerKeyModel(oidc);
   const problems = [...checkIssuerKeys(oidc, nowMs, keys), ...checkCors(oidc)];
   const ids = new Map<string, number>();

@@ -1,6 +1,7 @@
 /** Field builders shared by the section schemas: durations, URLs, CIDRs, regexes, algorithm lists. */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { compileGoRegex } from '../../authz/rule-matchers/go-regex.js';
 import { parseDuration } from '../duration.js';
 
 const durationInput = () =>
@@ -26,6 +27,9 @@ export const durationOrDisabled = durationInput().transform((value, ctx) =>
 );
 
 export const durationDefault = (seconds: number) => durationSeconds.optional().transform((v) => v ?? seconds);
+
+/** An optional value where Authelia's reference file writes `''` for "not set" (`sector_identifier_uri: ''`). */
+export const optionalUnlessEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /** Accepts a single string where a list is expected (`allowed_origins: "*"`, `domain: a.com`). */
 export const stringOrList = <T extends z.ZodType>(item: T) =>
@@ -87,9 +91,10 @@ export const cidr = z.string().refine(isCidr, {
   error: (iss) => `must be an IP address or CIDR range such as '10.0.0.0/8' but is ${describeValue(iss.input)}`,
 });
 
+/** Compiled as access control compiles it: Go's `(?P<User>…)` and a leading `(?i)` are Authelia's spellings. */
 export function regexProblem(source: string): string | null {
   try {
-    new RegExp(source);
+    compileGoRegex(source);
     return null;
   } catch (err) {
     return `must be a valid regular expression but '${source}' does not compile: ${(err as Error).message}`;

@@ -4,7 +4,7 @@
  * consent mode) are resolved here; the rules between fields live in checks/oidc-client.ts.
  */
 import { z } from 'zod';
-import { HMAC_ALGS, REQUEST_OBJECT_ALGS, RESPONSE_OBJECT_ALGS, durationSeconds, httpsUrl } from './common.js';
+import { HMAC_ALGS, REQUEST_OBJECT_ALGS, RESPONSE_OBJECT_ALGS, durationSeconds, httpsUrl, optionalUnlessEmpty } from './common.js';
 
 export const GRANT_TYPES = ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
@@ -52,7 +52,7 @@ export const oidcClientSchema = z
     client_id: z.string().min(1),
     client_name: z.string().min(1).optional(),
     client_secret: z.string().optional(),
-    sector_identifier_uri: httpsUrl.optional(),
+    sector_identifier_uri: optionalUnlessEmpty(httpsUrl),
     public: z.boolean().default(false),
     redirect_uris: z.array(z.string()).min(1),
     request_uris: z.array(httpsUrl).default([]),
@@ -69,22 +69,22 @@ export const oidcClientSchema = z
     require_pkce: z.boolean().default(false),
     pkce_challenge_method: z.enum(['', 'plain', 'S256']).default(''),
     authorization_signed_response_alg: signedResponseAlg.default('none'),
-    authorization_signed_response_key_id: z.string().min(1).optional(),
+    authorization_signed_response_key_id: optionalUnlessEmpty(z.string().min(1)),
     id_token_signed_response_alg: signedResponseAlg.default('RS256'),
-    id_token_signed_response_key_id: z.string().min(1).optional(),
+    id_token_signed_response_key_id: optionalUnlessEmpty(z.string().min(1)),
     access_token_signed_response_alg: signedResponseAlg.default('none'),
-    access_token_signed_response_key_id: z.string().min(1).optional(),
+    access_token_signed_response_key_id: optionalUnlessEmpty(z.string().min(1)),
     userinfo_signed_response_alg: signedResponseAlg.default('none'),
-    userinfo_signed_response_key_id: z.string().min(1).optional(),
+    userinfo_signed_response_key_id: optionalUnlessEmpty(z.string().min(1)),
     introspection_signed_response_alg: signedResponseAlg.default('none'),
-    introspection_signed_response_key_id: z.string().min(1).optional(),
+    introspection_signed_response_key_id: optionalUnlessEmpty(z.string().min(1)),
     request_object_signing_alg: z.enum(REQUEST_OBJECT_ALGS).optional(),
     token_endpoint_auth_method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
     token_endpoint_auth_signing_alg: z.enum([...HMAC_ALGS, ...RESPONSE_OBJECT_ALGS]).optional(),
     allow_multiple_auth_methods: z.boolean().default(false),
     jwks_uri: httpsUrl.optional(),
     jwks: z.array(clientJwkSchema).optional(),
-    lifespan: z.string().min(1).optional(),
+    lifespan: optionalUnlessEmpty(z.string().min(1)),
   })
   .transform((client) => {
     // A machine client (client_credentials only) uses no authorization endpoint: no response types.
