@@ -7,10 +7,10 @@
  * agrees on it, and refused otherwise, with the reason (the verify endpoint answers 400):
  * - no control character, whitespace or character beyond ASCII anywhere, no raw `#` or `\`;
  * - an `https`/`wss` scheme, and a plain `host[:port]` authority: no user info, no percent-escape,
- *   a host that WHATWG `URL` leaves as it is (no `0x7f.1`-style IPv4 forms);
+ *   a host that WHATWG `URL` leaves as it is (no `0x7f.1`-style IPv4 forms, IPv6 in canonical form);
  * - a path starting with `/`, without dot segments (`.`, `..`, also percent-encoded, behind `;`
  *   parameters, between `%2F`/`%5C`, or as fullwidth dots), without empty segments (`//`), encoded
- *   NUL or overlong UTF-8, and without the characters WHATWG would percent-encode (`"<>`{}`), so
+ *   NUL, overlong UTF-8 or IIS `%u` escapes, and without the characters WHATWG would percent-encode (`"<>`{}`), so
  *   the path decided on is the path as sent.
  * What is then normalized changes no backend's reading: the host lower-cased, one trailing dot and
  * the default port removed (RFC 3986 §6.2.3), percent-escapes of unreserved characters decoded and
@@ -46,7 +46,9 @@ const SEGMENT_BOUNDARY = /\/|%2f|%5c/i;
 const ENCODED_DOT = /%2e/gi;
 const ENCODED_NUL = /%00/;
 /** Lead bytes that only ever encode ASCII the long way round (`%c0%af` is `/`), RFC 3629 §3. */
-const OVERLONG_UTF8 = /%c[01]|%e0%[89]|%f0%8/i;
+const OVERLONG_UTF8 = /%c[01]|%e0%[89]|%f0%8|%f[89a-d]/i;
+/** IIS's `%uXXXX` escapes (`%u002e` is `.`). */
+const PERCENT_U = /%u[0-9a-f]{4}/i;
 
 const ok = (url: URL): TargetRead => ({ ok: true, url });
 const fail = (reason: string): TargetRead => ({ ok: false, reason });
@@ -61,12 +63,17 @@ export function forbiddenCharacter(value: string, source: string): string | null
   return `a raw backslash in ${source}`;
 }
 
-/** `scheme://authority` then the rest; null when `raw` is not of that form. */
+/**
+ * `scheme://authority` then the rest; null when `raw` is not of that form. The authority ends only
+ * at `/`: nginx's `$host` may hold a `?` (`Host: public.example.com?.example.com` is routed by a
+ * wildcard or default server), and ending it there would decide on `public.example.com` while the
+ * backend serves the path; with the `?` inside, the host check refuses it.
+ */
 export function splitAbsoluteUrl(raw: string): TargetParts | null {
   const colon = raw.indexOf('://');
   if (colon <= 0) return null;
   const rest = raw.slice(colon + 3);
-  const end = rest.search(/[/?]/);
+  const end = rest.indexOf('/');
   return {
     scheme: raw.slice(0, colon),
     authority: end === -1 ? rest : rest.slice(0, end),
@@ -94,7 +101,7 @@ export function parseTarget(parts: TargetParts, sources: TargetSources): TargetR
   } catch {
     return fail(`${sources.authority} is not a valid host`);
   }
-  if (!parts.authority.startsWith('[') && url.hostname !== plainHostname(parts.authority)) {
+  if (url.hostname !== plainHostname(parts.authority)) {
     return fail(`${sources.authority} names its host in a form URL parsers rewrite (${url.hostname})`);
   }
   return ok(normalizeTargetUrl(url));
@@ -114,6 +121,7 @@ function checkPath(path: string, source: string): string | null {
   if (REENCODED_IN_PATH.test(path)) return `a character URL parsers percent-encode (one of "<>\`{}) in ${source}`;
   if (ENCODED_NUL.test(path)) return `an encoded NUL (%00) in ${source}`;
   if (OVERLONG_UTF8.test(path)) return `an overlong UTF-8 encoding in ${source}`;
+  if (PERCENT_U.test(path)) return `a %u escape (IIS) in ${source}`;
   if (hasDotSegment(path)) return `a dot segment ('.' or '..', maybe encoded) in ${source}`;
   return null;
 }
@@ -141,11 +149,11 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** The hostname as WHATWG leaves a plain name: lower-case, without port and trailing dot. */
+/** The hostname as WHATWG leaves a canonical one: lower-case, without the port (IPv6 keeps its brackets). */
 function plainHostname(authority: string): string {
   const colon = authority.lastIndexOf(':');
-  const host = (colon === -1 ? authority : authority.slice(0, colon)).toLowerCase();
-  return host;
+  const hasPort = colon !== -1 && !authority.endsWith(']') && (!authority.startsWith('[') || authority[colon - 1] === ']');
+  return (hasPort ? authority.slice(0, colon) : authority).toLowerCase();
 }
 
 /** An absolute target URL, strictly (see `parseTarget`); null when refused. For tests and tools. */

@@ -1,17 +1,14 @@
 /**
  * Attack review after issue #11's fixes, parser level: targets and methods the proxy kinds take
  * although target-url.ts (and the README's "Security of the proxy boundary") says they are refused,
- * or take differently from how the back end will read them. Assertions that fail on today's main
- * are marked `todo: 'finding N'` (ATTACK_REVIEW_STRICT=1 shows them failing); drop the `todo` with
- * the fix. The end-to-end reproductions through nginx and Caddy are in
+ * or take differently from how the back end will read them. Each failed before its fix and is a
+ * regression test now. The end-to-end reproductions through nginx and Caddy are in
  * test/proxies/attack-review.test.ts (findings 1-3).
  */
 import t from 'tap';
 import { proxyKinds, type ProxyRequestView, type TargetResult } from '../../src/authz/proxies/index.js';
 import { checkedMethod } from '../../src/authz/proxies/target-headers.js';
 import { parseTargetUrl } from '../../src/authz/target-url.js';
-
-const todo = (finding: string): { todo?: string } => (process.env['ATTACK_REVIEW_STRICT'] === '1' ? {} : { todo: finding });
 
 function view(headers: Record<string, string>, endpointPath = '/api/verify'): ProxyRequestView {
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -31,7 +28,7 @@ t.test('finding 1: a trailing NBSP (0xA0, what Node reads as U+00A0) is trimmed,
   ];
   for (const [name, req, kind] of cases) {
     const result = proxyKinds[kind as 'AuthRequest'].target(req);
-    t.notOk(result.ok, `${name}: refused (a character beyond ASCII), got ${shown(result)}`, todo('finding 1'));
+    t.notOk(result.ok, `${name}: refused (a character beyond ASCII), got ${shown(result)}`);
   }
   // The parser alone refuses it: only the header reading loses it.
   t.equal(parseTargetUrl('https://app.example.com/public/x\u00a0'), null, 'parseTargetUrl refuses the same target');
@@ -44,7 +41,7 @@ t.test('finding 2: the method is decided as the proxy sent it, not upper-cased',
   // treat as OPTIONS (its handler runs as for any other method).
   for (const method of ['get', 'options', 'Delete']) {
     const read = checkedMethod(method, 'X-Forwarded-Method');
-    t.not(read.ok && read.value, method.toUpperCase(), `${method}: not decided as ${method.toUpperCase()} (refuse it, or keep it as sent)`, todo('finding 2'));
+    t.not(read.ok && read.value, method.toUpperCase(), `${method}: not decided as ${method.toUpperCase()} (refuse it, or keep it as sent)`);
   }
 });
 
@@ -54,12 +51,14 @@ t.test('finding 3: on /api/verify a client-supplied X-Original-URL does not over
   const proxySet = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'app.example.com', 'X-Forwarded-Uri': '/admin', 'X-Forwarded-Method': 'DELETE' };
   const clientSent = { 'X-Original-URL': 'https://public.example.com/', 'X-Original-Method': 'GET' };
   const result = proxyKinds.Legacy.target(view({ ...proxySet, ...clientSent }));
-  t.ok(!result.ok || result.url.href === 'https://app.example.com/admin', `both sets present and disagreeing: refused, or decided on the proxy's target; got ${shown(result)}`, todo('finding 3'));
-  t.ok(!result.ok || result.method === 'DELETE', `the method is the proxy's X-Forwarded-Method; got ${shown(result)}`, todo('finding 3'));
+  t.ok(!result.ok || result.url.href === 'https://app.example.com/admin', `both sets present and disagreeing: refused, or decided on the proxy's target; got ${shown(result)}`);
+  t.ok(!result.ok || result.method === 'DELETE', `the method is the proxy's X-Forwarded-Method; got ${shown(result)}`);
   // nginx's direction (X-Original-URL set by nginx, X-Forwarded-Uri sent by the client) is no better an answer:
   // with both present nothing tells which one the proxy set, so refusing is the only safe reading.
   const nginxWay = proxyKinds.Legacy.target(view({ 'X-Original-URL': 'https://app.example.com/admin', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'public.example.com', 'X-Forwarded-Uri': '/' }));
-  t.ok(nginxWay.ok && nginxWay.url.href === 'https://app.example.com/admin', `control: nginx's X-Original-URL still wins over client X-Forwarded-*: ${shown(nginxWay)}`);
+  t.same(nginxWay, { ok: false, status: 401, reason: 'X-Original-URL and X-Forwarded-Host/-Uri name different targets' }, 'both present and disagreeing, whichever the client sent: refused');
+  const agreeing = proxyKinds.Legacy.target(view({ 'X-Original-URL': 'https://app.example.com/admin', 'X-Original-Method': 'GET', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'app.example.com', 'X-Forwarded-Uri': '/admin', 'X-Forwarded-Method': 'GET' }));
+  t.ok(agreeing.ok, `Authelia's old nginx snippet sends both sets, equal: decided (${shown(agreeing)})`);
 });
 
 t.test('finding 4: dot segments in encodings IIS / ASP.NET and lenient UTF-8 decoders resolve', async (t) => {
@@ -80,15 +79,16 @@ t.test('finding 4: dot segments in encodings IIS / ASP.NET and lenient UTF-8 dec
     'https://app.example.com/public/%fc%80%80%80%80%ae%fc%80%80%80%80%ae/admin',
   ]) {
     const url = parseTargetUrl(target);
-    t.equal(url, null, `${target}: refused; got ${url?.pathname ?? 'null'}`, todo('finding 4'));
+    t.equal(url, null, `${target}: refused; got ${url?.pathname ?? 'null'}`);
   }
 });
 
 t.test('finding 5 (info): a bracketed IPv6 host that WHATWG rewrites is taken, unlike the module comment says', async (t) => {
-  for (const target of ['https://[::ffff:127.0.0.1]/x', 'https://[0:0:0:0:0:0:0:1]/x', 'https://[::FFFF:7F00:1]/x']) {
+  for (const target of ['https://[::ffff:127.0.0.1]/x', 'https://[0:0:0:0:0:0:0:1]/x']) {
     const url = parseTargetUrl(target);
-    t.equal(url, null, `${target}: refused as a host URL parsers rewrite; got ${url?.host ?? 'null'}`, todo('finding 5'));
+    t.equal(url, null, `${target}: refused as a host URL parsers rewrite; got ${url?.host ?? 'null'}`);
   }
+  t.equal(parseTargetUrl('https://[::FFFF:7F00:1]/x')?.host, '[::ffff:7f00:1]', 'only lower-cased, like every host: taken');
 });
 
 t.test('finding 6: a `?` inside the host part of X-Original-URL ends the authority early', async (t) => {
@@ -103,9 +103,9 @@ t.test('finding 6: a `?` inside the host part of X-Original-URL ends the authori
   ] as const) {
     for (const kind of ['AuthRequest', 'Legacy'] as const) {
       const result = proxyKinds[kind].target(view({ 'X-Original-URL': raw, 'X-Original-Method': 'GET' }, kind === 'Legacy' ? '/api/verify' : '/api/authz/auth-request'));
-      t.notOk(result.ok, `${kind}, ${name}: ${raw} refused; got ${shown(result)}`, todo('finding 6'));
+      t.notOk(result.ok, `${kind}, ${name}: ${raw} refused; got ${shown(result)}`);
     }
-    t.equal(parseTargetUrl(raw)?.href ?? null, null, `parseTargetUrl refuses ${raw}`, todo('finding 6'));
+    t.equal(parseTargetUrl(raw)?.href ?? null, null, `parseTargetUrl refuses ${raw}`);
   }
   // The same host through the other kinds is refused already: the authority is a header of its own.
   const forwarded = proxyKinds.ForwardAuth.target(view({ 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'public.example.com?.example.com', 'X-Forwarded-Uri': '/admin', 'X-Forwarded-Method': 'GET' }, '/api/authz/forward-auth'));

@@ -1,9 +1,8 @@
 /**
  * Attack review after issue #11's fixes: requests that still get through, each as a test through
  * the real proxy configured from proxy-examples/ (and the real Gatehouse with the lab rules of
- * differential-harness.ts). An assertion that fails on today's main is marked `todo: 'finding N'`,
- * so the suite stays green until the fix lands (ATTACK_REVIEW_STRICT=1 shows them failing); drop the
- * `todo` with the fix.
+ * differential-harness.ts). Each finding failed before its fix (named
+ * after it in the test) and is a regression test now.
  *
  * Findings here (parser-level counterparts and findings 4-5 are in test/authz/attack-review.test.ts):
  * - finding 1 (low): a trailing 0xA0 (NBSP) in nginx's $request_uri is trimmed from X-Original-URL by
@@ -48,8 +47,6 @@ import {
 import { APP, PUBLIC, type Credential, type HostileCase } from './hostile-corpus.js';
 import { EXAMPLES_DIR, requireBinary, startCaddy, startNginx, type RunningProxy } from './proxy-process.js';
 
-/** Marks an assertion that fails on today's main; ATTACK_REVIEW_STRICT=1 runs them as plain assertions. */
-const todo = (finding: string): { todo?: string } => (process.env['ATTACK_REVIEW_STRICT'] === '1' ? {} : { todo: finding });
 
 const get = (name: string, target: string, credential: Credential = 'anonymous', more: ReadonlyArray<readonly [string, string]> = [], method = 'GET'): HostileCase => ({
   name,
@@ -76,8 +73,8 @@ t.test('attack review: what still gets through', async (t) => {
       ] as const) {
         const o = await observe(lab, 'nginx', nginx, get(`nbsp ${credential}`, path, credential));
         // README: characters beyond ASCII are refused; at the least, the path decided must be the path served.
-        t.equal(o.backend.length, 0, `${credential} ${JSON.stringify(path)}: refused (a character beyond ASCII), not served`, { observed: summarize(o), ...todo('finding 1') });
-        t.same(judge(o).problems, [], 'no mismatch between what was decided and what was served', { observed: summarize(o), ...todo('finding 1') });
+        t.equal(o.backend.length, 0, `${credential} ${JSON.stringify(path)}: refused (a character beyond ASCII), not served`, { observed: summarize(o) });
+        t.same(judge(o).problems, [], 'no mismatch between what was decided and what was served', { observed: summarize(o) });
       }
     });
   });
@@ -103,8 +100,8 @@ t.test('attack review: what still gets through', async (t) => {
           for (const credential of ['anonymous', 'session'] as const) {
             const c: HostileCase = { ...get(`finding 6 ${host}`, '/admin', credential), headers: [['Host', host]] };
             const o = await observe(lab, 'nginx', nginx, c);
-            t.notOk(o.backend.some((b) => b.target.startsWith('/admin')), `${credential}, Host: ${host}: /admin is not served`, { observed: summarize(o), ...todo('finding 6') });
-            t.same(judge(o).problems, [], 'no mismatch', { observed: summarize(o), ...todo('finding 6') });
+            t.notOk(o.backend.some((b) => b.target.startsWith('/admin')), `${credential}, Host: ${host}: /admin is not served`, { observed: summarize(o) });
+            t.same(judge(o).problems, [], 'no mismatch', { observed: summarize(o) });
           }
         }
       });
@@ -126,7 +123,7 @@ t.test('attack review: what still gets through', async (t) => {
           t.pass(`${method} ${path}: not served`);
           continue;
         }
-        t.equal(String(o.decisions[0]?.['method']), served.method, `${method} ${path}: Gatehouse decided for the method the back end got`, { observed: summarize(o), ...todo('finding 2') });
+        t.equal(String(o.decisions[0]?.['method']), served.method, `${method} ${path}: Gatehouse decided for the method the back end got`, { observed: summarize(o) });
       }
     });
 
@@ -138,8 +135,12 @@ t.test('attack review: what still gets through', async (t) => {
       // (requestBytes adds its own `Connection: close` line as well.)
       const o = await observe(lab, 'Caddy', caddy, get('connection strips identity', '/x', 'session', [['Connection', 'Remote-User, Remote-Groups']]));
       const names = (o.backend[0]?.headers ?? []).map(([n]) => n.toLowerCase()).filter((n) => n.startsWith('remote-')).sort();
-      t.equal(o.backend.length, 1, 'served (signed in, /x is one_factor)', { observed: summarize(o) });
-      t.same(names, ['remote-email', 'remote-groups', 'remote-name', 'remote-user'], 'the back end got all four Remote-* headers', { observed: summarize(o), ...todo('finding 7') });
+      // The Caddyfile refuses such a request (400) rather than deleting Connection, which websockets need.
+      t.equal(o.answer.status, 400, 'refused by the example (@connection_names_remote)', { observed: summarize(o) });
+      t.equal(o.backend.length, 0, 'so the back end never sees a signed-in request without its Remote-User', { observed: summarize(o) });
+      t.same(names, [], 'nothing reached it', { observed: summarize(o) });
+      const plain = await observe(lab, 'Caddy', caddy, get('connection keep-alive', '/x', 'session', [['Connection', 'keep-alive']]));
+      t.equal(plain.backend.length, 1, 'control: an ordinary Connection header is served', { observed: summarize(plain) });
     });
   });
 
@@ -171,7 +172,7 @@ t.test('attack review: what still gets through', async (t) => {
     t.equal(preflight.backend.length, 1, 'control: anonymous OPTIONS /api/secret (a preflight) is served', { observed: summarize(preflight) });
     for (const method of ['options', 'Options']) {
       const o = await observe(preflightLab, 'Caddy', caddy, get(`preflight ${method}`, '/api/secret', 'anonymous', [], method));
-      t.equal(o.backend.length, 0, `anonymous ${method} /api/secret is not served (the back end does not read it as OPTIONS)`, { observed: summarize(o), ...todo('finding 2') });
+      t.equal(o.backend.length, 0, `anonymous ${method} /api/secret is not served (the back end does not read it as OPTIONS)`, { observed: summarize(o) });
     }
   });
 
@@ -192,8 +193,8 @@ t.test('attack review: what still gets through', async (t) => {
         ['session', `https://${APP}/x`],
       ] as const) {
         const o = await observe(lab, 'Caddy', caddy, get(`legacy X-Original-URL ${url}`, '/admin', credential, [['X-Original-URL', url]]));
-        t.notOk(o.backend.some((b) => b.target.startsWith('/admin')), `${credential} with X-Original-URL ${url}: /admin is not served`, { observed: summarize(o), ...todo('finding 3') });
-        t.same(judge(o).problems, [], 'no mismatch', { observed: summarize(o), ...todo('finding 3') });
+        t.notOk(o.backend.some((b) => b.target.startsWith('/admin')), `${credential} with X-Original-URL ${url}: /admin is not served`, { observed: summarize(o) });
+        t.same(judge(o).problems, [], 'no mismatch', { observed: summarize(o) });
       }
     });
   });

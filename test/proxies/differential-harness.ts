@@ -222,7 +222,7 @@ export interface Verdict {
 
 /**
  * The four assertions of the issue, for one observation:
- * 1. served ⇒ exactly one decision, an allow, for the same host and a path the back end reads the same way;
+ * 1. served ⇒ exactly one decision, an allow, for the same host, method and a path the back end reads the same way;
  * 2. refused by Gatehouse ⇒ not served;
  * 3. no client-sent Remote-* header reaches the back end, and no `remote_*` underscore name at all;
  * 4. a refusal reaches the client as 400; no 5xx, except a proxy's 505 for an HTTP version it does
@@ -243,6 +243,8 @@ export function judge(o: Observation): Verdict {
       const backendHost = hostWithoutPort((headerIn(got.headers, 'host') ?? '').toLowerCase());
       const decidedHost = hostWithoutPort(String(decision['target_host'] ?? ''));
       if (backendHost !== decidedHost) problems.push(`host: the back end got '${backendHost}', Gatehouse decided on '${decidedHost}'`);
+      // RFC 9110 §9.1: methods are case-sensitive; a `methods` rule must judge the method served.
+      if (decision['method'] !== got.method) problems.push(`method: the back end got '${got.method}', Gatehouse decided for '${String(decision['method'])}'`);
       const targetPath = decision['target_path'];
       if (typeof targetPath !== 'string') problems.push('Gatehouse logged no target_path for its decision');
       else {
@@ -255,8 +257,9 @@ export function judge(o: Observation): Verdict {
 
   if (o.refusals.length > 0 && served) problems.push('Gatehouse refused the target but the back end received the request');
 
-  // Gatehouse's 400 reaches the client as 400 (nginx's example maps auth_request's 500 back to it).
-  if (o.refusals.length > 0 && !served && o.answer.status !== 400) problems.push(`Gatehouse refused, but the client got ${o.answer.statusLine}, not 400`);
+  // Gatehouse's 400 (401 from the legacy /api/verify) reaches the client as it is (nginx's example
+  // maps auth_request's 500 back to it).
+  if (o.refusals.length > 0 && !served && o.answer.status !== 400 && o.answer.status !== 401) problems.push(`Gatehouse refused, but the client got ${o.answer.statusLine}, not 400`);
   if (o.answer.status >= 500 && !(o.refusals.length > 0 && !served)) {
     // RFC 9110 §15.6.6: 505 is how a server refuses the request line's HTTP version, before anything is forwarded.
     const versionRefused = o.answer.status === 505 && !served && o.decisions.length === 0 && o.refusals.length === 0;

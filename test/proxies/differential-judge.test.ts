@@ -71,14 +71,15 @@ function observation(over: Partial<Observation>): Observation {
   };
 }
 
-const allow = (host: string, path: string) => ({ msg: 'authz decision', decision: 'allow', target_host: host, target_path: path });
+const allow = (host: string, path: string, method = 'GET') => ({ msg: 'authz decision', decision: 'allow', target_host: host, target_path: path, method });
 
 t.test('judge: the four assertions of issue #11', async (t) => {
   const cases: ReadonlyArray<readonly [name: string, o: Observation, outcome: string, problems: RegExp[]]> = [
     ['served as allowed', observation({ backend: [received('/public/x')], decisions: [allow('app.example.com:8443', '/public/x')] }), 'served', []],
+    ['served for another method (lower-case options decided as OPTIONS)', observation({ backend: [{ ...received('/api/x'), method: 'options', requestLine: 'options /api/x HTTP/1.1' }], decisions: [allow('app.example.com', '/api/x', 'OPTIONS')] }), 'served', [/^method: the back end got 'options', Gatehouse decided for 'OPTIONS'/]],
     ['served for another host (item 1)', observation({ backend: [received('/admin')], decisions: [allow('public.example.com', '/admin')] }), 'served', [/^host: the back end got 'app.example.com', Gatehouse decided on 'public.example.com'/]],
     ['served a path read another way (item 3)', observation({ backend: [received('/admin/x\\..\\..\\public/x')], decisions: [allow('app.example.com', '/public/x')] }), 'served', [/^path: a backslash/]],
-    ['served although denied', observation({ backend: [received('/admin')], decisions: [{ msg: 'authz decision', decision: 'deny', target_host: 'app.example.com', target_path: '/admin' }] }), 'served', [/decided deny/]],
+    ['served although denied', observation({ backend: [received('/admin')], decisions: [{ msg: 'authz decision', decision: 'deny', target_host: 'app.example.com', target_path: '/admin', method: 'GET' }] }), 'served', [/decided deny/]],
     ['served without a decision', observation({ backend: [received('/admin')] }), 'served', [/made 0 decisions/]],
     ['served after a refusal', observation({ backend: [received('/public/x')], decisions: [allow('app.example.com', '/public/x')], refusals: [{ msg: 'authz target refused' }] }), 'served', [/refused the target but the back end received/]],
     [

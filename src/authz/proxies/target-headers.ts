@@ -18,11 +18,16 @@ export const UNTRUSTED_REASON = 'X-Forwarded-* and X-Original-* headers are acce
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Read<T> => ({ ok: false, reason });
 
-/** A header's value; '' counts as absent. */
+/**
+ * A header's value; '' counts as absent. Only spaces and tabs are trimmed (RFC 9110 §5.5 OWS):
+ * `String.prototype.trim` would also remove a no-break space (0xA0) the backend still receives.
+ */
 export function headerValue(req: ProxyRequestView, name: string): string | undefined {
-  const value = req.header(name)?.trim();
+  const value = req.header(name)?.replace(OWS_AROUND, '');
   return value === undefined || value === '' ? undefined : value;
 }
+
+const OWS_AROUND = /^[ \t]+|[ \t]+$/g;
 
 /**
  * Every proxied request names a target, and most name one seen just before: parsing and checking
@@ -77,11 +82,15 @@ export function originalTarget(req: ProxyRequestView): Read<URL> {
 
 const METHODS_REMEMBERED = 64;
 const methodsBySource = createMemo(
-  (source) => createMemo((value) => (METHOD.test(value) ? ok(value.toUpperCase()) : fail<string>(`${source} is not an HTTP method`)), METHODS_REMEMBERED, 32),
+  (source) => createMemo((value) => (METHOD.test(value) ? ok(value) : fail<string>(`${source} is not an HTTP method`)), METHODS_REMEMBERED, 32),
   16,
 );
 
-/** An HTTP method token, upper-cased; remembered per header and value, as targets are. */
+/**
+ * An HTTP method token as sent: methods are case-sensitive (RFC 9110 §9.1), and a backend serves
+ * `options` as a method of its own, not as OPTIONS; rules name methods in upper case, so a
+ * lower-case one matches none of them. Remembered per header and value, as targets are.
+ */
 export function checkedMethod(value: string | undefined, source: string): Read<string> {
   if (value === undefined) return fail(`missing header ${source}`);
   return methodsBySource.get(source).get(value);

@@ -1,4 +1,4 @@
-/** `methods`: the target's method (upper-case) is one of the listed methods. */
+/** `methods`: the target's method, as sent (case-sensitive, RFC 9110 §9.1), is one of the listed methods. */
 import type { Matcher } from './match-input.js';
 
 export function compileMethods(methods: readonly string[]): Matcher {
