@@ -1,7 +1,8 @@
 /**
  * RFC 9101 request objects at the authorization endpoint and inside a pushed request: RS256 built
- * by openid-client, HS256 signed with the client's secret, an unsigned object refused where the
- * client registered a signing algorithm, a replayed jti refused.
+ * by openid-client, HS256 signed with the client's secret, an unsigned object accepted from a
+ * client that registered no algorithm and refused where it registered one, a replayed jti
+ * refused, and a request_uri that is not a pushed request's refused at the client's redirect URI.
  */
 import t, { type Test } from 'tap';
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
@@ -41,6 +42,13 @@ async function start(t: Test) {
             scopes: ['openid'],
             grant_types: ['authorization_code'],
             request_object_signing_alg: 'HS256',
+          },
+          {
+            client_id: 'plain',
+            client_secret: '$plaintext$plain-client-secret-0123456789',
+            redirect_uris: [CALLBACK],
+            scopes: ['openid'],
+            grant_types: ['authorization_code'],
           },
         ],
       },
@@ -91,4 +99,35 @@ t.test('an unsigned request object is refused where the client registered a sign
   t.equal(answer.status, 400);
   t.match(answer.body, /invalid_request_object/);
   t.equal(answer.location, null, 'not redirected: the redirect URI comes from an unverified object');
+});
+
+t.test('OIDC Registration §2: a client that registered no request_object_signing_alg may send an unsigned (none) request object, as discovery lists', async (t) => {
+  const { issuer } = await start(t);
+  const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+  t.ok((discovery['request_object_signing_alg_values_supported'] as string[]).includes('none'));
+  t.equal(discovery['request_parameter_supported'], true);
+  const unsigned = new UnsecuredJWT({ client_id: 'plain', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }).setIssuer('plain').setAudience(issuer).encode();
+  const answer = await firstAnswer(`${issuer}/api/oidc/authorization?client_id=plain&response_type=code&request=${unsigned}`);
+  t.equal(answer.status, 302);
+  t.match(answer.location, /^\/\?rd=/, 'accepted: on to sign in');
+  t.match(decodeURIComponent(answer.location!), /state=state-123456/, 'with the parameters of the object');
+});
+
+t.test('RFC 9101 §6.2, OIDC Core §6.2: a request_uri that is not a pushed request → request_uri_not_supported at the redirect URI, with state', async (t) => {
+  const { issuer } = await start(t);
+  const query = new URLSearchParams({ client_id: 'plain', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', request_uri: 'https://client.example/ro.jwt' });
+  const answer = await firstAnswer(`${issuer}/api/oidc/authorization?${query}`);
+  t.equal(answer.status, 302);
+  const location = new URL(answer.location!);
+  t.equal(`${location.origin}${location.pathname}`, CALLBACK);
+  t.equal(location.searchParams.get('error'), 'request_uri_not_supported');
+  t.equal(location.searchParams.get('state'), 'state-123456');
+  t.equal(location.searchParams.get('iss'), issuer);
+  t.equal(location.searchParams.get('error_description'), "The 'request_uri' parameter is only supported with pushed authorization requests.");
+
+  query.delete('redirect_uri');
+  const nowhere = await firstAnswer(`${issuer}/api/oidc/authorization?${query}`);
+  t.equal(nowhere.status, 400, 'no redirect URI outside the object: shown to the person');
+  t.match(nowhere.body, /request_uri_not_supported/);
+  t.equal(nowhere.location, null);
 });

@@ -8,7 +8,7 @@ import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { UnsafeAuthorizationError, validateAuthorizationRequest, type AuthorizationRequest, type ErrorDestination } from '../../oauth/authorize/index.js';
 import { OAuthError } from '../../oauth/errors.js';
-import { continuationParams, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
+import { continuationParams, PAR_URN_PREFIX, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
 import { resolveRequestObject } from '../../oauth/authorize/request-object.js';
 import { loginRequirement, resumedParameters } from '../../oauth/authorize/login-requirement.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
@@ -32,8 +32,8 @@ async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpRespons
     const stored = consentId ? await ctx.storage.consents.getAnswerable(consentId, nowMs) : null;
     if (consentId && !stored) throw new UnsafeAuthorizationError('invalid_request', 'This consent request is unknown or has expired. Start again from the application.');
     const incoming = stored ? new URLSearchParams(stored.form) : params;
-    // RFC 9126 §4: a pushed request's parameters replace the query.
-    const pushed = incoming.has('request_uri');
+    // RFC 9126 §4: a pushed request's parameters replace the query (any other request_uri is refused by the checks).
+    const pushed = incoming.get('request_uri')?.startsWith(PAR_URN_PREFIX) ?? false;
     // RFC 9101: a request object's parameters win over the query (a pushed request was resolved when pushed).
     const effective = pushed
       ? await resolvePushedRequest(incoming, { par: ctx.storage.par, nowMs })

@@ -12,6 +12,7 @@ import { checkPkce } from './check-pkce.js';
 import { checkMaxAge, checkPrompt } from './check-prompt.js';
 import { checkAuthTimeMin } from './login-requirement.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
+import { checkRequestUri } from './check-request-uri.js';
 import { checkIdTokenRequest, checkResponseMode, checkResponseType, provisionalResponseMode, returns } from './check-response.js';
 import { checkScope } from './check-scope.js';
 import type { AuthorizationRequest, ErrorDestination } from './types.js';
@@ -40,9 +41,11 @@ export function validateAuthorizationRequest(
     throw new UnsafeAuthorizationError('invalid_request', (err as Error).message.replace(/^invalid_request: /, ''));
   }
   const client = checkClient(params, deps.clients);
+  if (!params.has('redirect_uri')) checkRequestUri(params, 'page');
   const redirect_uri = checkRedirectUri(params, client);
   const state = params.get('state') || undefined;
   onRedirectable({ redirect_uri, response_mode: provisionalResponseMode(params, client.config), client, ...(state ? { state } : {}) });
+  checkRequestUri(params, 'redirect');
 
   const response_type = checkResponseType(params, client.config);
   const response_mode = checkResponseMode(params, client.config, response_type);

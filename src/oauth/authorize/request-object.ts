@@ -16,7 +16,6 @@ import { REQUEST_OBJECT_ALGS } from '../../config/schema/common.js';
 import type { JwtBlacklist } from '../../storage/types.js';
 import type { ClientRegistry, RegisteredClient } from '../clients.js';
 import { checkClient, UnsafeAuthorizationError } from './check-client.js';
-import { PAR_URN_PREFIX } from './resolve-par.js';
 
 /** The protected header fields a key resolver may use to pick a key. */
 export interface RequestObjectHeader {
@@ -53,15 +52,12 @@ function invalid(description: string, cause?: unknown): UnsafeAuthorizationError
 
 /**
  * The authorization request with its Request Object applied. Without `request` the query comes
- * back unchanged (a PAR `request_uri` is left to resolvePushedRequest); any other `request_uri`
- * is refused (request_uri_not_supported, RFC 9101 §6.2).
+ * back unchanged: a PAR `request_uri` is left to resolvePushedRequest, any other to the checks,
+ * which refuse it at the client's redirect URI (check-request-uri.ts).
  */
 export async function resolveRequestObject(query: URLSearchParams, deps: RequestObjectDeps): Promise<URLSearchParams> {
   const request = query.get('request');
   const requestUri = query.get('request_uri');
-  if (requestUri !== null && !requestUri.startsWith(PAR_URN_PREFIX)) {
-    throw new UnsafeAuthorizationError('request_uri_not_supported', "The 'request_uri' parameter is only supported with pushed authorization requests.");
-  }
   if (request === null) return query;
   if (requestUri !== null) throw new UnsafeAuthorizationError('invalid_request', "The 'request' and 'request_uri' parameters must not be used together.");
   const client = checkClient(query, deps.clients);
@@ -81,8 +77,9 @@ async function verifyRequestObject(jwt: string, client: RegisteredClient, deps: 
     throw invalid('The request object is not a valid JWT.', err);
   }
   const required = client.config.request_object_signing_alg;
+  // OIDC Registration §2: with no registered algorithm any supported one may be used, and discovery lists `none`.
   if (alg === 'none') {
-    if (required !== 'none') throw invalid(`The request object must be signed for the client '${client.config.client_id}'.`);
+    if (required !== undefined && required !== 'none') throw invalid(`The request object must be signed for the client '${client.config.client_id}'.`);
     return decodeUnsigned(jwt);
   }
   if (typeof alg !== 'string' || !SIGNED_ALGS.includes(alg)) throw invalid(`The request object algorithm '${String(alg)}' is not supported.`);

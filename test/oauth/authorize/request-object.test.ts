@@ -70,10 +70,11 @@ t.test('HS256 keyed with the client plaintext secret (client_secret_jwt)', async
   t.same(Object.fromEntries(await resolveRequestObject(query('hs', jwt), d)), { scope: 'openid', client_id: 'hs' });
 });
 
-t.test('none accepted only when the client registers request_object_signing_alg: none', async (t) => {
+t.test('none accepted when the client registers request_object_signing_alg: none, or no algorithm (OIDC Registration §2)', async (t) => {
   const d = await deps(t);
   const jwt = new UnsecuredJWT({ scope: 'openid email' }).encode();
   t.same(Object.fromEntries(await resolveRequestObject(query('unsigned', jwt), d)), { scope: 'openid email', client_id: 'unsigned' });
+  t.same(Object.fromEntries(await resolveRequestObject(query('any', jwt), d)), { scope: 'openid email', client_id: 'any' }, 'no algorithm registered: any supported one, none included');
 });
 
 t.test('no alg registered: any signed algorithm with a fitting key', async (t) => {
@@ -82,12 +83,14 @@ t.test('no alg registered: any signed algorithm with a fitting key', async (t) =
   t.same(Object.fromEntries(await resolveRequestObject(query('any', jwt), d)), { scope: 'openid', client_id: 'any' });
 });
 
-t.test('without request: the query unchanged; a PAR request_uri is left to resolvePushedRequest', async (t) => {
+t.test('without request: the query unchanged; a PAR request_uri is left to resolvePushedRequest, any other to the checks', async (t) => {
   const d = await deps(t);
   const plain = new URLSearchParams({ client_id: 'rs', scope: 'openid' });
   t.equal(await resolveRequestObject(plain, d), plain);
   const par = new URLSearchParams({ client_id: 'rs', request_uri: `${PAR_URN_PREFIX}abc` });
   t.equal(await resolveRequestObject(par, d), par);
+  const remote = new URLSearchParams({ client_id: 'rs', request_uri: 'https://rp.example/req.jwt' });
+  t.equal(await resolveRequestObject(remote, d), remote, 'refused as request_uri_not_supported once the redirect URI is trusted (check-request-uri.ts)');
 });
 
 t.test('rejections, each with its exact error (RFC 9101 §6, OIDC Core §6.1, RFC 7519 §4.1)', async (t) => {
@@ -96,12 +99,11 @@ t.test('rejections, each with its exact error (RFC 9101 §6, OIDC Core §6.1, RF
   const [h, p, s] = valid.split('.');
   const tampered = `${h}.${p}.${s!.startsWith('A') ? 'B' : 'A'}${s!.slice(1)}`;
   const cases: Array<[string, URLSearchParams | Promise<URLSearchParams>, string, string]> = [
-    ['RFC 9101 §6.2: a non-PAR request_uri', new URLSearchParams({ client_id: 'rs', request_uri: 'https://rp.example/req.jwt' }), 'request_uri_not_supported', "The 'request_uri' parameter is only supported with pushed authorization requests."],
     ['RFC 9101 §5: request and request_uri together', new URLSearchParams({ client_id: 'rs', request: valid, request_uri: `${PAR_URN_PREFIX}abc` }), 'invalid_request', "The 'request' and 'request_uri' parameters must not be used together."],
     ['client_id is required', new URLSearchParams({ request: valid }), 'invalid_request', "The 'client_id' parameter is missing."],
     ['unknown client', query('nobody', valid), 'invalid_client', "No client is registered with the id 'nobody'."],
     ['unsigned where a signature is required', query('rs', new UnsecuredJWT(BASE).encode()), 'invalid_request_object', "The request object must be signed for the client 'rs'."],
-    ['unsigned for a client without a registered alg', query('any', new UnsecuredJWT({}).encode()), 'invalid_request_object', "The request object must be signed for the client 'any'."],
+    ['unsigned where HS256 is registered', query('hs', new UnsecuredJWT({}).encode()), 'invalid_request_object', "The request object must be signed for the client 'hs'."],
     ['wrong alg (PS256 for an RS256 client)', rs256(BASE, rsa.privateKey, 'PS256').then((jwt) => query('rs', jwt)), 'invalid_request_object', "The request object must be signed with 'RS256' for the client 'rs', not 'PS256'."],
     ['wrong alg (HS256 for an RS256 client)', hs(BASE).then((jwt) => query('rs', jwt)), 'invalid_request_object', "The request object must be signed with 'RS256' for the client 'rs', not 'HS256'."],
     ['wrong aud', rs256({ ...BASE, aud: 'https://elsewhere.example' }).then((jwt) => query('rs', jwt)), 'invalid_request_object', `The request object 'aud' must include the issuer '${ISSUER}'.`],
