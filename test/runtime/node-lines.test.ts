@@ -7,7 +7,7 @@ import { createHash, hash } from 'node:crypto';
 import { maxHeaderSize, validateHeaderValue } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { connectionsCheckingIntervalMs, createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { Router } from '../../src/http/router.js';
 import { compileTrustedProxies } from '../../src/http/forwarded.js';
 import { empty } from '../../src/http/response.js';
@@ -121,8 +121,9 @@ t.test('server timeouts as createHttpServer sets them, and the defaults it leave
   t.equal(s.headersTimeout, 7000, 'headersTimeout: timeouts.read');
   t.equal(s.keepAliveTimeout, 3000, 'keepAliveTimeout: timeouts.idle');
   // Node enforces requestTimeout and headersTimeout only when it sweeps its connections (every 30 s
-  // by default): the server sweeps every timeouts.read / 8, so a stalled request is cut on time.
-  t.equal((s as { connectionsCheckingInterval?: number }).connectionsCheckingInterval, 875, 'connectionsCheckingInterval: timeouts.read / 8');
+  // by default): the server asks for a sweep every eighth of timeouts.read, and Node must take it.
+  t.equal((s as { connectionsCheckingInterval?: number }).connectionsCheckingInterval, connectionsCheckingIntervalMs(7000), 'connectionsCheckingInterval: as asked');
+  t.equal(connectionsCheckingIntervalMs(7000), 875, 'an eighth of timeouts.read');
   t.equal(s.timeout, 0, 'no per-socket inactivity timeout');
   t.equal(s.maxRequestsPerSocket, 0, 'no limit on requests per keep-alive connection');
   const buffer = (s as { keepAliveTimeoutBuffer?: number }).keepAliveTimeoutBuffer;
