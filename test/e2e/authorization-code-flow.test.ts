@@ -386,3 +386,26 @@ t.test("authorization_policy is the level asked for: an enrolled second factor i
     });
   }
 });
+
+t.test('OIDC Core §3.1.2.1 with PAR (RFC 9126): a pushed max_age=0 is satisfied by its sign-in across a second boundary and a slow consent', async (t) => {
+  const T0 = Math.floor(Date.now() / 1000) * 1000;
+  const clock = fixedClock(T0);
+  const { config, browser } = await start(t, {}, {}, clock);
+  t.ok((await authorize(browser, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }))).searchParams.get('code'), 'signed in once');
+
+  clock.set(T0 + 10_000);
+  const url = await oidc.buildAuthorizationUrlWithPAR(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', max_age: '0' });
+  const toPortal = await browser.get(url.href);
+  t.match(toPortal.location, /reauth=1/, 'a fresh sign-in, although a session exists');
+  const form = await browser.get(toPortal.location!);
+  clock.advance(900);
+  const signedIn = await browser.post('/login', { ...hiddenFields(form.body), username: 'alice', password: 'correct horse' });
+  clock.advance(200);
+  const back = await browser.get(new URL(signedIn.location!, browser.base).href);
+  t.match(back.location, /^\/consent\?id=/, 'the next second, the pushed request goes on to consent');
+  clock.advance(10_000);
+  const consent = await browser.get(back.location!);
+  const answered = await browser.post('/consent', { ...hiddenFields(consent.body), decision: 'accept' });
+  const done = await browser.get(new URL(answered.location!, browser.base).href);
+  t.match(done.location, /^http:\/\/localhost:8080\/callback\?code=/, 'ten seconds of consent later: the code, not another sign-in');
+});
