@@ -25,7 +25,7 @@ export interface PortalSession {
   username: string | null;
   display_name?: string;
   level: AuthenticationLevel;
-  /** When the first factor succeeded, epoch seconds (the OIDC `auth_time` claim). */
+  /** When authentication completed (after the last factor it took), epoch seconds: the OIDC `auth_time` claim (Core §2). */
   auth_time_s: number | null;
   /** 'pwd' after the first factor, plus 'otp' and 'mfa' after TOTP. */
   amr: AmrValue[];
