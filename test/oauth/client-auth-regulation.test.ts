@@ -167,7 +167,12 @@ t.test('token endpoint: a banned client is answered 401 invalid_client, and the 
   const answerOf = async (response: Response) => ({ status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.json() });
   const wrong = [];
   for (let i = 0; i < 3; i++) wrong.push(await answerOf(await token(`wrong-${i}`)));
-  t.same(wrong[0], { status: 401, challenge: 'Basic realm="gatehouse"', body: { error: 'invalid_client' } });
+  // RFC 6749 §5.2's general wording: the same for a wrong secret, an unknown client and a ban.
+  t.same(wrong[0], {
+    status: 401,
+    challenge: 'Basic realm="gatehouse"',
+    body: { error: 'invalid_client', error_description: 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).' },
+  });
   t.same(await answerOf(await token(CLIENT_SECRET)), wrong[0], 'the right secret, while banned: exactly a wrong secret\'s answer');
   const metrics = await server.app.context.metrics.registry.getSingleMetricAsString('gatehouse_client_auth_bans_total');
   t.match(metrics, /^gatehouse_client_auth_bans_total 1$/m);
