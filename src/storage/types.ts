@@ -80,8 +80,9 @@ export interface TokenSessions {
    * together or not at all, so a failure at any point leaves the presented credential as it was.
    * Concurrent redemptions of one credential are serialised by locking its row first, then its
    * family's rows in (kind, signature) order (PostgreSQL: SELECT … FOR UPDATE; SQLite: BEGIN
-   * IMMEDIATE); exactly one of them is `issued`. Deadlocks and serialisation failures are retried
-   * a few times, then answered `contended`. By the presented row, at `nowMs`:
+   * IMMEDIATE), and in one process queue before they take a connection; exactly one of them is
+   * `issued`. Deadlocks, serialisation failures and lock waits past a few seconds are retried a
+   * few times, then answered `contended`. By the presented row, at `nowMs`:
    * - unknown or expired → `unknown`;
    * - active → `issued`: the row is marked used, the family's other live tokens are revoked (a
    *   refresh retires the previous access token), `issue` is inserted;

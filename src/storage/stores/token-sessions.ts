@@ -47,6 +47,8 @@ async function revokeFamily(db: Kysely<Database>, requestId: string, liveOnly = 
   return family.map((row) => ({ kind: row.kind as TokenKind, signature: row.signature }));
 }
 
+const OUTCOME_OF = { issue: 'issued', reissue: 'reissued', replay: 'replayed' } as const;
+
 const REDEMPTION_COLUMNS = ['kind', 'signature', 'active', 'revoked', 'used_at_ms', 'expires_at_ms'] as const;
 type RedemptionSelect = Pick<Selectable<TokenSessionTable>, (typeof REDEMPTION_COLUMNS)[number]>;
 const redemptionRow = (row: RedemptionSelect): RedemptionRow => ({
@@ -155,7 +157,7 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
       for (const { kind, record } of r.issue) await insert(trx, kind, record);
     }
     if (notice) await sendRevocationNotice(trx, notice, accessTokensOf(revoked));
-    return { outcome: decision === 'replay' ? 'replayed' : decision === 'issue' ? 'issued' : 'reissued', revoked };
+    return { outcome: OUTCOME_OF[decision], revoked };
   };
 
   const find = async (kind: TokenKind, signature: string): Promise<TokenSessionRecord | null> => {
