@@ -7,110 +7,10 @@
 //   BENCH_ROUNDS=3 npm run bench           rounds per scenario, baseline and Gatehouse alternating;
 //                                          the report gives the median of each (the machine is shared)
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
-import autocannon from 'autocannon';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const settings = { connections: 32, duration: Number(process.env.BENCH_SECONDS ?? 10), pipelining: 1 };
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
-// pbkdf2-sha512, 310000 rounds (Authelia's default cost) of SECRET: the verified-secret cache
-// is what keeps this affordable per request.
-const SECRET_DIGEST = process.env.BENCH_DIGEST;
-const basic = 'Basic ' + Buffer.from(`bench:${SECRET}`).toString('base64');
-const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
-
-const scenarios = {
-  health: async () => ({ method: 'GET', path: '/api/health' }),
-  client_credentials: async () => ({ method: 'POST', path: '/api/oidc/token', headers: form, body: 'grant_type=client_credentials&scope=api&audience=https%3A%2F%2Fapi.example.com' }),
-  forward_auth_bearer: async (url, isBaseline) => {
-    let token = 'baseline-token';
-    if (!isBaseline) {
-      const res = await fetch(`${url}/api/oidc/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=authelia.bearer.authz&audience=https%3A%2F%2Fapp.example.com' });
-      ({ access_token: token } = await res.json());
-    }
-    return {
-      method: 'GET',
-      path: '/api/authz/forward-auth',
-      headers: { authorization: `Bearer ${token}`, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/api/items?page=2', 'x-forwarded-method': 'GET' },
-    };
-  },
-  introspection: async (url) => {
-    const res = await fetch(`${url}/api/oidc/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials&scope=api' });
-    const { access_token } = await res.json();
-    return { method: 'POST', path: '/api/oidc/introspection', headers: form, body: `token=${access_token}` };
-  },
-};
-
-// The server under test gets a core of its own (taskset, when there are two cores or more), the
-// baseline exactly like Gatehouse: the load generator in this process then does not steal from it.
-// BENCH_PIN=0 turns this off.
-const pin = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-
-/** Starts a server child process and resolves once `url` answers its health check. */
-async function startServer(command, args, url) {
-  const [cmd, argv] = pin ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
-  const child = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`))));
-  exited.catch(() => undefined);
-  for (let i = 0; i < 200; i++) {
-    const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-    if (up) return { url, pid: child.pid, stop: () => stop(child) };
-    await Promise.race([new Promise((r) => setTimeout(r, 50)), exited]);
-  }
-  await stop(child);
-  throw new Error(`${args.join(' ')} did not answer on ${url}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** SIGTERM, and SIGKILL if the server has not exited 5 s later. */
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
-    child.kill('SIGTERM');
-  });
-}
-
-async function load(url, request) {
-  const options = { url: url + request.path, method: request.method, ...settings, ...(request.duration ? { duration: request.duration } : {}) };
-  if (request.headers) options.headers = request.headers;
-  if (request.body) options.body = request.body;
-  const result = await autocannon(options);
-  const errors = result.errors + result.non2xx;
-  if (errors > 0 && !request.duration) {
-    const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code}×${count}`).join(' ');
-    console.error(`  ${url}${request.path}: ${result.errors} socket errors (${result.timeouts} timeouts), ${result.non2xx} non-2xx; statuses ${statuses}`);
-  }
-  return { rps: result.requests.average, requests: result.requests.total, p99: result.latency.p99, errors };
-}
-
-/** A 2 s warm-up run, then the measured one. */
-async function warmThenLoad(url, request) {
-  await load(url, { ...request, duration: 2 }).catch(() => undefined);
-  return load(url, request);
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { settings, rounds, scenarios, pin, startServer, freePort, stop, load, warmThenLoad, median, gatehouseConfig, cpuMicros } from './lib.js';
 
 /** One line per scenario: medians over the rounds, and the ratio of the medians. */
 function report(name, { baseline, gatehouse }) {
@@ -121,30 +21,6 @@ function report(name, { baseline, gatehouse }) {
   console.log(
     `${name.padEnd(20)} gatehouse ${ours.rps.toFixed(0).padStart(6)} req/s p99 ${String(ours.p99).padStart(3)} ms (${ours.errors} errors) | baseline ${base.rps.toFixed(0).padStart(6)} req/s p99 ${String(base.p99).padStart(3)} ms (${baseErrors} errors) | ratio ${((ours.rps / base.rps) * 100).toFixed(1)} % (rounds: ${each} %)`,
   );
-}
-
-async function gatehouseConfig(dir, port) {
-  const { hashPassword } = await import('../dist/crypto/password-hash/index.js');
-  const digest = SECRET_DIGEST ?? (await hashPassword(SECRET, { algorithm: 'pbkdf2', variant: 'sha512', iterations: 310000 }));
-  const path = join(dir, 'config.yml');
-  writeFileSync(path, [
-    `server: { address: 'tcp://127.0.0.1:${port}' }`,
-    'log: { level: warn, format: text }',
-    `storage: { local: { path: '${join(dir, 'db.sqlite3')}' } }`,
-    "session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] }",
-    "access_control: { default_policy: deny, rules: [{ domain: app.example.com, policy: one_factor }] }",
-    'identity_providers:',
-    '  oidc:',
-    '    clients:',
-    '      - client_id: bench',
-    `        client_secret: '${digest}'`,
-    "        grant_types: [client_credentials]",
-    "        scopes: [api, authelia.bearer.authz]",
-    "        audience: ['https://api.example.com', 'https://app.example.com']",
-    "        redirect_uris: ['https://bench.example.com/cb']",
-    '',
-  ].join('\n'));
-  return path;
 }
 
 /**
@@ -198,17 +74,6 @@ http {
   }
   await stop(child);
   throw new Error('nginx did not start');
-}
-
-/** CPU time (user + system) a process has used so far, in µs; null where /proc is not there to read. */
-const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-function cpuMicros(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
-  } catch {
-    return null;
-  }
 }
 
 /**
