@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import { flag, ms, type Database } from '../schema.js';
 import type { AuthType, AuthenticationLog, BanKind, RegulationKey, StorageEngine } from '../types.js';
+import { writeTransaction } from '../write-transaction.js';
 
 /** Which log rows each ban kind counts: the column holding its value, and the auth types. */
 const COUNTED_BY: Readonly<Record<BanKind, { column: 'username' | 'remote_ip'; auth_types: readonly AuthType[] }>> = {
@@ -26,30 +27,19 @@ interface Tally {
 }
 
 export function createAuthenticationLog(db: Kysely<Database>, engine: StorageEngine): AuthenticationLog {
-  /** Runs `work` in one write transaction that holds every key's lock (SQLite: the database write lock). */
-  const serialised = async <T>(keys: readonly RegulationKey[], work: (trx: Kysely<Database>) => Promise<T>): Promise<T> => {
-    if (engine === 'postgres') {
-      return db.transaction().execute(async (trx) => {
-        // A fixed order, so two attempts on (user, ip) and (ip, user) cannot deadlock.
+  /**
+   * Runs `work` in one write transaction (write-transaction.ts: SQLite BEGIN IMMEDIATE, the database
+   * write lock; contention retried) that holds every key's lock: on PostgreSQL an advisory lock per
+   * key, taken in a fixed order so two attempts on (user, ip) and (ip, user) cannot deadlock.
+   */
+  const serialised = <T>(keys: readonly RegulationKey[], work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    writeTransaction(db, 'regulation attempt', async (trx) => {
+      if (engine === 'postgres') {
         const names = [...new Set(keys.map((k) => `${k.kind}:${k.value}`))].sort();
         for (const name of names) await sql`SELECT pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(${name}))`.execute(trx);
-        return work(trx);
-      });
-    }
-    // One connection per process (Kysely holds it for the callback); IMMEDIATE takes the write lock
-    // at BEGIN, so a second process on the same file waits (busy_timeout) instead of reading stale counts.
-    return db.connection().execute(async (conn) => {
-      await sql`BEGIN IMMEDIATE`.execute(conn);
-      try {
-        const result = await work(conn);
-        await sql`COMMIT`.execute(conn);
-        return result;
-      } catch (err) {
-        await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-        throw err;
       }
+      return work(trx);
     });
-  };
 
   /** The key's ban row, active or not. */
   const banOf = async (trx: Kysely<Database>, key: RegulationKey): Promise<number | null> => {
