@@ -92,7 +92,7 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
 
   return (req: HttpRequest): Awaitable<HttpResponse> => {
     // Node keeps only the first of a repeated credential header; the proxy or the backend may read another one.
-    if (req.hasDuplicateHeader('Authorization') || req.hasDuplicateHeader('Proxy-Authorization')) return done(req, { status: 400 }, 'none', 'ambiguous_request');
+    if (req.hasDuplicateHeader('Authorization') || req.hasDuplicateHeader('Proxy-Authorization')) return done(req, { status: badTarget }, 'none', 'ambiguous_request');
     const target = kind.target(new ProxyView(req, path));
     if (!target.ok) return refused(req, target.reason);
     const settings = cookieDomainOf(target.url);

@@ -117,13 +117,11 @@ t.test('attack review: what still gets through', async (t) => {
         ['anonymous', 'options', '/public/x'],
         ['session', 'delete', '/x'],
       ] as const) {
+        // Backends disagree on lower-case methods (Go serves `options` as its own method, Laravel
+        // upper-cases it): Gatehouse refuses them, and the client gets that 400.
         const o = await observe(lab, 'Caddy', caddy, get(`method ${method}`, path, credential, [], method));
-        const served = o.backend[0];
-        if (served === undefined) {
-          t.pass(`${method} ${path}: not served`);
-          continue;
-        }
-        t.equal(String(o.decisions[0]?.['method']), served.method, `${method} ${path}: Gatehouse decided for the method the back end got`, { observed: summarize(o) });
+        t.equal(o.backend.length, 0, `${method} ${path}: not served`, { observed: summarize(o) });
+        t.equal(o.answer.status, 400, `${method} ${path}: Gatehouse's 400 reaches the client`, { observed: summarize(o) });
       }
     });
 

@@ -31,13 +31,15 @@ function target(req: ProxyRequestView): TargetResult {
  * same target and method; otherwise the client chose one of them, and the request is refused.
  */
 function setsDisagree(req: ProxyRequestView, url: URL, original: string | undefined, forwarded: string | undefined): string | null {
+  // The methods first, whether or not X-Original-URL came: a client's own X-Original-Method beside
+  // the proxy's X-Forwarded-Method would otherwise choose the method a `methods` rule sees.
+  if (original !== undefined && forwarded !== undefined && original !== forwarded) return 'X-Original-Method and X-Forwarded-Method differ';
   if (headerValue(req, 'X-Original-URL') === undefined) return null;
   const hasForwarded = headerValue(req, 'X-Forwarded-Host') !== undefined || headerValue(req, 'X-Forwarded-Uri') !== undefined;
   if (hasForwarded) {
     const other = forwardedTarget(req);
     if (!other.ok || other.value.href !== url.href) return 'X-Original-URL and X-Forwarded-Host/-Uri name different targets';
   }
-  if (original !== undefined && forwarded !== undefined && original !== forwarded) return 'X-Original-Method and X-Forwarded-Method differ';
   return null;
 }
 

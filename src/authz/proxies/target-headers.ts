@@ -82,15 +82,22 @@ export function originalTarget(req: ProxyRequestView): Read<URL> {
 
 const METHODS_REMEMBERED = 64;
 const methodsBySource = createMemo(
-  (source) => createMemo((value) => (METHOD.test(value) ? ok(value) : fail<string>(`${source} is not an HTTP method`)), METHODS_REMEMBERED, 32),
+  (source) => createMemo((value) => methodOf(value, source), METHODS_REMEMBERED, 32),
   16,
 );
 
 /**
- * An HTTP method token as sent: methods are case-sensitive (RFC 9110 §9.1), and a backend serves
- * `options` as a method of its own, not as OPTIONS; rules name methods in upper case, so a
- * lower-case one matches none of them. Remembered per header and value, as targets are.
+ * Methods are case-sensitive (RFC 9110 §9.1), but backends disagree on that: Go, Python and Java
+ * serve `options` as a method of its own, Symfony, Laravel and Werkzeug upper-case it. A method
+ * not in upper case (every standard one is) is therefore ambiguous, and refused.
  */
+function methodOf(value: string, source: string): Read<string> {
+  if (!METHOD.test(value)) return fail(`${source} is not an HTTP method`);
+  if (value !== value.toUpperCase()) return fail(`${source} '${value}' is not in upper case: backends read such a method differently`);
+  return ok(value);
+}
+
+/** An HTTP method token (see `methodOf`), remembered per header and value, as targets are. */
 export function checkedMethod(value: string | undefined, source: string): Read<string> {
   if (value === undefined) return fail(`missing header ${source}`);
   return methodsBySource.get(source).get(value);

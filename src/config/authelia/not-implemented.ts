@@ -43,7 +43,7 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   { key: 'server.endpoints.enable_pprof', instead: 'there is no profiling endpoint' },
   { key: 'server.endpoints.enable_expvars', instead: 'there is no expvars endpoint; metrics are served by telemetry.metrics' },
   { key: 'server.endpoints.rate_limits', instead: 'endpoints are not rate limited; failed sign-ins and client authentications are limited by regulation' },
-  { key: 'server.endpoints.authz.*.authn_strategies[].scheme_basic_cache_lifespan', instead: 'Basic credentials are checked on every request' },
+  { key: 'server.endpoints.authz.*.authn_strategies[].scheme_basic_cache_lifespan', instead: 'a Basic credential that verified is remembered for a fixed 60 s' },
   // log
   { key: 'log.keep_stdout', instead: 'with log.file_path set, logs are written to that file only' },
   // authentication_backend

@@ -40,7 +40,8 @@ const without = (headers: Record<string, string>, name: string) => Object.fromEn
 const rows: Row[] = [
   // ForwardAuth (Traefik forwardAuth, Caddy forward_auth)
   { name: 'ForwardAuth: proto + host + uri, method from X-Forwarded-Method', kind: 'ForwardAuth', req: view(fwd), want: ok('https://app.example.com/x?y=1', 'GET') },
-  { name: 'ForwardAuth: the method is kept as sent (RFC 9110 §9.1: case-sensitive)', kind: 'ForwardAuth', req: view({ ...fwd, 'X-Forwarded-Method': 'delete' }), want: ok('https://app.example.com/x?y=1', 'delete') },
+  { name: 'ForwardAuth: a lower-case method → 400 (RFC 9110 §9.1 says case-sensitive; backends disagree)', kind: 'ForwardAuth', req: view({ ...fwd, 'X-Forwarded-Method': 'delete' }), want: bad(400, "X-Forwarded-Method 'delete' is not in upper case: backends read such a method differently") },
+  { name: 'ForwardAuth: an upper-case extension method is taken as sent', kind: 'ForwardAuth', req: view({ ...fwd, 'X-Forwarded-Method': 'PROPFIND' }), want: ok('https://app.example.com/x?y=1', 'PROPFIND') },
   { name: 'ForwardAuth: a no-break space is not trimmed away (only OWS is)', kind: 'ForwardAuth', req: view({ ...fwd, 'X-Forwarded-Uri': '/public/x\u00a0' }), want: bad(400, 'a character beyond ASCII in X-Forwarded-Uri') },
   { name: 'ForwardAuth: missing X-Forwarded-Uri means /', kind: 'ForwardAuth', req: view(without(fwd, 'X-Forwarded-Uri')), want: ok('https://app.example.com/', 'GET') },
   { name: 'ForwardAuth: host with a port, default port removed', kind: 'ForwardAuth', req: view({ ...fwd, 'X-Forwarded-Host': 'App.Example.com:443' }), want: ok('https://app.example.com/x?y=1', 'GET') },
@@ -87,8 +88,9 @@ const rows: Row[] = [
   // Legacy (/api/verify)
   { name: 'Legacy: X-Original-URL alone', kind: 'Legacy', req: view({ ...orig, 'X-Original-URL': 'https://orig.example.com/' }), want: ok('https://orig.example.com/', 'POST') },
   { name: 'Legacy: both sets naming the same target (Authelia’s old nginx snippet)', kind: 'Legacy', req: view({ ...fwd, ...orig, 'X-Forwarded-Method': 'POST' }), want: ok('https://app.example.com/x?y=1', 'POST') },
-  { name: 'Legacy: both sets naming different targets → 401 (a client sent one of them)', kind: 'Legacy', req: view({ ...fwd, ...orig, 'X-Original-URL': 'https://orig.example.com/' }), want: bad(401, 'X-Original-URL and X-Forwarded-Host/-Uri name different targets') },
+  { name: 'Legacy: both sets naming different targets → 401 (a client sent one of them)', kind: 'Legacy', req: view({ ...fwd, ...orig, 'X-Forwarded-Method': 'POST', 'X-Original-URL': 'https://orig.example.com/' }), want: bad(401, 'X-Original-URL and X-Forwarded-Host/-Uri name different targets') },
   { name: 'Legacy: both methods, different → 401', kind: 'Legacy', req: view({ ...fwd, ...orig }), want: bad(401, 'X-Original-Method and X-Forwarded-Method differ') },
+  { name: 'Legacy: a client X-Original-Method beside the proxy set without X-Original-URL → 401', kind: 'Legacy', req: view({ ...fwd, 'X-Forwarded-Method': 'DELETE', 'X-Original-Method': 'GET' }), want: bad(401, 'X-Original-Method and X-Forwarded-Method differ') },
   { name: 'Legacy: falls back to X-Forwarded-*', kind: 'Legacy', req: view(fwd), want: ok('https://app.example.com/x?y=1', 'GET') },
   { name: 'Legacy: method from X-Forwarded-Method', kind: 'Legacy', req: view({ ...fwd, 'X-Forwarded-Method': 'PATCH' }), want: ok('https://app.example.com/x?y=1', 'PATCH') },
   { name: 'Legacy: no method header means GET', kind: 'Legacy', req: view({ 'X-Original-URL': 'https://app.example.com/' }), want: ok('https://app.example.com/', 'GET') },
