@@ -130,12 +130,22 @@ export function createRegulator(settings: RegulationSettings, deps: RegulatorDep
         throw err;
       }
       const expiresAtMs = input.nowMs + settings.ban_time * 1000;
-      const { banned } = await authLog.settleAttempt(
-        reservation.id,
-        { successful: result.successful, forget: subject === 'client' },
-        window,
-        { expires_at_ms: expiresAtMs, reason: BAN_REASON, nowMs: input.nowMs },
-      );
+      let banned: Awaited<ReturnType<AuthenticationLog['settleAttempt']>>['banned'];
+      try {
+        ({ banned } = await authLog.settleAttempt(
+          reservation.id,
+          { successful: result.successful, forget: subject === 'client' },
+          window,
+          { expires_at_ms: expiresAtMs, reason: BAN_REASON, nowMs: input.nowMs },
+        ));
+      } catch (err) {
+        // The verdict stands: a right password is not turned into a 500 by the log. A failure stays
+        // pending, so it still counts against max_retries until it leaves find_time; a success's
+        // reservation is given back (best effort).
+        logger.warn('regulation: an attempt could not be settled', { username: input.username, remote_ip: input.ip, successful: result.successful, error: (err as Error).message });
+        if (result.successful) await authLog.releaseAttempt(reservation.id).catch(() => undefined);
+        return { refused: false, ...result, banned: false };
+      }
       for (const ban of banned) {
         logger.warn('regulation: banned after repeated authentication failures', {
           ban_kind: ban.kind,

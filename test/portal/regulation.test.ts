@@ -219,3 +219,22 @@ t.test('attempt: beyond max_retries attempts under way, the check does not run; 
   const next = await regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, async () => ({ successful: true, value: 'ok' }));
   t.same(next, { refused: false, successful: true, value: 'ok', banned: false }, 'and its slot is free again');
 });
+
+t.test('a storage failure while settling keeps the verdict: the right password signs in (no 500), a failure still counts', async (t) => {
+  const world = await openWorld(t, [{ name: 'john' }]);
+  const logger = memoryLogger('warn');
+  let failSettle = true;
+  const authLog = {
+    ...world.storage.authLog,
+    settleAttempt: (...args: Parameters<typeof world.storage.authLog.settleAttempt>) =>
+      failSettle ? Promise.reject(new Error('disk full')) : world.storage.authLog.settleAttempt(...args),
+  };
+  const regulator = createRegulator(DEFAULTS, { authLog, logger });
+  const input = { username: 'john', ip: IP, auth_type: '1fa' as const, nowMs: NOW_MS };
+  const right = await regulator.attempt(input, async () => ({ successful: true, value: 'ok' }));
+  t.same(right, { refused: false, successful: true, value: 'ok', banned: false }, 'the verdict, not a thrown storage error');
+  t.match(logger.records().at(-1), { level: 'warn', msg: 'regulation: an attempt could not be settled', successful: true, error: 'disk full' });
+  for (let i = 0; i < 3; i++) t.equal((await regulator.attempt(input, async () => ({ successful: false, value: null }))).refused, false, `failure ${i + 1} is checked`);
+  failSettle = false;
+  t.equal((await regulator.attempt(input, async () => ({ successful: true, value: 'ok' }))).refused, true, 'three unsettled failures stay pending and count against max_retries; the released success does not');
+});
