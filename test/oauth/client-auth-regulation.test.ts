@@ -115,15 +115,22 @@ function suite(t: Test, engine: string, open: () => Promise<Storage>): void {
     t.equal(await storage.authLog.activeBan('ip', prober, w.clock.nowMs()), null, 'people signing in from that address are not banned');
   });
 
-  t.test(`${engine}: a success resets the count; malformed requests are not counted`, async (t) => {
-    const w = world(storage, { modes: ['user', 'ip'] });
+  t.test(`${engine}: a success resets the client_id's count, not the address's; malformed requests are not counted`, async (t) => {
+    const w = world(storage, { modes: ['user'] });
     const ip = '192.0.2.210';
     for (let round = 0; round < 3; round++) {
       await t.rejects(w.services.authenticateClient(basic('other', 'guess-a'), ip), like(WRONG_SECRET));
       await t.rejects(w.services.authenticateClient(basic('other', 'guess-b'), ip), like(WRONG_SECRET));
       t.ok(await w.services.authenticateClient(basic('other', 'other-secret'), ip));
     }
-    t.equal(w.bans(), 0, 'two failures between successes never ban');
+    t.equal(w.bans(), 0, 'mode user: two failures between successes never ban');
+    const byIp = world(storage, { modes: ['ip'] });
+    const sprayer = '192.0.2.211';
+    await t.rejects(byIp.services.authenticateClient(basic('other', 'guess-a'), sprayer), like(WRONG_SECRET));
+    await t.rejects(byIp.services.authenticateClient(basic('app', 'guess-b'), sprayer), like(WRONG_SECRET));
+    t.ok(await byIp.services.authenticateClient(basic('other', 'other-secret'), sprayer), 'a success of its own in between');
+    await t.rejects(byIp.services.authenticateClient(basic('app', 'guess-c'), sprayer), like(WRONG_SECRET));
+    t.equal(byIp.bans(), 1, 'mode ip: the success did not reset the address: its third failure bans it');
     const twoMethods = { authorization: basic('other', 'x').authorization, params: new URLSearchParams({ client_id: 'other', client_secret: 'y' }) };
     for (let i = 0; i < 5; i++) await t.rejects(w.services.authenticateClient(twoMethods, ip), like({ error: 'invalid_request' }));
     t.equal(w.bans(), 0, 'invalid_request is no verdict on a secret');

@@ -65,8 +65,10 @@ export const regulationContract: ContractSection = (t, h, s) => {
     const good = idOf(await log.reserveAttempt(client('app', '203.0.113.9'), w, NOW));
     await log.settleAttempt(good, { successful: true, forget: true }, w, banAt(NOW));
     t.same(await rowsOf('app'), [[0, 0], [1, 0]], 'a success after a failure is kept: it resets the count');
-    for (let i = 0; i < 2; i++) await log.settleAttempt(idOf(await log.reserveAttempt(client('app', '203.0.113.9'), w, NOW)), { successful: false }, w, banAt(NOW));
-    t.equal((await log.reserveAttempt(client('app', '203.0.113.9'), w, NOW)).reserved, true, 'two failures since the success: a third attempt may run');
+    const byClient = window([{ kind: 'client', value: 'app' }]);
+    for (let i = 0; i < 2; i++) await log.settleAttempt(idOf(await log.reserveAttempt(client('app', '203.0.113.9'), byClient, NOW)), { successful: false }, byClient, banAt(NOW));
+    t.equal((await log.reserveAttempt(client('app', '203.0.113.9'), byClient, NOW)).reserved, true, 'two failures since the success: a third attempt may run');
+    t.equal((await log.reserveAttempt(client('app', '203.0.113.9'), w, NOW)).reserved, false, "the address's count is not reset by a success: its three failures refuse the next attempt");
 
     const person1 = idOf(await log.reserveAttempt(person('pat', '192.0.2.60'), window([{ kind: 'user', value: 'pat' }]), NOW));
     await log.settleAttempt(person1, { successful: true }, window([{ kind: 'user', value: 'pat' }]), banAt(NOW));

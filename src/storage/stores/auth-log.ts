@@ -8,6 +8,9 @@ import { flag, ms, type Database } from '../schema.js';
 import type { AuthType, AuthenticationLog, BanKind, RegulationKey, StorageEngine } from '../types.js';
 import { writeTransaction } from '../write-transaction.js';
 
+/** The kinds whose failures a success forgives. */
+const RESET_BY_SUCCESS: ReadonlySet<BanKind> = new Set<BanKind>(['user', 'client']);
+
 /** Which log rows each ban kind counts: the column holding its value, and the auth types. */
 const COUNTED_BY: Readonly<Record<BanKind, { column: 'username' | 'remote_ip'; auth_types: readonly AuthType[] }>> = {
   user: { column: 'username', auth_types: ['1fa', '2fa', 'basic'] },
@@ -58,8 +61,10 @@ export function createAuthenticationLog(db: Kysely<Database>, engine: StorageEng
       .where('auth_type', 'in', [...auth_types])
       .where('time_ms', '>=', fromMs)
       .where('id', '!=', exceptId);
+    // A success resets a user's (or client's) count; not an address's: one good sign-in to the
+    // attacker's own account would otherwise reset a password spray across usernames from that address.
     // Ids grow with insertion, so "after the last success" is "id above its id", even within one millisecond.
-    const lastSuccess = await rows.select((eb) => eb.fn.max('id').as('id')).where('successful', '=', 1).executeTakeFirst();
+    const lastSuccess = RESET_BY_SUCCESS.has(key.kind) ? await rows.select((eb) => eb.fn.max('id').as('id')).where('successful', '=', 1).executeTakeFirst() : undefined;
     const afterId = lastSuccess?.id === null || lastSuccess?.id === undefined ? 0 : Number(lastSuccess.id);
     const groups = await rows
       .select((eb) => ['pending', eb.fn.countAll().as('n')])
