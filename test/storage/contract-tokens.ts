@@ -175,6 +175,19 @@ export const redeemContract: ContractSection = (t, h, s) => {
     }
   });
 
+  t.test('RFC 7009 §2.1: revoking a grant while its refresh token is redeemed leaves nothing of it live', async (t) => {
+    // The revocation starts at staggered instants, so some rounds catch the redemption inside its transaction.
+    for (let round = 0; round < 24; round++) {
+      const prefix = `rv-${round}`;
+      for (const { kind, record } of issue(`${prefix}-0`, `req-${prefix}`)) await s().tokens.create(kind, record);
+      const redemption = s().tokens.redeem({ kind: 'refresh_token', signature: `${prefix}-0-rt`, issue: issue(`${prefix}-1`, `req-${prefix}`), nowMs: NOW + 5, reuseGraceMs: 0 });
+      const revocation = new Promise((resolve) => setTimeout(resolve, round % 6)).then(() => s().tokens.revokeByRequestId(`req-${prefix}`));
+      const [redeemed] = await Promise.all([redemption, revocation]);
+      const after = await Promise.all([`${prefix}-0`, `${prefix}-1`].flatMap((p) => refs(p)).map((r) => state(r.kind, r.signature)));
+      t.notOk(after.includes('live'), `round ${round + 1} (${redeemed.outcome}): ${after.join(', ')}`);
+    }
+  });
+
   t.test('redeem: a failing insert rolls back the whole redemption (both or neither)', async (t) => {
     for (const { kind, record } of issue('atom-0', 'req-atom')) await s().tokens.create(kind, record);
     await s().tokens.create('refresh_token', token('atom-taken', { request_id: 'req-elsewhere' }));

@@ -213,10 +213,13 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
     },
 
     async revokeByRequestId(requestId) {
-      if (!notice) return revokeFamily(db, requestId);
-      return inTransaction(db, async (trx) => {
+      return writeTransaction(db, 'revoke a grant', async (trx) => {
+        // PostgreSQL (READ COMMITTED): wait for a redemption of this grant that is under way (it
+        // holds the family's rows); the UPDATE, a statement of its own, then sees the pair it
+        // issued, which an UPDATE alone would miss. SQLite serialises writers already.
+        if (engine === 'postgres') await lockFamily(trx, requestId);
         const family = await revokeFamily(trx, requestId);
-        await sendRevocationNotice(trx, notice, accessTokensOf(family));
+        if (notice) await sendRevocationNotice(trx, notice, accessTokensOf(family));
         return family;
       });
     },
