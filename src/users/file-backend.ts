@@ -4,10 +4,8 @@
  * users are kept, so a typo in the file never locks everybody out.
  */
 import { readFile } from 'node:fs/promises';
-import { HashVerificationBusyError, parseDigest } from '../crypto/password-hash/index.js';
-import type { PasswordDigest } from '../crypto/password-hash/index.js';
+import { HashVerificationBusyError, parseDigest, pickDummyDigest, type PasswordDigest } from '../crypto/password-hash/index.js';
 import type { Logger } from '../observability/log.js';
-import { pickDummyDigest } from './dummy-digest.js';
 import { watchFile } from './file-watcher.js';
 import type { FileWatch } from './file-watcher.js';
 import type { UserDetails, UserRecord, UsersBackend } from './user.js';

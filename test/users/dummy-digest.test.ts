@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseDigest } from '../../src/crypto/password-hash/index.js';
-import { pickDummyDigest } from '../../src/users/dummy-digest.js';
+import { pickDummyDigest } from '../../src/crypto/password-hash/index.js';
 
 const ARGON_A = '$argon2id$v=19$m=64,t=1,p=1$TCj3TkZncon8zQRQV6jo/Q$yz5mLWH3n2J4+uiicYdHBnMwTRvLlyI1ZtyfArRnwZc';
 const ARGON_B = '$argon2id$v=19$m=65536,t=3,p=4$hucKmoa2Zp6cRDG+vyCsKQ$xEmrzfmJuXfOErl/wrS+qhGgL7M0X5kTBuryWBoAL4M';
