@@ -1,5 +1,5 @@
 /** RFC 6749 §5.2 invalid_client, with the Basic challenge when the client tried Basic. */
-import { OAuthError } from '../errors.js';
+import { ERROR_DESCRIPTIONS, OAuthError } from '../errors.js';
 
 export const BASIC_REALM = 'gatehouse';
 
@@ -11,7 +11,7 @@ export function clientAuthFailure(description: string, basicTried: boolean): OAu
 }
 
 /** The same message for an unknown client and a wrong secret: neither tells a prober which it hit. */
-export const CLIENT_AUTH_FAILED = 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).';
+export const CLIENT_AUTH_FAILED = ERROR_DESCRIPTIONS.invalid_client;
 
 /** Seconds a client is asked to wait when the server is too busy to verify its secret. */
 export const BUSY_RETRY_AFTER_SECONDS = 1;
