@@ -8,14 +8,13 @@
  * construction, so it can always go into a `Location` header.
  */
 import type { SessionCookieSettings } from './session/index.js';
-import { cookieSettingsForHost } from './session/index.js';
+import { cookieSettingsForHost, isLoopbackHost } from './session/index.js';
 
 /** Why an `rd` was ignored; each names the one rule it broke. */
 export type RedirectRejection = 'absent' | 'forbidden_character' | 'not_a_url' | 'userinfo' | 'scheme' | 'host';
 
 export type RedirectDecision = { readonly ok: true; readonly href: string } | { readonly ok: false; readonly reason: RedirectRejection };
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * C0 controls, DEL, C1 controls and every whitespace character, anywhere in the value. The URL
@@ -45,7 +44,7 @@ export function checkRedirectTarget(rd: string | undefined, portal: SessionCooki
     return rejected('not_a_url');
   }
   if (url.username !== '' || url.password !== '') return rejected('userinfo');
-  const allowHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname) && base.protocol === 'http:';
+  const allowHttp = url.protocol === 'http:' && isLoopbackHost(url.hostname) && base.protocol === 'http:';
   if (url.protocol !== 'https:' && !allowHttp) return rejected('scheme');
   if (url.host !== base.host && !cookieSettingsForHost(url.host, all)) return rejected('host');
   // http(s) hrefs are ASCII (hosts in punycode, the rest percent-encoded); kept as a check so a

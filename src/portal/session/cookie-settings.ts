@@ -43,6 +43,9 @@ function normalizeHost(host: string): string {
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** A developer's machine, as a URL's `hostname` names it: where a plain-http portal is allowed. */
+export const isLoopbackHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname);
+
 /**
  * Secure, except on a plain-HTTP portal on the loopback host (a developer's machine): there is
  * no TLS to protect the cookie and browsers would not send a Secure one back from http://.
@@ -56,7 +59,7 @@ export function cookieIsSecure(settings: SessionCookieSettings, requestIsHttps: 
   } catch {
     return true;
   }
-  return !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+  return !(url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
 
 const SAME_SITE: Readonly<Record<SessionCookieSettings['same_site'], SameSiteAttribute>> = { lax: 'Lax', strict: 'Strict', none: 'None' };

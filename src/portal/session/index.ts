@@ -2,7 +2,7 @@
 export type { AmrValue, AuthenticationLevel, LoadedSession, PortalSession, SessionCookieSettings, SessionManager } from './types.js';
 export { createSessionManager, type SessionManagerDeps } from './manager.js';
 export { parseCookies, serializeCookie, type CookieAttributes, type SameSiteAttribute } from './cookies.js';
-export { cookieIsSecure, cookieSettingsForHost, clearSessionSetCookie, sessionCookieAttributes, sessionSetCookie } from './cookie-settings.js';
+export { cookieIsSecure, cookieSettingsForHost, isLoopbackHost, clearSessionSetCookie, sessionCookieAttributes, sessionSetCookie } from './cookie-settings.js';
 export { sessionExpiresAtMs, sessionIsLive, isRemembered } from './lifetime.js';
 export { sessionFromJson, sessionToJson } from './codec.js';
 export { isSessionId, newSessionId, sessionIdHash } from './session-id.js';
