@@ -2,7 +2,7 @@
  * The portal's front door. GET `/`: the sign-in form, or — for a signed-in person — onwards (second
  * factor, the safe `rd` target, or the portal home). POST `/login`: the first factor.
  */
-import { normalizeTargetUrl } from '../../authz/target-url.js';
+import { parseTargetUrl } from '../../authz/target-url.js';
 import { HashVerificationBusyError } from '../../crypto/password-hash/index.js';
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
@@ -82,9 +82,13 @@ function asksForSecondFactor(ctx: AppContext, pr: PortalRequest, username: strin
   const url = new URL(target);
   const ownOrigins = [new URL(pr.settings.authelia_url).origin, ...(ctx.oidc ? [new URL(ctx.oidc.issuer).origin] : [])];
   if (ctx.oidc && url.pathname === OIDC_PATHS.authorization && ownOrigins.includes(url.origin)) return false;
+  // Read as the verify endpoint reads a target (parseTargetUrl, an upper-case method): what it
+  // would refuse or read another way keeps the second factor.
+  const decided = parseTargetUrl(target);
+  const method = flow['rm'] ?? 'GET';
+  if (decided === null || !/^[A-Z]+$/.test(method)) return true;
   const user = ctx.users?.get(username) ?? null;
-  const method = /^[A-Za-z]+$/.test(flow['rm'] ?? '') ? flow['rm']!.toUpperCase() : 'GET';
-  const { policy } = ctx.authz.access.decide({ url: normalizeTargetUrl(url), method, remoteIp: pr.req.clientIp }, { username, groups: user?.groups ?? [] });
+  const { policy } = ctx.authz.access.decide({ url: decided, method, remoteIp: pr.req.clientIp }, { username, groups: user?.groups ?? [] });
   return policy !== 'one_factor' && policy !== 'bypass';
 }
 
