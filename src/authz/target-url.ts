@@ -16,6 +16,7 @@
  * the default port removed (RFC 3986 §6.2.3), percent-escapes of unreserved characters decoded and
  * the others upper-cased (RFC 3986 §6.2.2, percent-encoding.ts).
  */
+import { domainToUnicode } from 'node:url';
 import { normalizePercentEncoding } from './percent-encoding.js';
 
 export type TargetRead = { ok: true; url: URL } | { ok: false; reason: string };
@@ -104,6 +105,7 @@ export function parseTarget(parts: TargetParts, sources: TargetSources): TargetR
   if (url.hostname !== plainHostname(parts.authority)) {
     return fail(`${sources.authority} names its host in a form URL parsers rewrite (${url.hostname})`);
   }
+  if (url.hostname.includes('xn--') && !isValidPunycode(url.hostname)) return fail(`${sources.authority} has an \`xn--\` label that is not valid punycode`);
   return ok(normalizeTargetUrl(url));
 }
 
@@ -147,6 +149,15 @@ function decodeSegment(segment: string): string {
   } catch {
     return segment.replace(ENCODED_DOT, '.'); // not UTF-8: only the dots matter here
   }
+}
+
+/**
+ * Whether every `xn--` label decodes (RFC 5891 §4.4). Node 20 and 22 refuse `xn--app.example.com`
+ * in `new URL`, Node 24 takes it as it is: a host readers disagree on, refused on every line.
+ */
+function isValidPunycode(hostname: string): boolean {
+  const unicode = domainToUnicode(hostname);
+  return unicode !== '' && !unicode.split('.').some((label) => label.startsWith('xn--'));
 }
 
 /** The hostname as WHATWG leaves a canonical one: lower-case, without the port (IPv6 keeps its brackets). */

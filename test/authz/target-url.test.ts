@@ -27,6 +27,7 @@ t.test('parseTargetUrl: what every reader reads alike is normalized (RFC 3986 §
     ['dots inside a segment are not dot segments', 'https://a.example.com/a..b/.well-known/x.y', 'https://a.example.com/a..b/.well-known/x.y'],
     ['a Latin-1 escape (not UTF-8) is a character like any other', 'https://a.example.com/caf%E9', 'https://a.example.com/caf%E9'],
     ['UTF-8 escapes', 'https://a.example.com/%C3%A9t%C3%A9', 'https://a.example.com/%C3%A9t%C3%A9'],
+    ['a punycode host (IDN as every client sends it)', 'https://xn--bcher-kva.example/x', 'https://xn--bcher-kva.example/x'],
     ['IPv6 literal', 'https://[2001:db8::1]:8443/x', 'https://[2001:db8::1]:8443/x'],
     ['wss', 'wss://a.example.com/socket', 'wss://a.example.com/socket'],
   ];
@@ -66,6 +67,7 @@ t.test('parseTarget: an ambiguous target is refused with its reason (issue #11: 
     ['IIS %u escape', 'https://a.example.com/public/%u002e%u002e/admin', 'a %u escape (IIS) in X-Original-URL'],
     ['5-byte overlong UTF-8', 'https://a.example.com/public/%f8%80%80%80%ae/admin', 'an overlong UTF-8 encoding in X-Original-URL'],
     ['IPv6 in a form WHATWG rewrites', 'https://[0:0:0:0:0:0:0:1]/x', 'X-Original-URL names its host in a form URL parsers rewrite ([::1])'],
+    ['an xn-- label that is not punycode (Node 24 URL takes it, 20 and 22 refuse it)', 'https://xn--app.example.com/x', 'X-Original-URL has an `xn--` label that is not valid punycode'],
     ['http', 'http://a.example.com/', 'scheme http is not allowed: forward-auth targets are https or wss'],
   ];
   for (const [name, input, want] of rows) {
