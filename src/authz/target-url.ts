@@ -96,16 +96,17 @@ export function parseTarget(parts: TargetParts, sources: TargetSources): TargetR
   const query = pathAndQuery.indexOf('?');
   const path = checkPath(query === -1 ? pathAndQuery : pathAndQuery.slice(0, query), sources.path);
   if (path !== null) return fail(path);
+  const hostname = plainHostname(parts.authority);
+  if (hostname.includes('xn--') && !isValidPunycode(hostname)) return fail(`${sources.authority} has an \`xn--\` label that is not valid punycode`);
   let url: URL;
   try {
     url = new URL(`${scheme}://${parts.authority}${pathAndQuery}`);
   } catch {
     return fail(`${sources.authority} is not a valid host`);
   }
-  if (url.hostname !== plainHostname(parts.authority)) {
+  if (url.hostname !== hostname) {
     return fail(`${sources.authority} names its host in a form URL parsers rewrite (${url.hostname})`);
   }
-  if (url.hostname.includes('xn--') && !isValidPunycode(url.hostname)) return fail(`${sources.authority} has an \`xn--\` label that is not valid punycode`);
   return ok(normalizeTargetUrl(url));
 }
 
