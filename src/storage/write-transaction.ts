@@ -66,6 +66,8 @@ async function once<T>(db: Kysely<Database>, engine: StorageEngine, work: (trx: 
 }
 
 export async function writeTransaction<T>(db: Kysely<Database>, what: string, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  // Inside a caller's transaction: the work is part of it, and the caller commits, rolls back or retries.
+  if (db.isTransaction) return work(db);
   const engine = engineOf(db);
   let last: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
