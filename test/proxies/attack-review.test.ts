@@ -25,27 +25,14 @@
  *   makes Caddy drop Gatehouse's Remote-User and Remote-Groups from the request to the application
  *   (hop-by-hop removal after copy_headers); the application sees a request without a user.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
-import t, { type Test } from 'tap';
-import { freePort } from '../helpers/free-port.js';
+import t from 'tap';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { clientCredentialsToken, signIn } from './harness.js';
 import { judge, logCursor, observe, startLabGatehouse, startRecordingBackend, summarize, type Lab } from './differential-harness.js';
-import {
-  caddyTestGlobals,
-  caddyTestSubstitutions,
-  NGINX_SCHEME_SUBSTITUTION,
-  nginxSnippetSubstitutions,
-  nginxTestSubstitutions,
-  substitute,
-  type Substitution,
-} from './example-substitution.js';
 import { APP, PUBLIC, type Credential, type HostileCase } from './hostile-corpus.js';
-import { EXAMPLES_DIR, requireBinary, startCaddy, startNginx, type RunningProxy } from './proxy-process.js';
+import { startCaddy, startNginx } from './proxy-process.js';
 
 
 const get = (name: string, target: string, credential: Credential = 'anonymous', more: ReadonlyArray<readonly [string, string]> = [], method = 'GET'): HostileCase => ({
@@ -90,7 +77,7 @@ t.test('attack review: what still gets through', async (t) => {
     ['the app block as default_server', (site: string) => site.replace(/(listen 127\.0\.0\.1:\d+)(;\n    server_name app\.example\.com;)/, '$1 default_server$2'), [`${PUBLIC}?`, `${PUBLIC}?.example.com`]],
   ] as const) {
     await t.test(`nginx with ${variant}`, async (t) => {
-      const nginx = await startNginxWith(t, { gatehouse: gatehouse.address, app: backend.address }, transform);
+      const nginx = await startNginx(t, { gatehouse: gatehouse.address, app: backend.address }, transform);
       await t.test('control: anonymous /admin on app is not served', async (t) => {
         const o = await observe(lab, 'nginx', nginx, get('control', '/admin'));
         t.equal(o.backend.length, 0, 'not served', { observed: summarize(o) });
@@ -175,9 +162,7 @@ t.test('attack review: what still gets through', async (t) => {
   });
 
   await t.test('Caddy with the legacy endpoint (uri /api/verify, as Authelia < 4.38 documented)', async (t) => {
-    const caddy = await startCaddyWith(t, { gatehouse: gatehouse.address, app: backend.address }, [
-      { why: 'the legacy verify endpoint', find: 'uri /api/authz/forward-auth', replace: 'uri /api/verify' },
-    ]);
+    const caddy = await startCaddy(t, { gatehouse: gatehouse.address, app: backend.address }, (config) => replaceOnce(config, 'uri /api/authz/forward-auth', 'uri /api/verify'));
 
     await t.test('control: anonymous /admin is not served', async (t) => {
       const o = await observe(lab, 'Caddy', caddy, get('legacy control', '/admin'));
@@ -203,100 +188,3 @@ function replaceOnce(text: string, find: string, replace: string): string {
   return text.replace(find, replace);
 }
 
-/** `startNginx` (proxy-process.ts) with `transform` applied to the substituted site.conf. */
-async function startNginxWith(t: Test, upstreams: { gatehouse: string; app: string }, transform: (site: string) => string): Promise<RunningProxy> {
-  const binary = requireBinary('nginx');
-  const dir = tempDir(t, 'gatehouse-nginx-');
-  chmodSync(dir, 0o755);
-  const snippetsDir = join(dir, 'snippets');
-  mkdirSync(snippetsDir);
-  for (const name of readdirSync(join(EXAMPLES_DIR, 'nginx/snippets'))) {
-    const text = readFileSync(join(EXAMPLES_DIR, 'nginx/snippets', name), 'utf8');
-    const substitutions = nginxSnippetSubstitutions(text);
-    writeFileSync(join(snippetsDir, name), substitutions.length > 0 ? substitute(text, substitutions) : text);
-  }
-  const port = await freePort();
-  const substituted = substitute(readFileSync(join(EXAMPLES_DIR, 'nginx/site.conf'), 'utf8'), [
-    ...nginxTestSubstitutions({ ...upstreams, httpsPort: port, httpPort: await freePort(), snippetsDir }),
-    NGINX_SCHEME_SUBSTITUTION,
-  ]);
-  const site = transform(substituted);
-  if (site === substituted) throw new Error('the variant changed nothing in site.conf');
-  writeFileSync(join(dir, 'site.conf'), site);
-  const main = [
-    `pid ${dir}/nginx.pid;`,
-    `error_log ${dir}/error.log info;`,
-    'events { worker_connections 256; }',
-    'http {',
-    `  access_log ${dir}/access.log;`,
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `  ${k}_temp_path ${dir}/${k}_temp;`),
-    `  include ${dir}/site.conf;`,
-    '}',
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'nginx.conf'), main);
-  const child: ChildProcess = spawn(binary, ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  t.teardown(() => stopChild(child));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${output}`);
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) throw new Error(`nginx did not become ready within 15 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, config: site, output: () => output };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGQUIT');
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** `startCaddy` (proxy-process.ts) with extra substitutions on the shipped Caddyfile. */
-async function startCaddyWith(t: Test, upstreams: { gatehouse: string; app: string }, extra: Substitution[]): Promise<RunningProxy> {
-  const binary = requireBinary('caddy');
-  const dir = tempDir(t, 'gatehouse-caddy-');
-  const port = await freePort();
-  const storageDir = join(dir, 'data');
-  const shipped = readFileSync(join(EXAMPLES_DIR, 'caddy/Caddyfile'), 'utf8');
-  const config = caddyTestGlobals({ httpPort: await freePort(), httpsPort: port, storageDir }) + substitute(shipped, [...caddyTestSubstitutions(upstreams), ...extra]);
-  const path = join(dir, 'Caddyfile');
-  writeFileSync(path, config);
-  const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'xdg-data') };
-  const child: ChildProcess = spawn(binary, ['run', '--config', path, '--adapter', 'caddyfile'], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  t.teardown(() => stopChild(child));
-  const caPath = join(storageDir, 'pki/authorities/local/root.crt');
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`caddy exited with ${child.exitCode}:\n${output}`);
-    if (existsSync(caPath) && (await canHandshake(port, readFileSync(caPath, 'utf8')))) break;
-    if (Date.now() > deadline) throw new Error(`caddy did not become ready within 15 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, ca: readFileSync(caPath, 'utf8'), config, output: () => output };
-}
-
-function canHandshake(port: number, ca: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tlsConnect({ port, host: '127.0.0.1', servername: APP, ca });
-    socket.once('secureConnect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}

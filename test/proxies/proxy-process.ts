@@ -42,7 +42,8 @@ export function requireBinary(name: string): string {
   throw new Error(`${name} is not installed: run .ci/install-deps`);
 }
 
-export async function startNginx(t: Test, upstreams: { gatehouse: string; app: string }): Promise<RunningProxy> {
+/** `variant`: a test variant of the substituted site.conf (e.g. a wildcard server_name); it must change something. */
+export async function startNginx(t: Test, upstreams: { gatehouse: string; app: string }, variant?: (site: string) => string): Promise<RunningProxy> {
   const binary = requireBinary('nginx');
   const dir = tempDir(t, 'gatehouse-nginx-');
   // Workers run as nobody when the tests run as root: they must reach the temp paths.
@@ -55,10 +56,11 @@ export async function startNginx(t: Test, upstreams: { gatehouse: string; app: s
     writeFileSync(join(snippetsDir, name), substitutions.length > 0 ? substitute(text, substitutions) : text);
   }
   const port = await freePort();
-  const site = substitute(readFileSync(join(EXAMPLES_DIR, 'nginx/site.conf'), 'utf8'), [
+  const substituted = substitute(readFileSync(join(EXAMPLES_DIR, 'nginx/site.conf'), 'utf8'), [
     ...nginxTestSubstitutions({ ...upstreams, httpsPort: port, httpPort: await freePort(), snippetsDir }),
     NGINX_SCHEME_SUBSTITUTION,
   ]);
+  const site = applyVariant(substituted, variant);
   writeFileSync(join(dir, 'site.conf'), site);
   // The main context nginx.conf would have; the example goes in http {} as conf.d/ files do.
   const main = [
@@ -80,13 +82,14 @@ export async function startNginx(t: Test, upstreams: { gatehouse: string; app: s
   return { port, config: site, output };
 }
 
-export async function startCaddy(t: Test, upstreams: { gatehouse: string; app: string }): Promise<RunningProxy> {
+/** `variant`: a test variant of the substituted Caddyfile (e.g. the legacy endpoint); it must change something. */
+export async function startCaddy(t: Test, upstreams: { gatehouse: string; app: string }, variant?: (config: string) => string): Promise<RunningProxy> {
   const binary = requireBinary('caddy');
   const dir = tempDir(t, 'gatehouse-caddy-');
   const port = await freePort();
   const storageDir = join(dir, 'data');
   const shipped = readFileSync(join(EXAMPLES_DIR, 'caddy/Caddyfile'), 'utf8');
-  const config = caddyTestGlobals({ httpPort: await freePort(), httpsPort: port, storageDir }) + substitute(shipped, caddyTestSubstitutions(upstreams));
+  const config = caddyTestGlobals({ httpPort: await freePort(), httpsPort: port, storageDir }) + applyVariant(substitute(shipped, caddyTestSubstitutions(upstreams)), variant);
   const path = join(dir, 'Caddyfile');
   writeFileSync(path, config);
   const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'xdg-data') };
@@ -97,6 +100,13 @@ export async function startCaddy(t: Test, upstreams: { gatehouse: string; app: s
   // Ready once the internal CA exists and the site certificate is served.
   await waitUntil(() => existsSync(caPath) && canHandshake(port, readFileSync(caPath, 'utf8')), child, output, 'caddy');
   return { port, ca: readFileSync(caPath, 'utf8'), config, output };
+}
+
+function applyVariant(config: string, variant: ((config: string) => string) | undefined): string {
+  if (variant === undefined) return config;
+  const changed = variant(config);
+  if (changed === config) throw new Error('the test variant changed nothing in the example');
+  return changed;
 }
 
 function collect(child: ChildProcess, extra: () => string): () => string {
