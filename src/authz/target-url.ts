@@ -185,8 +185,3 @@ export function normalizeTargetUrl(url: URL): URL {
   if (search !== url.search) url.search = search;
   return url;
 }
-
-/** Forward-auth protects https (and wss) only: session cookies are `Secure`. */
-export function isSecureTarget(url: URL): boolean {
-  return url.protocol === 'https:' || url.protocol === 'wss:';
-}

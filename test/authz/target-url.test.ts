@@ -1,7 +1,7 @@
 /** Forward-auth targets: refused when readers could disagree (issue #11), else normalized (RFC 3986 §6.2.2, §6.2.3). */
 import t from 'tap';
 import { normalizePercentEncoding } from '../../src/authz/percent-encoding.js';
-import { isSecureTarget, parseTarget, parseTargetUrl, splitAbsoluteUrl } from '../../src/authz/target-url.js';
+import { parseTarget, parseTargetUrl, splitAbsoluteUrl } from '../../src/authz/target-url.js';
 
 t.test('normalizePercentEncoding (RFC 3986 §6.2.2.2)', async (t) => {
   const rows: [string, string, string][] = [
@@ -80,15 +80,4 @@ t.test('parseTarget: an ambiguous target is refused with its reason (issue #11: 
 t.test('splitAbsoluteUrl: a relative reference is no target', async (t) => {
   t.equal(splitAbsoluteUrl('/just/a/path'), null);
   t.equal(parseTargetUrl('/just/a/path'), null);
-});
-
-t.test('isSecureTarget: https and wss only', async (t) => {
-  const rows: [string, boolean][] = [
-    ['https://a.example.com/', true],
-    ['wss://a.example.com/', true],
-    ['http://a.example.com/', false],
-    ['ws://a.example.com/', false],
-    ['ftp://a.example.com/', false],
-  ];
-  for (const [url, want] of rows) t.equal(isSecureTarget(new URL(url)), want, url);
 });

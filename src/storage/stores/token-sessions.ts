@@ -17,10 +17,6 @@ import { decideRedemption, type RedemptionRow } from './redemption.js';
 /** The associated data binds a session blob to its kind and signature. */
 const aad = (kind: TokenKind, signature: string): string => `${kind}:${signature}`;
 
-/** Runs `work` in a new transaction, or in the caller's when `db` already is one. */
-const inTransaction = <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-  db.isTransaction ? work(db) : db.transaction().execute(work);
-
 const accessTokensOf = (family: readonly TokenRef[]): string[] =>
   family.filter((t) => t.kind === 'access_token').map((t) => t.signature);
 
@@ -203,7 +199,7 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
     async revoke(kind, signature) {
       // Only access tokens are cached by other replicas, so only they are announced.
       if (!notice || kind !== 'access_token') return (await revokeRow(db, kind, signature)) > 0;
-      return inTransaction(db, async (trx) => {
+      return writeTransaction(db, 'revoke a token', async (trx) => {
         if ((await revokeRow(trx, kind, signature)) === 0) return false;
         // Announced again when revoked again: an earlier revocation may never have been (revoked by
         // hand in SQL, or by a release that sent its NOTIFY after the commit), and this one is rare.
