@@ -116,6 +116,8 @@ export async function gatehouseConfig(dir, port) {
     `storage: { local: { path: '${join(dir, 'db.sqlite3')}' } }`,
     "session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] }",
     "access_control: { default_policy: deny, rules: [{ domain: app.example.com, policy: one_factor }] }",
+    // BENCH_REGULATION=off measures without client-authentication regulation (max_retries 0).
+    ...(process.env.BENCH_REGULATION === 'off' ? ['regulation: { max_retries: 0 }'] : []),
     'identity_providers:',
     '  oidc:',
     '    clients:',

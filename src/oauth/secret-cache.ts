@@ -26,6 +26,8 @@ export interface SecretCacheOptions {
 export interface SecretCache {
   /** True when `secret` matches `digest`; served from the cache after a recent success. */
   verify(client_id: string, digest: PasswordDigest, secret: string): Promise<boolean>;
+  /** Whether `secret` verified against `digest` recently (a cache hit): no digest is checked. */
+  remembers(client_id: string, digest: PasswordDigest, secret: string): boolean;
   /** Forgets every success (e.g. after a configuration reload). */
   clear(): void;
 }
@@ -64,6 +66,7 @@ export function createSecretCache(options: SecretCacheOptions = {}): SecretCache
       }
       return pending;
     },
+    remembers: (client_id, digest, secret) => cache.get(keyOf(client_id, digest, secret)) === true,
     clear: () => cache.clear(),
   };
 }

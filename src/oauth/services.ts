@@ -70,6 +70,6 @@ export function createOAuthServices(deps: OAuthServicesDeps): OAuthServices {
     clients,
     secrets,
     clientKeys,
-    authenticateClient: regulator ? regulateClientAuthentication(authenticate, { regulator, clock: deps.clock }) : (request) => authenticate(request),
+    authenticateClient: regulator ? regulateClientAuthentication(authenticate, { regulator, clock: deps.clock, clients, secrets }) : (request) => authenticate(request),
   };
 }

@@ -121,6 +121,8 @@ function suite(t: Test, engine: string, open: () => Promise<Storage>): void {
     for (let round = 0; round < 3; round++) {
       await t.rejects(w.services.authenticateClient(basic('other', 'guess-a'), ip), like(WRONG_SECRET));
       await t.rejects(w.services.authenticateClient(basic('other', 'guess-b'), ip), like(WRONG_SECRET));
+      // Not remembered (as once the secret cache's TTL has passed): verified, and the success is logged.
+      w.services.secrets.clear();
       t.ok(await w.services.authenticateClient(basic('other', 'other-secret'), ip));
     }
     t.equal(w.bans(), 0, 'mode user: two failures between successes never ban');
@@ -135,6 +137,28 @@ function suite(t: Test, engine: string, open: () => Promise<Storage>): void {
     for (let i = 0; i < 5; i++) await t.rejects(w.services.authenticateClient(twoMethods, ip), like({ error: 'invalid_request' }));
     t.equal(w.bans(), 0, 'invalid_request is no verdict on a secret');
     t.ok(await w.services.authenticateClient({ authorization: undefined, params: new URLSearchParams('client_id=spa') }, ip), 'a public client (none) still authenticates');
+  });
+
+  t.test(`${engine}: a remembered secret and a public client are answered without the reservation's writes; a remembered secret passes a ban on guesses`, async (t) => {
+    const writes = { reserve: 0, settle: 0 };
+    const authLog = {
+      ...storage.authLog,
+      reserveAttempt: (...a: Parameters<Storage['authLog']['reserveAttempt']>) => (writes.reserve++, storage.authLog.reserveAttempt(...a)),
+      settleAttempt: (...a: Parameters<Storage['authLog']['settleAttempt']>) => (writes.settle++, storage.authLog.settleAttempt(...a)),
+    };
+    const w = world({ ...storage, authLog } as Storage);
+    t.ok(await w.services.authenticateClient(basic('app', 'right-secret'), IP), 'first use: verified, regulated');
+    t.same(writes, { reserve: 1, settle: 1 });
+    for (let i = 0; i < 20; i++) await w.services.authenticateClient(basic('app', 'right-secret'), IP);
+    t.same(writes, { reserve: 1, settle: 1 }, '20 more uses of the remembered secret: no reservation, no settlement');
+    t.equal(w.verified(), 1, 'and no digest checked');
+    t.ok(await w.services.authenticateClient({ authorization: undefined, params: new URLSearchParams('client_id=spa') }, IP), 'a public client (none)');
+    t.same(writes, { reserve: 1, settle: 1 }, 'none: nothing to guess, nothing written');
+    for (let i = 0; i < 3; i++) await t.rejects(w.services.authenticateClient(basic('app', `guess-${i}`), IP), like(WRONG_SECRET));
+    t.equal(w.bans(), 1, 'guesses are regulated as before: banned');
+    await t.rejects(w.services.authenticateClient(basic('app', 'guess-4'), IP), like(WRONG_SECRET), 'a further guess is refused unverified');
+    t.equal(w.verified(), 4);
+    t.ok(await w.services.authenticateClient(basic('app', 'right-secret'), IP), 'the remembered secret still works: the ban stops guessing, it does not lock out the holder of the secret');
   });
 
   t.test(`${engine}: 100 racing wrong secrets verify max_retries and ban once`, async (t) => {
