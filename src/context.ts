@@ -16,8 +16,8 @@ import { createOpaqueTokenStrategy, type OpaqueTokenStrategy } from './crypto/op
 import { openFileBackend, type UsersBackend } from './users/index.js';
 import type { OidcConfig } from './config/index.js';
 import { createOAuthServices, type OAuthServices } from './oauth/services.js';
-import { createPortalServices, type PortalServices } from './portal/services.js';
-import type { UniformTimingOptions } from './portal/regulation.js';
+import { createPortalServices, type PortalServices } from './authn/services.js';
+import type { UniformTimingOptions } from './authn/regulation.js';
 import { createAuthzServices, type AuthzServices } from './authz/services.js';
 import { createRevocationBus } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';

@@ -3,8 +3,8 @@
  * domain, its level, and the user read fresh from the users backend (a disabled user's session is
  * refused by the session manager at its next use).
  */
-import type { SessionManager, SessionCookieSettings } from '../portal/session/index.js';
-import { cookieSettingsForHost } from '../portal/session/index.js';
+import type { SessionManager, SessionCookieSettings } from '../authn/session/index.js';
+import { cookieSettingsForHost } from '../authn/session/index.js';
 import type { UsersBackend } from '../users/index.js';
 import type { AuthnStrategy, StrategyResult } from './strategies/types.js';
 

@@ -9,7 +9,7 @@ import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
 import type { ClientRegistry } from '../oauth/clients.js';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
-import type { Regulator, UniformTimingOptions } from '../portal/regulation.js';
+import type { Regulator, UniformTimingOptions } from '../authn/regulation.js';
 import type { Storage } from '../storage/types.js';
 import type { UsersBackend } from '../users/index.js';
 import { createIntrospectionCache, createLocalIntrospection, type IntrospectionCache, type IntrospectionSource } from './introspection-cache.js';

@@ -16,7 +16,7 @@ import { authorize, type AuthzOutcome } from '../authz/authorizer.js';
 import { isBrowserRequest, proxyKinds, type ProxyKind } from '../authz/proxies/index.js';
 import type { CompiledAccessControl } from '../authz/rules.js';
 import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js';
-import { cookieSettingsForHost, type SessionCookieSettings } from '../portal/session/index.js';
+import { cookieSettingsForHost, type SessionCookieSettings } from '../authn/session/index.js';
 import type { Awaitable } from '../util/awaitable.js';
 import { memoizeByObject } from '../util/memo.js';
 import { throttledLog } from '../observability/throttled-log.js';

@@ -15,7 +15,7 @@
  * once) proves nothing either way and is answered as before; a request that names no client
  * cannot be counted by client_id and is not regulated.
  */
-import type { Regulator } from '../portal/regulation.js';
+import type { Regulator } from '../authn/regulation.js';
 import type { Clock } from '../util/clock.js';
 import { findPresentedMethod, type AuthenticatedClient, type ClientAuthRequest } from './client-auth/index.js';
 import { CLIENT_AUTH_FAILED, clientAuthFailure } from './client-auth/failure.js';

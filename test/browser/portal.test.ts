@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Secret } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { totpCodeAt } from '../../src/portal/totp.js';
+import { totpCodeAt } from '../../src/authn/totp.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startTestServer, tempDir } from '../helpers/server.js';

@@ -14,7 +14,7 @@ import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { fixedClock, type Clock } from '../../src/util/clock.js';
 import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
-import { totpCodeAt } from '../../src/portal/totp.js';
+import { totpCodeAt } from '../../src/authn/totp.js';
 
 const CALLBACK = 'http://localhost:8080/callback';
 const SECRET = 'app-secret-0123456789-abcdefghij';

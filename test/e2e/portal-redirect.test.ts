@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { totpCodeAt } from '../../src/portal/totp.js';
+import { totpCodeAt } from '../../src/authn/totp.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { BrowserClient, hiddenFields, type Page } from '../helpers/browser-client.js';

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret } from 'otpauth';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { totpCodeAt } from '../../src/portal/totp.js';
+import { totpCodeAt } from '../../src/authn/totp.js';
 import { fixedClock } from '../../src/util/clock.js';
 import type { FileUsersBackend } from '../../src/users/index.js';
 import { startTestServer, tempDir } from '../helpers/server.js';

@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/observability/log.js';
 import { OAuthError } from '../../src/oauth/errors.js';
 import type { SecretVerifier } from '../../src/oauth/secret-cache.js';
 import { createOAuthServices } from '../../src/oauth/services.js';
-import type { RegulationSettings } from '../../src/portal/regulation.js';
+import type { RegulationSettings } from '../../src/authn/regulation.js';
 import { openStorage, type Storage, type StorageConfig } from '../../src/storage/index.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { randomSchema, startPostgres } from '../helpers/postgres.js';

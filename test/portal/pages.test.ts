@@ -9,7 +9,7 @@ import {
   renderSignIn,
   renderTotpEnrolment,
 } from '../../src/portal/pages/index.js';
-import { qrCodeSvg } from '../../src/portal/qr-code.js';
+import { qrCodeSvg } from '../../src/portal/pages/qr-code.js';
 import { count, cspViolations, forms, hiddenFields, labelProblems, tags } from './html-assertions.js';
 
 const TOKEN = 'tok_abc-123';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { qrCodeSvg } from '../../src/portal/qr-code.js';
+import { qrCodeSvg } from '../../src/portal/pages/qr-code.js';
 
 t.test('qrCodeSvg: an inline <svg> element with role="img", an aria-label and path data', async (t) => {
   const svg = await qrCodeSvg('otpauth://totp/Gatehouse:john?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Gatehouse');

@@ -9,7 +9,7 @@ import { openStorage, type OpenedStorage } from '../../src/storage/index.js';
 import type { ConsentResponse, Storage, TokenSessions } from '../../src/storage/types.js';
 import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
 import { MIN_TOTP_HISTORY_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper, type SweptStore } from '../../src/storage/sweeper.js';
-import { generateTotpSecret, matchTotp, totpCodeAt, totpStep, type TotpMatchPolicy } from '../../src/portal/totp.js';
+import { generateTotpSecret, matchTotp, totpCodeAt, totpStep, type TotpMatchPolicy } from '../../src/authn/totp.js';
 import { memoryLogger, silentLogger } from '../../src/observability/log.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { randomSchema, startPostgres } from '../helpers/postgres.js';

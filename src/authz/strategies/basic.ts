@@ -11,7 +11,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../observability/log.js';
-import { DEFAULT_UNIFORM_TIMING, withUniformTiming, type Regulator, type UniformTimingOptions } from '../../portal/regulation.js';
+import { DEFAULT_UNIFORM_TIMING, withUniformTiming, type Regulator, type UniformTimingOptions } from '../../authn/regulation.js';
 import type { UserDetails, UsersBackend } from '../../users/user.js';
 import type { AuthzIdentity, BasicVerifier, StrategyInput, VerifierResult } from './types.js';
 

@@ -4,7 +4,7 @@ import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { renderSignedOut } from '../../portal/pages/index.js';
-import { clearSessionSetCookie } from '../../portal/session/index.js';
+import { clearSessionSetCookie } from '../../authn/session/index.js';
 import { checkCsrf, openPortalRequest, page } from './portal-request.js';
 import { PORTAL_PATHS } from './sign-in.js';
 

@@ -8,9 +8,9 @@ import { HttpError } from '../../http/errors.js';
 import { PAGE_SECURITY_HEADERS } from '../../http/headers.js';
 import type { HttpRequest } from '../../http/request.js';
 import { html, redirect, type Headers, type HttpResponse } from '../../http/response.js';
-import { CSRF_COOKIE_NAME, CSRF_FIELD_NAME, isCsrfCookieValue } from '../../portal/csrf.js';
+import { CSRF_COOKIE_NAME, CSRF_FIELD_NAME, isCsrfCookieValue } from '../../authn/csrf.js';
 import { renderError } from '../../portal/pages/index.js';
-import { cookieIsSecure, cookieSettingsForHost, parseCookies, serializeCookie, type LoadedSession, type SessionCookieSettings } from '../../portal/session/index.js';
+import { cookieIsSecure, cookieSettingsForHost, parseCookies, serializeCookie, type LoadedSession, type SessionCookieSettings } from '../../authn/session/index.js';
 
 export interface PortalRequest {
   req: HttpRequest;

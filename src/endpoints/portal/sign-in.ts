@@ -8,11 +8,11 @@ import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
-import { checkFirstFactor } from '../../portal/regulation.js';
+import { checkFirstFactor } from '../../authn/regulation.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
-import { redirectAfterSignIn, safeRedirectTarget } from '../../portal/redirect.js';
+import { redirectAfterSignIn, safeRedirectTarget } from '../../authn/redirect.js';
 import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/index.js';
-import type { PortalSession } from '../../portal/session/index.js';
+import type { PortalSession } from '../../authn/session/index.js';
 import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 
 export const PORTAL_PATHS = {

@@ -8,9 +8,9 @@ import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { PORTAL_FIELDS, renderTotpEnrolment } from '../../portal/pages/index.js';
-import { qrCodeSvg } from '../../portal/qr-code.js';
-import type { LoadedSession } from '../../portal/session/index.js';
-import { generateTotpSecret, matchTotp, totpUri } from '../../portal/totp.js';
+import { qrCodeSvg } from '../../portal/pages/qr-code.js';
+import type { LoadedSession } from '../../authn/session/index.js';
+import { generateTotpSecret, matchTotp, totpUri } from '../../authn/totp.js';
 import { checkCsrf, errorPage, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from './sign-in.js';
 

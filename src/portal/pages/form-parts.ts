@@ -1,5 +1,5 @@
 /** Pieces every portal form shares: the CSRF field, pass-through hidden fields, the sign-out form. */
-import { CSRF_FIELD_NAME } from '../csrf.js';
+import { CSRF_FIELD_NAME } from '../../authn/csrf.js';
 import { html, type SafeHtml } from './escape.js';
 
 /** Where the sign-out form posts. */

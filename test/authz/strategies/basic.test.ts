@@ -4,7 +4,7 @@
  */
 import t, { type Test } from 'tap';
 import { silentLogger } from '../../../src/observability/log.js';
-import { createRegulator } from '../../../src/portal/regulation.js';
+import { createRegulator } from '../../../src/authn/regulation.js';
 import { BASIC_CHALLENGE, createBasicVerifier, decodeBasicCredentials, type BasicVerifierDeps } from '../../../src/authz/strategies/basic.js';
 import type { StrategyInput } from '../../../src/authz/strategies/types.js';
 import { NOW_MS, openWorld, TARGET } from './fixtures.js';

@@ -9,7 +9,7 @@ import { createBasicVerifier } from '../../../src/authz/strategies/basic.js';
 import { createBearerVerifier } from '../../../src/authz/strategies/bearer.js';
 import { createHeaderStrategy, readCredentials, type HeaderStrategyOptions, type StrategyInput } from '../../../src/authz/strategies/index.js';
 import { silentLogger } from '../../../src/observability/log.js';
-import { createRegulator } from '../../../src/portal/regulation.js';
+import { createRegulator } from '../../../src/authn/regulation.js';
 import { ISSUER, NOW_MS, openWorld, TARGET } from './fixtures.js';
 
 t.test('readCredentials: RFC 7235 §2.1 auth-scheme token, then the credentials', async (t) => {

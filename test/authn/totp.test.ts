@@ -1,8 +1,8 @@
 import t from 'tap';
 import {
   generateTotpSecret, matchTotp, MIN_TOTP_SECRET_BYTES, totpCodeAt, totpStep, totpUri,
-} from '../../src/portal/totp.js';
-import type { TotpAlgorithm, TotpPolicy } from '../../src/portal/totp.js';
+} from '../../src/authn/totp.js';
+import type { TotpAlgorithm, TotpPolicy } from '../../src/authn/totp.js';
 
 // RFC 6238 Appendix B: the seeds are ASCII digits repeated to the hash's output size.
 const SEEDS: Record<TotpAlgorithm, Buffer> = {

@@ -1,7 +1,7 @@
 /** Picking the cookie domain of a request, and the session cookie's attributes there. */
 import t from 'tap';
-import { cookieIsSecure, cookieSettingsForHost, sessionSetCookie } from '../../../src/portal/session/cookie-settings.js';
-import type { SessionCookieSettings } from '../../../src/portal/session/types.js';
+import { cookieIsSecure, cookieSettingsForHost, sessionSetCookie } from '../../../src/authn/session/cookie-settings.js';
+import type { SessionCookieSettings } from '../../../src/authn/session/types.js';
 import { SETTINGS } from './fixtures.js';
 
 const cookie = (domain: string): SessionCookieSettings => ({ ...SETTINGS, domain, authelia_url: `https://auth.${domain}/` });

@@ -1,6 +1,6 @@
 /** Cookie header parsing and Set-Cookie serialization (RFC 6265). */
 import t from 'tap';
-import { parseCookies, serializeCookie } from '../../../src/portal/session/cookies.js';
+import { parseCookies, serializeCookie } from '../../../src/authn/session/cookies.js';
 
 t.test('parseCookies: tolerant like a user agent (RFC 6265 §5.2), first value wins (§5.4)', async (t) => {
   const cases: Array<[string, string | undefined, Array<[string, string]>]> = [

@@ -3,8 +3,8 @@
  * browser would follow, answered as its ASCII `href`; everything else falls back.
  */
 import t from 'tap';
-import { checkRedirectTarget, redirectAfterSignIn, safeRedirectTarget, type RedirectRejection } from '../../src/portal/redirect.js';
-import type { SessionCookieSettings } from '../../src/portal/session/types.js';
+import { checkRedirectTarget, redirectAfterSignIn, safeRedirectTarget, type RedirectRejection } from '../../src/authn/redirect.js';
+import type { SessionCookieSettings } from '../../src/authn/session/types.js';
 
 const BASE = { name: 'authelia_session', same_site: 'lax', expiration: 3600, inactivity: 300, remember_me: -1 } as const;
 const HTTPS_PORTAL: SessionCookieSettings = { ...BASE, domain: 'example.com', authelia_url: 'https://auth.example.com', default_redirection_url: 'https://www.example.com/home' };

@@ -8,7 +8,7 @@ import {
   type RegulationSettings,
   type Regulator,
   type UniformTimingOptions,
-} from '../../src/portal/regulation.js';
+} from '../../src/authn/regulation.js';
 import { fixedClock } from '../../src/util/clock.js';
 import type { UsersBackend } from '../../src/users/user.js';
 import { NOW_MS, openWorld, type World } from './session/fixtures.js';

@@ -3,7 +3,7 @@ import type { Test } from 'tap';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '../../../src/observability/log.js';
-import type { PortalSession, SessionCookieSettings } from '../../../src/portal/session/index.js';
+import type { PortalSession, SessionCookieSettings } from '../../../src/authn/session/index.js';
 import { openStorage, type Storage } from '../../../src/storage/index.js';
 import { openFileBackend, type FileUsersBackend } from '../../../src/users/file-backend.js';
 

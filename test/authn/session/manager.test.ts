@@ -3,7 +3,7 @@ import t, { type Test } from 'tap';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { memoryLogger, silentLogger } from '../../../src/observability/log.js';
-import { createSessionManager, sessionToJson, type PortalSession, type SessionCookieSettings, type SessionManager } from '../../../src/portal/session/index.js';
+import { createSessionManager, sessionToJson, type PortalSession, type SessionCookieSettings, type SessionManager } from '../../../src/authn/session/index.js';
 import type { JsonObject } from '../../../src/storage/index.js';
 import { NOW_MS, SETTINGS, openWorld, signedIn, type World } from './fixtures.js';
 

@@ -5,7 +5,7 @@ import {
   CSRF_COOKIE_NAME,
   CSRF_FIELD_NAME,
   isCsrfCookieValue,
-} from '../../src/portal/csrf.js';
+} from '../../src/authn/csrf.js';
 
 const KEY = Buffer.alloc(32, 7);
 const OTHER_KEY = Buffer.alloc(32, 8);

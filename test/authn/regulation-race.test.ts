@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/observability/log.js';
-import { checkFirstFactor, createRegulator, type RegulationSettings, type Regulator } from '../../src/portal/regulation.js';
+import { checkFirstFactor, createRegulator, type RegulationSettings, type Regulator } from '../../src/authn/regulation.js';
 import { openStorage, type Storage, type StorageConfig } from '../../src/storage/index.js';
 import { openFileBackend } from '../../src/users/file-backend.js';
 import type { UsersBackend } from '../../src/users/user.js';
