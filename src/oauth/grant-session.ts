@@ -14,6 +14,8 @@ export interface GrantSession {
   amr: string[];
   /** OIDC Core §3.1.2.1, returned in the ID token. */
   nonce?: string;
+  /** The portal session the grant was made in: the ID Token's `sid` (OIDC Back-Channel Logout 1.0 §2.1). */
+  sid?: string;
   /** RFC 6749 §4.1.3: when present in the authorization request it must be repeated, identical, at the token endpoint. */
   redirect_uri?: string;
   /** RFC 7636 §4.3. */
@@ -33,6 +35,7 @@ export function grantSessionToJson(session: GrantSession): JsonObject {
     requested_at_s: session.requested_at_s,
   };
   if (session.nonce !== undefined) out['nonce'] = session.nonce;
+  if (session.sid !== undefined) out['sid'] = session.sid;
   if (session.redirect_uri !== undefined) out['redirect_uri'] = session.redirect_uri;
   if (session.code_challenge !== undefined) out['code_challenge'] = session.code_challenge;
   if (session.code_challenge_method !== undefined) out['code_challenge_method'] = session.code_challenge_method;
@@ -53,6 +56,7 @@ export function grantSessionFromJson(json: JsonObject): GrantSession {
     auth_time_s: num('auth_time_s'),
     amr,
     nonce: str('nonce'),
+    sid: str('sid'),
     redirect_uri: str('redirect_uri'),
     code_challenge: str('code_challenge'),
     code_challenge_method: method === 'S256' || method === 'plain' ? method : undefined,

@@ -28,6 +28,8 @@ export interface IdTokenInput {
   auth_time_s: number | null;
   amr: string[];
   nonce?: string;
+  /** The portal session's id (OIDC Front-Channel Logout 1.0 §3, Back-Channel Logout 1.0 §2.1). */
+  sid?: string;
   requested_at_s: number;
   /** Issued beside the ID Token: its hash becomes `at_hash`. */
   access_token?: string;
@@ -62,6 +64,7 @@ export function idTokenClaims(deps: Pick<IdTokenDeps, 'issuer' | 'lifespanSecond
   };
   if (input.auth_time_s !== null) claims['auth_time'] = input.auth_time_s;
   if (input.nonce !== undefined) claims['nonce'] = input.nonce;
+  if (input.sid !== undefined) claims['sid'] = input.sid;
   if (input.access_token !== undefined) claims['at_hash'] = halfHash(input.access_token, alg);
   if (input.code !== undefined) claims['c_hash'] = halfHash(input.code, alg);
   return claims;

@@ -98,6 +98,7 @@ export async function proceed(ctx: AppContext, req: HttpRequest, request: Resuma
         requested_at_s: nowS,
         redirect_uri: request.redirect_uri,
         ...(request.nonce ? { nonce: request.nonce } : {}),
+        ...(session.sid ? { sid: session.sid } : {}),
         ...(request.code_challenge ? { code_challenge: request.code_challenge, code_challenge_method: request.code_challenge_method! } : {}),
         ...(consent ? { consent_challenge_id: consent.challenge_id } : {}),
       },
