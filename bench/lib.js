@@ -11,11 +11,12 @@ import autocannon from 'autocannon';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const settings = { connections: 32, duration: Number(process.env.BENCH_SECONDS ?? 10), pipelining: 1 };
 export const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
+export const SECRET = 'bench-secret-0123456789-abcdefghijklmnop';
 // pbkdf2-sha512, 310000 rounds (Authelia's default cost) of SECRET: the verified-secret cache
 // is what keeps this affordable per request.
 const SECRET_DIGEST = process.env.BENCH_DIGEST;
-const basic = 'Basic ' + Buffer.from(`bench:${SECRET}`).toString('base64');
+export const basicOf = (client_id, secret = SECRET) => 'Basic ' + Buffer.from(`${client_id}:${secret}`).toString('base64');
+const basic = basicOf('bench');
 const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
 
 export const scenarios = {
@@ -44,10 +45,12 @@ export const scenarios = {
 // baseline exactly like Gatehouse: the load generator in this process then does not steal from it.
 // BENCH_PIN=0 turns this off.
 export const pin = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+/** The core the load generator is pinned to (bench/wrk.js), null when nothing is pinned. */
+export const loadCore = pin ? 1 : null;
 
 /** Starts a server child process (in `cwd`, the repository by default) and resolves once `url` answers its health check. */
-export async function startServer(command, args, url, { cwd = root } = {}) {
-  const [cmd, argv] = pin ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
+export async function startServer(command, args, url, { cwd = root, pinned = true } = {}) {
+  const [cmd, argv] = pin && pinned ? ['taskset', ['-c', '0', command, ...args]] : [command, args];
   const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`))));
   exited.catch(() => undefined);
@@ -106,12 +109,13 @@ export const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-export async function gatehouseConfig(dir, port) {
+/** Gatehouse's bench config; `workers` sets server.workers (one process when absent). */
+export async function gatehouseConfig(dir, port, { workers, name = 'config.yml' } = {}) {
   const { hashPassword } = await import('../dist/crypto/password-hash/index.js');
   const digest = SECRET_DIGEST ?? (await hashPassword(SECRET, { algorithm: 'pbkdf2', variant: 'sha512', iterations: 310000 }));
-  const path = join(dir, 'config.yml');
+  const path = join(dir, name);
   writeFileSync(path, [
-    `server: { address: 'tcp://127.0.0.1:${port}' }`,
+    `server: { address: 'tcp://127.0.0.1:${port}'${workers === undefined ? '' : `, workers: ${workers}`} }`,
     'log: { level: warn, format: text }',
     `storage: { local: { path: '${join(dir, 'db.sqlite3')}' } }`,
     "session: { cookies: [{ domain: 'example.com', authelia_url: 'https://auth.example.com' }] }",
@@ -127,6 +131,13 @@ export async function gatehouseConfig(dir, port) {
     "        scopes: [api, authelia.bearer.authz]",
     "        audience: ['https://api.example.com', 'https://app.example.com']",
     "        redirect_uris: ['https://bench.example.com/cb']",
+    // The same secret stored as plaintext: the client_credentials row without a digest to check.
+    '      - client_id: bench-plain',
+    `        client_secret: '$plaintext$${SECRET}'`,
+    "        grant_types: [client_credentials]",
+    "        scopes: [api]",
+    "        audience: ['https://api.example.com']",
+    "        redirect_uris: ['https://bench.example.com/cb']",
     '',
   ].join('\n'));
   return path;
@@ -138,6 +149,31 @@ export function cpuMicros(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of a process and of every descendant still running (node:cluster workers), in µs. */
+export function treeCpuMicros(pid) {
+  const own = cpuMicros(pid);
+  if (own === null) return null;
+  return own + childrenOf(pid).reduce((sum, child) => sum + (treeCpuMicros(child) ?? 0), 0);
+}
+
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Resident set size of a process and its descendants, in bytes; null where /proc is not there. */
+export function treeRssBytes(pid) {
+  try {
+    const kib = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return kib * 1024 + childrenOf(pid).reduce((sum, child) => sum + (treeRssBytes(child) ?? 0), 0);
   } catch {
     return null;
   }
