@@ -7,6 +7,7 @@ import type { ConfigPath } from '../errors.js';
 import { HMAC_ALGS, tryUrl } from '../schema/common.js';
 import type { GrantType, ResponseType } from '../schema/oidc-client.js';
 import { duplicateProblems, type CheckProblem, type ParsedClient, type ParsedOidc } from './types.js';
+import { checkLogoutUris } from './oidc-client-logout.js';
 
 export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
 export const BEARER_AUTHZ_SCOPE = 'authelia.bearer.authz';
@@ -167,7 +168,7 @@ const checkPolicyNames: ClientCheck = (client, path, oidc) => {
   return problems;
 };
 
-const CLIENT_CHECKS: readonly ClientCheck[] = [checkClientType, checkRedirectUris, checkPkce, checkFlows, checkBearerAuthz, checkAuthMethods, checkPolicyNames];
+const CLIENT_CHECKS: readonly ClientCheck[] = [checkClientType, checkRedirectUris, checkPkce, checkFlows, checkBearerAuthz, checkAuthMethods, checkPolicyNames, checkLogoutUris];
 
 export function checkOidcClient(client: ParsedClient, path: ConfigPath, oidc: ParsedOidc): CheckProblem[] {
   return CLIENT_CHECKS.flatMap((check) => check(client, path, oidc));

@@ -55,6 +55,14 @@ export const oidcClientSchema = z
     sector_identifier_uri: optionalUnlessEmpty(httpsUrl),
     public: z.boolean().default(false),
     redirect_uris: z.array(z.string()).min(1),
+    /** RP-Initiated Logout 1.0 §3.1: where the end-session endpoint may send the browser back, matched exactly. */
+    post_logout_redirect_uris: z.array(z.string()).default([]),
+    /** Back-Channel Logout 1.0 §2.2: where the logout token is POSTed. */
+    backchannel_logout_uri: optionalUnlessEmpty(z.string().min(1)),
+    backchannel_logout_session_required: z.boolean().default(false),
+    /** Front-Channel Logout 1.0 §2: loaded in an iframe of the signed-out page. */
+    frontchannel_logout_uri: optionalUnlessEmpty(z.string().min(1)),
+    frontchannel_logout_session_required: z.boolean().default(false),
     request_uris: z.array(httpsUrl).default([]),
     audience: z.array(z.string().min(1)).default([]),
     scopes: z.array(z.string().min(1)).default(DEFAULT_SCOPES),
