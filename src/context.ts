@@ -78,6 +78,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   const storage: Storage = {
     tokens: observeRevocations(opened.tokens, revocations),
     par: opened.par,
+    interactions: opened.interactions,
     consents: opened.consents,
     subjects: opened.subjects,
     jwtBlacklist: opened.jwtBlacklist,

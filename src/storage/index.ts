@@ -14,6 +14,7 @@ import { createAuthenticationLog } from './stores/auth-log.js';
 import { createConsents } from './stores/consents.js';
 import { createJwtBlacklist } from './stores/jwt-blacklist.js';
 import { createPushedAuthorizationRequests } from './stores/par.js';
+import { createAuthorizationInteractions } from './stores/interactions.js';
 import { createPortalSessions } from './stores/portal-sessions.js';
 import { createSubjectIdentifiers } from './stores/subjects.js';
 import { createTokenSessions } from './stores/token-sessions.js';
@@ -63,6 +64,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
     return {
       tokens: createTokenSessions(db, cipher, engine === 'postgres' ? options.revocationNotice : undefined),
       par: createPushedAuthorizationRequests(db, cipher),
+      interactions: createAuthorizationInteractions(db, cipher),
       consents: createConsents(db, cipher),
       subjects: createSubjectIdentifiers(db),
       jwtBlacklist: createJwtBlacklist(db),

@@ -35,6 +35,14 @@ export interface ParTable {
   parameters: Uint8Array;
 }
 
+export interface InteractionTable {
+  id: string;
+  client_id: string;
+  expires_at_ms: Ms;
+  auth_time_min_s: Ms | null;
+  parameters: Uint8Array;
+}
+
 export interface ConsentTable {
   challenge_id: string;
   client_id: string;
@@ -115,6 +123,7 @@ export interface EncryptionTable {
 export interface Database {
   oauth2_token_sessions: TokenSessionTable;
   oauth2_par_requests: ParTable;
+  oidc_interactions: InteractionTable;
   oauth2_consent_sessions: ConsentTable;
   user_opaque_identifiers: SubjectTable;
   oauth2_blacklisted_jti: JtiTable;

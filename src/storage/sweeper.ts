@@ -1,7 +1,7 @@
 /**
  * Deletes expired rows on a timer. Every store already treats an expired row as absent (get,
  * consume and add all compare with `nowMs`), so sweeping changes no answer: it only stops tokens,
- * PAR requests, used `jti`s, portal sessions, consents and used TOTP steps from piling up forever.
+ * PAR requests, authorization interactions, used `jti`s, portal sessions, consents and used TOTP steps from piling up forever.
  * Consent challenges and TOTP steps carry no expiry of their own: see CONSENT_CHALLENGE_LIFESPAN_MS
  * (stores/consents.ts) and totpHistoryRetentionMs below for when they stop mattering. The
  * authentication log is kept for `storage.retention.authentication_logs`, which config checks hold
@@ -15,7 +15,7 @@ import type { Database } from './schema.js';
 import type { Storage } from './types.js';
 
 /** The stores swept, in order; the names (snake_case, like every label value) label the counts, the log and the metric. */
-export const SWEPT_STORES = ['tokens', 'par', 'jwt_blacklist', 'sessions', 'consents', 'totp_history', 'authentication_logs'] as const;
+export const SWEPT_STORES = ['tokens', 'par', 'interactions', 'jwt_blacklist', 'sessions', 'consents', 'totp_history', 'authentication_logs'] as const;
 export type SweptStore = (typeof SWEPT_STORES)[number];
 
 /** Rows deleted per store; a store whose sweep failed is left out. */
@@ -45,7 +45,7 @@ export function createAuthenticationLogRetention(db: Kysely<Database>): Authenti
 }
 
 /** What the sweeper deletes from: the stores, and the authentication log's retention (openStorage makes both). */
-export type SweptStorage = Pick<Storage, 'tokens' | 'par' | 'jwtBlacklist' | 'sessions' | 'consents' | 'totp'> & { authLogRetention: AuthenticationLogRetention };
+export type SweptStorage = Pick<Storage, 'tokens' | 'par' | 'interactions' | 'jwtBlacklist' | 'sessions' | 'consents' | 'totp'> & { authLogRetention: AuthenticationLogRetention };
 
 export interface ExpirySweeperDeps {
   storage: SweptStorage;
@@ -97,6 +97,7 @@ type SweepDeps = Pick<ExpirySweeperDeps, 'storage' | 'totpHistoryMs' | 'authLogR
 const SWEEPS: Readonly<Record<SweptStore, (deps: SweepDeps, nowMs: number) => Promise<number>>> = {
   tokens: ({ storage }, nowMs) => storage.tokens.deleteExpired(nowMs),
   par: ({ storage }, nowMs) => storage.par.deleteExpired(nowMs),
+  interactions: ({ storage }, nowMs) => storage.interactions.deleteExpired(nowMs),
   jwt_blacklist: ({ storage }, nowMs) => storage.jwtBlacklist.deleteExpired(nowMs),
   sessions: ({ storage }, nowMs) => storage.sessions.deleteExpired(nowMs),
   consents: ({ storage }, nowMs) => storage.consents.deleteExpired(nowMs),

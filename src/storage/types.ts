@@ -125,6 +125,31 @@ export interface PushedAuthorizationRequests {
   deleteExpired(nowMs: number): Promise<number>;
 }
 
+/**
+ * An authorization request between its arrival and its answer (src/oidc/interaction/): validated
+ * once, resumed by `id` after sign-in and consent, completed once.
+ */
+export interface AuthorizationInteraction {
+  /** 256 random bits, base64url: the only handle the browser carries. */
+  id: string;
+  client_id: string;
+  expires_at_ms: number;
+  /** The oldest `auth_time` that satisfies the request (prompt=login, max_age), decided on arrival. */
+  auth_time_min_s: number | null;
+  /** The request's effective parameters (pushed or request-object ones resolved); encrypted at rest. */
+  parameters: Record<string, string>;
+}
+
+export interface AuthorizationInteractions {
+  /** Rejects with StorageConflictError when the id exists. */
+  create(interaction: AuthorizationInteraction): Promise<void>;
+  /** The interaction, or null when unknown, completed or expired at `nowMs`. */
+  get(id: string, nowMs: number): Promise<AuthorizationInteraction | null>;
+  /** Ends it: true for the one caller that completed a live interaction, false for every other. */
+  complete(id: string, nowMs: number): Promise<boolean>;
+  deleteExpired(nowMs: number): Promise<number>;
+}
+
 export interface ConsentSession {
   /** A UUID, the handle the consent page posts back. */
   challenge_id: string;
@@ -256,6 +281,7 @@ export type StorageEngine = 'sqlite' | 'postgres';
 export interface Storage {
   tokens: TokenSessions;
   par: PushedAuthorizationRequests;
+  interactions: AuthorizationInteractions;
   consents: Consents;
   subjects: SubjectIdentifiers;
   jwtBlacklist: JwtBlacklist;

@@ -18,11 +18,12 @@ export const atRestContract: ContractSection = (t, h, s) => {
     const signature = sha256(rawToken);
     await s().tokens.create('access_token', token(signature, { session: { claims: { secret_claim: marker } } }));
     await s().par.create({ request_uri: 'urn:par:rest', client_id: 'c', expires_at_ms: NOW + 1000, parameters: { login_hint: marker } });
+    await s().interactions.create({ id: 'i-rest', client_id: 'c', expires_at_ms: NOW + 1000, auth_time_min_s: null, parameters: { login_hint: marker } });
     await s().consents.create({ challenge_id: 'c-rest', client_id: 'c', subject: 's', requested_at_ms: NOW, requested_scopes: [], requested_audience: [], form: `state=${marker}` });
     await s().totp.save({ username: 'rest', issuer: 'G', algorithm: 'SHA1', digits: 6, period: 30, secret: Buffer.from(marker), created_at_ms: NOW });
     await s().sessions.put(sha256('cookie-rest'), { username: 'rest', note: marker }, NOW + 1000);
 
-    for (const table of ['oauth2_token_sessions', 'oauth2_par_requests', 'oauth2_consent_sessions', 'totp_configurations', 'portal_sessions']) {
+    for (const table of ['oauth2_token_sessions', 'oauth2_par_requests', 'oidc_interactions', 'oauth2_consent_sessions', 'totp_configurations', 'portal_sessions']) {
       const text = await dump(h, table);
       t.notOk(text.includes(marker), `${table} holds no plaintext`);
       t.notOk(text.includes(rawToken), `${table} holds no raw token`);

@@ -98,6 +98,22 @@ export const redeemContract: ContractSection = (t, h, s) => {
   const refs = (prefix: string): TokenRef[] => [{ kind: 'access_token', signature: `${prefix}-at` }, { kind: 'refresh_token', signature: `${prefix}-rt` }];
   const sorted = (list: readonly TokenRef[]): string[] => list.map((r) => `${r.kind}/${r.signature}`).sort();
 
+  t.test('interactions: stored once, read until completed or expired, completed by exactly one of parallel callers', async (t) => {
+    const parameters = { response_type: 'code', client_id: 'client-a', state: 'xyz', scope: 'openid' };
+    const interaction = { id: 'interaction-a', client_id: 'client-a', expires_at_ms: NOW + 60_000, auth_time_min_s: 1_700_000_000, parameters };
+    await s().interactions.create(interaction);
+    await t.rejects(s().interactions.create({ ...interaction, client_id: 'client-b' }), StorageConflictError, 'an id is stored once');
+    t.same(await s().interactions.get('interaction-a', NOW), interaction, 'read back whole, auth_time_min_s included');
+    t.same(await s().interactions.get('interaction-a', NOW), interaction, 'reading does not use it up');
+    t.equal(await s().interactions.get('interaction-a', NOW + 60_000), null, 'expired at expires_at_ms');
+    const racers = await Promise.all(Array.from({ length: 8 }, () => s().interactions.complete('interaction-a', NOW)));
+    t.equal(racers.filter(Boolean).length, 1, 'parallel completions: one wins');
+    t.equal(await s().interactions.get('interaction-a', NOW), null, 'gone once completed');
+    await s().interactions.create({ ...interaction, id: 'interaction-late', auth_time_min_s: null, expires_at_ms: NOW });
+    t.equal(await s().interactions.complete('interaction-late', NOW), false, 'an expired interaction cannot be completed');
+    t.ok((await s().interactions.deleteExpired(NOW)) >= 1);
+  });
+
   t.test('redeem: a code is exchanged once; its replay revokes what it issued (RFC 6749 §4.1.2)', async (t) => {
     await s().tokens.create('authorization_code', token('rd-code', { request_id: 'req-rd-code' }));
     const first = await s().tokens.redeem({ kind: 'authorization_code', signature: 'rd-code', issue: issue('rd-code-1', 'req-rd-code'), nowMs: NOW, reuseGraceMs: 0 });

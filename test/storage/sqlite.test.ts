@@ -7,6 +7,10 @@ import { existsSync } from 'node:fs';
 import { migrationStatus, migrateUp, openStorage } from '../../src/storage/index.js';
 import { memoryLogger, silentLogger } from '../../src/observability/log.js';
 import { storageContract } from './contract.js';
+import { migrationsFor } from '../../src/storage/migrations/index.js';
+
+/** Every shipped migration, in order: the lists below follow the code, each new file joins them. */
+const MIGRATIONS = Object.keys(migrationsFor('sqlite')).sort();
 
 const dir = t.testdir({});
 const path = join(dir, 'data', 'nested', 'db.sqlite3');
@@ -46,15 +50,15 @@ t.test('sqlite: the data directory is created 0700, the journal is WAL', async (
 t.test('sqlite: migrate false on an empty database names the pending migrations', async (t) => {
   await t.rejects(
     openStorage({ local: { path: join(dir, 'empty.sqlite3') }, encryption_key: encryptionKey }, { logger: silentLogger, migrate: false }),
-    { message: "storage schema is not up to date: pending migrations 0001_initial, 0002_regulation_attempts; run 'gatehouse storage migrate up'" },
+    { message: `storage schema is not up to date: pending migrations ${MIGRATIONS.join(', ')}; run 'gatehouse storage migrate up'` },
   );
 });
 
 t.test('sqlite: status of a database that does not exist lists every migration pending and creates nothing', async (t) => {
   const path = join(dir, 'absent', 'db.sqlite3');
-  t.same(await migrationStatus({ local: { path } }), [{ name: '0001_initial', executed_at_ms: null }, { name: '0002_regulation_attempts', executed_at_ms: null }]);
+  t.same(await migrationStatus({ local: { path } }), MIGRATIONS.map((name) => ({ name, executed_at_ms: null })));
   t.notOk(existsSync(join(dir, 'absent')), 'no directory created');
-  t.same(await migrateUp({ local: { path }, encryption_key: encryptionKey }), ['0001_initial', '0002_regulation_attempts'], 'migrate up applies them');
+  t.same(await migrateUp({ local: { path }, encryption_key: encryptionKey }), MIGRATIONS, 'migrate up applies them');
   const [state] = await migrationStatus({ local: { path } });
   t.type(state?.executed_at_ms, 'number');
 });
@@ -73,5 +77,5 @@ t.test('storage: applied migrations are logged once, at info', async (t) => {
   const fresh = { local: { path: join(dir, 'logged.sqlite3') }, encryption_key: encryptionKey };
   await (await openStorage(fresh, { logger })).close();
   await (await openStorage(fresh, { logger })).close();
-  t.same(logger.records().map((r) => [r.level, r.msg, r.engine, r.migrations]), [['info', 'storage migrations applied', 'sqlite', ['0001_initial', '0002_regulation_attempts']]]);
+  t.same(logger.records().map((r) => [r.level, r.msg, r.engine, r.migrations]), [['info', 'storage migrations applied', 'sqlite', MIGRATIONS]]);
 });

@@ -51,6 +51,8 @@ async function seed(storage: Storage): Promise<void> {
   const parameters = { response_type: 'code', client_id: 'client-a' };
   await storage.par.create({ request_uri: 'urn:ietf:params:oauth:request_uri:expired', client_id: 'client-a', expires_at_ms: NOW - 1, parameters });
   await storage.par.create({ request_uri: 'urn:ietf:params:oauth:request_uri:live', client_id: 'client-a', expires_at_ms: NOW + HOUR, parameters });
+  await storage.interactions.create({ id: 'interaction-expired', client_id: 'client-a', expires_at_ms: NOW, auth_time_min_s: null, parameters });
+  await storage.interactions.create({ id: 'interaction-live', client_id: 'client-a', expires_at_ms: NOW + HOUR, auth_time_min_s: null, parameters });
   await storage.jwtBlacklist.add('client-a:jti-expired', NOW - 1, NOW - 2);
   await storage.jwtBlacklist.add('client-a:jti-live', NOW + HOUR, NOW - 2);
   await storage.sessions.put(sha256('cookie-expired'), { username: 'alice' }, NOW);
@@ -63,8 +65,8 @@ async function seed(storage: Storage): Promise<void> {
   await logAttempt(storage, 'alice', NOW);
 }
 
-const ONE_EACH = { tokens: 1, par: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 };
-const NONE = { tokens: 0, par: 0, jwt_blacklist: 0, sessions: 0, consents: 0, totp_history: 0, authentication_logs: 0 };
+const ONE_EACH = { tokens: 1, par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 };
+const NONE = { tokens: 0, par: 0, interactions: 0, jwt_blacklist: 0, sessions: 0, consents: 0, totp_history: 0, authentication_logs: 0 };
 
 /** A gate a wrapped store waits on, so a test can hold a sweep in progress. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -139,7 +141,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     await whileAlive(swept.wait);
     await sweeper.stop();
 
-    const everyStore = [['tokens', 1], ['par', 1], ['jwt_blacklist', 1], ['sessions', 1], ['consents', 1], ['totp_history', 1], ['authentication_logs', 1]];
+    const everyStore = [['tokens', 1], ['par', 1], ['interactions', 1], ['jwt_blacklist', 1], ['sessions', 1], ['consents', 1], ['totp_history', 1], ['authentication_logs', 1]];
     t.same(recorded.slice(0, 7), everyStore, 'metrics hear every store, by its snake_case label');
     const lines = logger.records().map((r) => [r.level, r.msg, r.deleted]);
     t.same(lines, [['debug', 'expired rows deleted', ONE_EACH]], 'one debug line for the sweep that deleted rows, none for empty sweeps');
@@ -239,7 +241,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       throw new Error('connection terminated');
     });
     const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
-    t.same(await sweeper.sweepNow(), { par: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 });
+    t.same(await sweeper.sweepNow(), { par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 });
   });
 
   t.test('consents: rows nothing can use any more go, rows the consent flow could still use stay (OIDC Core §3.1.2.4)', async (t) => {
