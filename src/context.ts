@@ -129,7 +129,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       metrics,
       logger,
       revocations,
-      oidc: oidc ? { issuer: oidc.issuer, tokens: oidc.tokens, clients: oidc.services.clients, debugMessages: oidc.config.enable_client_debug_messages } : null,
+      oidc: oidc ? { issuer: oidc.issuer, tokens: oidc.tokens, keys: oidc.keys, clients: oidc.services.clients, debugMessages: oidc.config.enable_client_debug_messages } : null,
     });
     // Other replicas' revocations evict this cache too; after a lost connection it starts afresh.
     const revocationChannel =

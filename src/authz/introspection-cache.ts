@@ -14,8 +14,7 @@
  */
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
-import { findActiveAccessToken } from '../oauth/access-token.js';
+import { findActiveAccessToken, type AccessTokenProof } from '../oauth/access-token.js';
 import type { Storage } from '../storage/types.js';
 import type { RevocationBus } from './revocation-bus.js';
 
@@ -46,8 +45,8 @@ export class IntrospectionUnavailable extends Error {
 
 export const INACTIVE: IntrospectionResult = Object.freeze({ active: false });
 
-/** Our own tokens, through the one access-token look-up (format + HMAC, then the stored record). */
-export function createLocalIntrospection(deps: { storage: Pick<Storage, 'tokens'>; tokens: OpaqueTokenStrategy }): IntrospectionSource {
+/** Our own tokens, through the one access-token look-up (HMAC or JWT signature, then the stored record). */
+export function createLocalIntrospection(deps: AccessTokenProof & { storage: Pick<Storage, 'tokens'> }): IntrospectionSource {
   return {
     async introspect(token, nowMs) {
       let found;
@@ -86,15 +85,16 @@ export interface IntrospectionCacheOptions {
   /** Bound on the summed size estimates; default 2 KiB per entry. */
   maxSizeBytes?: number;
   /**
-   * The verified cache key, run on a miss: the token's signature (local: `tokens.signatureOf(token,
-   * 'at')`, HMAC checked), for remote tokens a SHA-256 of the token. Null means "not a token we
-   * could have issued": inactive at once, without asking the source or filling the cache.
+   * The verified cache key, run on a miss: the token's signature (local: `accessTokenSignatureOf`,
+   * HMAC checked, or a JWT's signature verified, asynchronously), for remote tokens a SHA-256 of
+   * the token. Null means "not a token we could have issued": inactive at once, without asking
+   * the source or filling the cache.
    */
-  keyOf(token: string): string | null;
+  keyOf(token: string): string | null | Promise<string | null>;
   /**
-   * The key a token claims without verification (local: `tokens.claimedSignatureOf(token, 'at')`),
+   * The key a token claims without verification (local: `claimedAccessTokenSignatureOf`),
    * run on every look-up. When given, a hit also needs the SHA-256 of the whole token to match the
-   * entry's. When absent, `keyOf` serves both (it must then be cheap, and is its own proof).
+   * entry's. When absent, `keyOf` serves both (it must then be cheap and synchronous, and is its own proof).
    */
   claimedKeyOf?(token: string): string | null;
   metrics?: IntrospectionCacheMetrics;
@@ -147,7 +147,11 @@ export function entryTtlMs(result: IntrospectionResult, nowMs: number, opts: Pic
 
 export function createIntrospectionCache(source: IntrospectionSource, opts: IntrospectionCacheOptions): IntrospectionCache {
   const { keyOf, metrics } = opts;
-  const claimedKeyOf = opts.claimedKeyOf ?? keyOf;
+  // Without claimedKeyOf, keyOf is its own proof; one that must wait (a JWT's signature) finds no hit.
+  const claimedKeyOf = opts.claimedKeyOf ?? ((token: string): string | null => {
+    const key = keyOf(token);
+    return typeof key === 'string' ? key : null;
+  });
   const confirmsDigest = opts.claimedKeyOf !== undefined;
   const entries =
     opts.maxEntries > 0
@@ -207,7 +211,10 @@ export function createIntrospectionCache(source: IntrospectionSource, opts: Intr
     async lookup(token, nowMs) {
       const cached = peek(token, nowMs);
       if (cached !== undefined) return cached;
-      const key = keyOf(token);
+      // A synchronous key joins the in-flight map at once, so a revocation emitted from now on evicts
+      // this look-up; one awaited (a JWT's signature) starts reading only after it, so sees the revocation.
+      const keyed = keyOf(token);
+      const key = typeof keyed === 'string' || keyed === null ? keyed : await keyed;
       if (key === null) return INACTIVE;
       metrics?.miss();
       return inFlight.get(key) ?? introspect(key, token, nowMs);

@@ -5,7 +5,9 @@
  */
 import { hash } from 'node:crypto';
 import type { Config } from '../config/index.js';
+import type { IssuerKeySet } from '../crypto/keys.js';
 import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
+import { accessTokenSignatureOf, claimedAccessTokenSignatureOf } from '../oauth/access-token.js';
 import type { ClientRegistry } from '../oauth/clients.js';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
@@ -37,7 +39,7 @@ export interface AuthzServicesDeps {
   logger: Logger;
   revocations: RevocationBus;
   /** The local provider, when `identity_providers.oidc` is configured. */
-  oidc: { issuer: string; tokens: OpaqueTokenStrategy; clients: ClientRegistry; debugMessages: boolean } | null;
+  oidc: { issuer: string; tokens: OpaqueTokenStrategy; keys: IssuerKeySet; clients: ClientRegistry; debugMessages: boolean } | null;
 }
 
 export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
@@ -47,17 +49,17 @@ export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
   const remoteSource = remote
     ? createRemoteIntrospection({ url: remote.url, client_id: remote.client_id, client_secret: remote.client_secret, timeoutSeconds: remote.timeout })
     : null;
-  const source: IntrospectionSource | null = remoteSource ? timed(remoteSource, metrics) : deps.oidc ? createLocalIntrospection({ storage: deps.storage, tokens: deps.oidc.tokens }) : null;
+  const source: IntrospectionSource | null = remoteSource ? timed(remoteSource, metrics) : deps.oidc ? createLocalIntrospection({ storage: deps.storage, tokens: deps.oidc.tokens, keys: deps.oidc.keys }) : null;
 
   const introspection = source
     ? createIntrospectionCache(source, {
         maxTtlSeconds: settings.max_ttl,
         negativeTtlSeconds: settings.negative_ttl,
         maxEntries: settings.max_entries,
-        // The cache never holds a whole token: local tokens by their HMAC signature, remote ones by a digest.
+        // The cache never holds a whole token: local tokens by their storage signature, remote ones by a digest.
         ...(remoteSource
           ? { keyOf: (token: string) => hash('sha256', token, 'base64url') }
-          : { keyOf: (token: string) => deps.oidc!.tokens.signatureOf(token, 'at'), claimedKeyOf: (token: string) => deps.oidc!.tokens.claimedSignatureOf(token, 'at') }),
+          : { keyOf: (token: string) => accessTokenSignatureOf(deps.oidc!, token), claimedKeyOf: (token: string) => claimedAccessTokenSignatureOf(deps.oidc!, token) }),
         metrics: { hit: () => metrics.recordIntrospectionCache('hit'), miss: () => metrics.recordIntrospectionCache('miss'), eviction: () => metrics.recordIntrospectionCache('eviction') },
         revocations: deps.revocations,
       })

@@ -109,7 +109,7 @@ export function introspectionJwtClaims(answer: IntrospectionResponse, issuer: st
 export function introspectionRoutes(ctx: AppContext): Route[] {
   const { oidc } = ctx;
   if (!oidc) return [];
-  const lookup = { storage: ctx.storage, tokens: oidc.tokens };
+  const lookup = { storage: ctx.storage, tokens: oidc.tokens, keys: oidc.keys };
   const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const params = await readForm(req);
     const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params, `${oidc.issuer}${OIDC_PATHS.introspection}`), req.clientIp);

@@ -37,7 +37,7 @@ export async function revokeToken(storage: Pick<Storage, 'tokens'>, found: Found
 export function revocationRoutes(ctx: AppContext): Route[] {
   const { oidc } = ctx;
   if (!oidc) return [];
-  const lookup = { storage: ctx.storage, tokens: oidc.tokens };
+  const lookup = { storage: ctx.storage, tokens: oidc.tokens, keys: oidc.keys };
   const handle = async (req: HttpRequest): Promise<HttpResponse> => {
     const params = await readForm(req);
     const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params, `${oidc.issuer}${OIDC_PATHS.revocation}`), req.clientIp);

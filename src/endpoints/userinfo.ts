@@ -89,7 +89,7 @@ export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users
     if (token === null) {
       return empty(401, { 'WWW-Authenticate': bearerChallenge({ realm: policy.realm }), 'Cache-Control': 'no-store' });
     }
-    const active = await findActiveAccessToken({ storage: ctx.storage, tokens: oidc.tokens }, token, ctx.clock.nowMs());
+    const active = await findActiveAccessToken({ storage: ctx.storage, tokens: oidc.tokens, keys: oidc.keys }, token, ctx.clock.nowMs());
     if (!active) throw bearerError(policy, 'invalid_token', 'The access token is invalid, expired or revoked.');
     const { record, session } = active;
     if (!record.granted_scopes.includes(OPENID_SCOPE)) {

@@ -14,9 +14,9 @@ import type { RegisteredClient } from './clients.js';
 import type { GrantSession } from './grant-session.js';
 import { formatScope } from './scopes.js';
 import { signGrantIdToken } from './grant-id-token.js';
-import { issueToken, type IssuableGrant, type TokenIssuerDeps } from './token-issuer.js';
+import { issueAccessToken, issueToken, type AccessTokenIssuerDeps, type IssuableGrant } from './token-issuer.js';
 
-export interface AuthorizationResponseDeps extends TokenIssuerDeps {
+export interface AuthorizationResponseDeps extends AccessTokenIssuerDeps {
   config: Pick<OidcConfig, 'lifespans'>;
   keys: IssuerKeySet;
   issuer: string;
@@ -54,7 +54,7 @@ export async function issueAuthorizationResponse(deps: AuthorizationResponseDeps
   }
   if (returns(input.response_type, 'token')) {
     // RFC 6749 §4.2.2: token_type and expires_in; scope since it may differ from the request.
-    const access = await issueToken(deps, 'access_token', grant, input.nowMs);
+    const access = await issueAccessToken(deps, grant, input.nowMs);
     params['access_token'] = access.token;
     params['token_type'] = 'Bearer';
     params['expires_in'] = String(access.expires_in);

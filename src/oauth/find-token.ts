@@ -3,8 +3,8 @@
  * and revocation (RFC 7009 §2.1). `token_type_hint` only orders the look-ups: a wrong hint still
  * finds the token (RFC 7662 §2.1, RFC 7009 §2.1 "MUST extend its search across all of its supported token types").
  */
-import type { OpaqueTokenStrategy } from '../crypto/opaque-token.js';
 import type { Storage, TokenSessionRecord } from '../storage/types.js';
+import { accessTokenSignatureOf, type AccessTokenProof } from './access-token.js';
 import { OAuthError } from './errors.js';
 
 export type TokenTypeHint = 'access_token' | 'refresh_token';
@@ -31,13 +31,14 @@ export function parseTokenTypeHint(value: string | null, unknown: 'ignore' | 're
 
 /** The record of a token we issued, whatever its state; null for anything else. */
 export async function findToken(
-  deps: { storage: Pick<Storage, 'tokens'>; tokens: OpaqueTokenStrategy },
+  deps: AccessTokenProof & { storage: Pick<Storage, 'tokens'> },
   token: string,
   hint: TokenTypeHint | undefined,
 ): Promise<FoundToken | null> {
   const order: TokenTypeHint[] = hint === 'refresh_token' ? ['refresh_token', 'access_token'] : ['access_token', 'refresh_token'];
   for (const kind of order) {
-    const signature = deps.tokens.signatureOf(token, kind === 'access_token' ? 'at' : 'rt');
+    // Refresh tokens are always opaque; an access token may be a JWT (verified before any look-up).
+    const signature = kind === 'access_token' ? await accessTokenSignatureOf(deps, token) : deps.tokens.signatureOf(token, 'rt');
     if (signature === null) continue;
     const record = await deps.storage.tokens.get(kind, signature);
     if (record) return { kind, signature, record };

@@ -1,20 +1,32 @@
 /**
- * Mints opaque tokens and stores them by signature with the grant they carry (fosite's
- * `GenerateAccessToken` + `CreateAccessTokenSession`). Every token of one authorization shares
- * its `request_id`, which is what replay detection revokes as a family.
+ * Mints tokens and stores them by signature with the grant they carry (fosite's
+ * `GenerateAccessToken` + `CreateAccessTokenSession`): opaque refresh tokens and codes, and access
+ * tokens that are opaque or, for a client with `access_token_signed_response_alg`, RFC 9068 JWTs
+ * (jwt-access-token.ts), stored the same way. Every token of one authorization shares its
+ * `request_id`, which is what replay detection revokes as a family.
  */
 import type { OidcClientConfig, OidcConfig } from '../config/index.js';
+import type { IssuerKeySet } from '../crypto/keys.js';
 import type { OpaqueTokenStrategy, TokenKind as OpaqueKind } from '../crypto/opaque-token.js';
 import type { NewTokenSession, Storage, TokenKind } from '../storage/types.js';
 import { grantSessionToJson, type GrantSession } from './grant-session.js';
+import { jwtAccessTokenAlgOf, signJwtAccessToken } from './jwt-access-token.js';
 
 export type LifespanKind = 'access_token' | 'authorize_code' | 'id_token' | 'refresh_token';
 export type IssuedKind = 'access_token' | 'refresh_token' | 'authorization_code';
+/** The kinds that are always opaque. */
+export type OpaqueIssuedKind = Exclude<IssuedKind, 'access_token'>;
 
 export interface TokenIssuerDeps {
   storage: Pick<Storage, 'tokens'>;
   tokens: OpaqueTokenStrategy;
   config: Pick<OidcConfig, 'lifespans'>;
+}
+
+/** Access tokens may be JWTs: signed with the issuer's keys, `iss` the issuer. */
+export interface AccessTokenIssuerDeps extends TokenIssuerDeps {
+  keys: IssuerKeySet;
+  issuer: string;
 }
 
 /** What a token is issued on: one grant of one client. */
@@ -58,34 +70,67 @@ export interface MintedToken extends IssuedToken {
   record: NewTokenSession;
 }
 
-/** Creates one token and its row without storing it; `requested_at_ms` of the row is when this token was issued (its `iat`). */
-export function mintToken(deps: Omit<TokenIssuerDeps, 'storage'>, kind: IssuedKind, grant: IssuableGrant, nowMs: number): MintedToken {
-  const { token, signature } = deps.tokens.generate(OPAQUE_KIND[kind]);
+/** Creates one opaque token and its row without storing it; `requested_at_ms` of the row is when this token was issued (its `iat`). */
+export function mintToken(deps: Omit<TokenIssuerDeps, 'storage'>, kind: OpaqueIssuedKind, grant: IssuableGrant, nowMs: number): MintedToken {
+  return mintOpaque(deps, kind, grant, nowMs);
+}
+
+function mintOpaque(deps: Omit<TokenIssuerDeps, 'storage'>, kind: IssuedKind, grant: IssuableGrant, nowMs: number): MintedToken {
   const expires_in = lifespanSeconds(deps.config, grant.client, LIFESPAN_OF[kind]);
+  return minted(kind, deps.tokens.generate(OPAQUE_KIND[kind]), grant, { nowMs, expires_in, audience: grant.granted_audience });
+}
+
+/**
+ * Creates one access token and its row without storing it: an RFC 9068 JWT when the client
+ * registered an `access_token_signed_response_alg`, else opaque. The row's granted audience is the
+ * token's `aud`, so introspection answers what the token says.
+ */
+export async function mintAccessToken(deps: Omit<AccessTokenIssuerDeps, 'storage'>, grant: IssuableGrant, nowMs: number): Promise<MintedToken> {
+  const alg = jwtAccessTokenAlgOf(grant.client);
+  if (alg === null) return mintOpaque(deps, 'access_token', grant, nowMs);
+  const expires_in = lifespanSeconds(deps.config, grant.client, 'access_token');
+  const jwt = await signJwtAccessToken(deps, alg, { grant, now_s: Math.floor(nowMs / 1000), expires_in });
+  return minted('access_token', jwt, grant, { nowMs, expires_in, audience: jwt.audience });
+}
+
+function minted(
+  kind: IssuedKind,
+  { token, signature }: { token: string; signature: string },
+  grant: IssuableGrant,
+  at: { nowMs: number; expires_in: number; audience: readonly string[] },
+): MintedToken {
   return {
     kind,
     token,
     signature,
-    expires_in,
+    expires_in: at.expires_in,
     record: {
       signature,
       request_id: grant.request_id,
       client_id: grant.client.client_id,
       subject: grant.subject,
-      requested_at_ms: nowMs,
-      expires_at_ms: nowMs + expires_in * 1000,
+      requested_at_ms: at.nowMs,
+      expires_at_ms: at.nowMs + at.expires_in * 1000,
       requested_scopes: [...grant.requested_scopes],
       granted_scopes: [...grant.granted_scopes],
       requested_audience: [...grant.requested_audience],
-      granted_audience: [...grant.granted_audience],
+      granted_audience: [...at.audience],
       session: grantSessionToJson(grant.session),
     },
   };
 }
 
-/** Creates and stores one token. */
-export async function issueToken(deps: TokenIssuerDeps, kind: IssuedKind, grant: IssuableGrant, nowMs: number): Promise<IssuedToken> {
-  const { token, signature, expires_in, record } = mintToken(deps, kind, grant, nowMs);
+/** Creates and stores one opaque token. */
+export async function issueToken(deps: TokenIssuerDeps, kind: OpaqueIssuedKind, grant: IssuableGrant, nowMs: number): Promise<IssuedToken> {
+  return store(deps, mintToken(deps, kind, grant, nowMs));
+}
+
+/** Creates and stores one access token (mintAccessToken). */
+export async function issueAccessToken(deps: AccessTokenIssuerDeps, grant: IssuableGrant, nowMs: number): Promise<IssuedToken> {
+  return store(deps, await mintAccessToken(deps, grant, nowMs));
+}
+
+async function store(deps: Pick<TokenIssuerDeps, 'storage'>, { kind, token, signature, expires_in, record }: MintedToken): Promise<IssuedToken> {
   await deps.storage.tokens.create(kind satisfies TokenKind, record);
   return { token, signature, expires_in };
 }

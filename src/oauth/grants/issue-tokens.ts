@@ -1,14 +1,15 @@
 /**
  * The successful token response every grant ends with (RFC 6749 §5.1): an access token, a refresh
  * token when the grant allows one, and an ID Token when `openid` was granted (OIDC Core §3.1.3.3).
- * Everything that can fail is done before anything is stored: the tokens are minted and the ID
- * Token signed first, then the rows are stored (by a redemption's transaction, or by `issueTokens`),
+ * Everything that can fail is done before anything is stored: the tokens are minted (a JWT access
+ * token signed, jwt-access-token.ts) and the ID Token signed first (its at_hash over the access token
+ * as issued), then the rows are stored (by a redemption's transaction, or by `issueTokens`),
  * and then only the answer remains to be sent.
  */
 import { OAuthError } from '../errors.js';
 import { formatScope } from '../scopes.js';
 import { signGrantIdToken } from '../grant-id-token.js';
-import { mintToken, type IssuableGrant } from '../token-issuer.js';
+import { mintAccessToken, mintToken, type IssuableGrant } from '../token-issuer.js';
 import type { Redemption } from '../../storage/types.js';
 import type { GrantDeps, TokenResponse } from './types.js';
 
@@ -27,7 +28,7 @@ export interface MintedResponse {
 }
 
 export async function mintTokens(deps: GrantDeps, grant: IssuableGrant, options: IssueOptions, nowMs: number): Promise<MintedResponse> {
-  const access = mintToken(deps, 'access_token', grant, nowMs);
+  const access = await mintAccessToken(deps, grant, nowMs);
   const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: access.expires_in };
   const rows: Array<Redemption['issue'][number]> = [{ kind: access.kind, record: access.record }];
   if (grant.granted_scopes.length > 0) response.scope = formatScope(grant.granted_scopes);

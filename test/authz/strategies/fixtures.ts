@@ -6,13 +6,14 @@ import type { Test } from 'tap';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadIssuerKeys, type IssuerKeySet } from '../../../src/crypto/keys.js';
 import { createOpaqueTokenStrategy, type OpaqueTokenStrategy } from '../../../src/crypto/opaque-token.js';
 import { silentLogger } from '../../../src/observability/log.js';
 import { grantSessionToJson } from '../../../src/oauth/grant-session.js';
 import { createClientRegistry, type ClientRegistry } from '../../../src/oauth/clients.js';
 import { openStorage, type Storage } from '../../../src/storage/index.js';
 import { openFileBackend, type FileUsersBackend } from '../../../src/users/file-backend.js';
-import { oidcClient } from '../../helpers/oidc-fixtures.js';
+import { issuerJwks, oidcClient } from '../../helpers/oidc-fixtures.js';
 
 export const NOW_MS = 1_700_000_000_000;
 export const ISSUER = 'https://auth.example.com';
@@ -41,9 +42,14 @@ export const DEFAULT_USERS: FileUser[] = [{ name: 'john', groups: ['admins', 'de
 export const bearerClient = (fields: Record<string, unknown> = {}) =>
   oidcClient({ client_id: 'app', scopes: ['openid', 'authelia.bearer.authz'], audience: [API_AUDIENCE, 'https://other.example.com/'], ...fields });
 
+/** Generated once per test process: key generation is slow and every world may share them. */
+const WORLD_KEYS = loadIssuerKeys(issuerJwks());
+
 export interface World {
   storage: Storage;
   tokens: OpaqueTokenStrategy;
+  /** The issuer's signing keys (RS256, ES256, ES384, ES512): what JWT access tokens are verified against. */
+  keys: IssuerKeySet;
   users: FileUsersBackend;
   /** Delegates to the current registry: `setClients` is a config reload. */
   clients: Pick<ClientRegistry, 'get'>;
@@ -70,10 +76,12 @@ export async function openWorld(t: Test, users: FileUser[] = DEFAULT_USERS): Pro
     await storage.close();
   });
   const tokens = createOpaqueTokenStrategy('a-bearer-strategy-test-hmac-secret');
+  const keys = await WORLD_KEYS;
   let registry = createClientRegistry([bearerClient()]);
   return {
     storage,
     tokens,
+    keys,
     users: backend,
     clients: { get: (id) => registry.get(id) },
     setClients(clients) {
