@@ -75,3 +75,80 @@ t.test('a real PBKDF2 digest: the second verification does not derive again', as
   t.ok(performance.now() - started < 20, 'a cache hit is fast');
   t.equal(verify.calls, 1);
 });
+
+/** A verifier whose checks finish when the test says so. */
+const gated = () => {
+  const waiting: Array<() => void> = [];
+  const verify = Object.assign(
+    (digest: Parameters<SecretVerifier>[0], secret: string) => {
+      verify.calls++;
+      return new Promise<boolean>((resolve) => waiting.push(() => resolve(digest.verify(secret))));
+    },
+    { calls: 0 },
+  );
+  return { verify, release: () => waiting.splice(0).forEach((go) => go()) };
+};
+
+t.test('a secret in use is verified again in the background before it expires: no request waits on the digest', async (t) => {
+  let now = 0;
+  const { verify, release } = gated();
+  const cache = createSecretCache({ verify, ttlSeconds: 60, nowMs: () => now });
+  const digest = parseDigest('$plaintext$s3cret');
+  const first = cache.verify('app', digest, 's3cret');
+  release();
+  t.equal(await first, true);
+  t.equal(verify.calls, 1);
+
+  now = 44_000;
+  t.equal(await cache.verify('app', digest, 's3cret'), true, 'before three quarters of the TTL: a plain hit');
+  t.equal(verify.calls, 1);
+
+  now = 46_000;
+  const during = await Promise.all(Array.from({ length: 8 }, () => cache.verify('app', digest, 's3cret')));
+  t.ok(during.every((ok) => ok === true), 'every request due for a refresh is answered at once, the check still running');
+  t.equal(verify.calls, 2, 'one background verification for them all');
+  release();
+  await new Promise((r) => setImmediate(r));
+
+  now = 90_000; // past the first success's 60 s, before the refreshed one is due again (46 + 45)
+  t.equal(await cache.verify('app', digest, 's3cret'), true, 'the refreshed entry still counts');
+  t.equal(cache.remembers('app', digest, 's3cret'), true);
+  t.equal(verify.calls, 2);
+});
+
+t.test('an entry not used within its TTL expires: the next request verifies again', async (t) => {
+  let now = 0;
+  const verify = counting();
+  const cache = createSecretCache({ verify, ttlSeconds: 60, nowMs: () => now });
+  const digest = parseDigest('$plaintext$s3cret');
+  t.equal(await cache.verify('app', digest, 's3cret'), true);
+  now = 60_000;
+  t.equal(cache.remembers('app', digest, 's3cret'), false, 'expired at exactly the TTL');
+  t.equal(await cache.verify('app', digest, 's3cret'), true);
+  t.equal(verify.calls, 2);
+});
+
+t.test('a background verification that fails leaves the entry until it expires, and the next hit retries', async (t) => {
+  let now = 0;
+  let busy = false;
+  let calls = 0;
+  const verify: SecretVerifier = async (digest, secret) => {
+    calls++;
+    if (busy) throw new Error('hash queue full');
+    return digest.verify(secret);
+  };
+  const cache = createSecretCache({ verify, ttlSeconds: 60, nowMs: () => now });
+  const digest = parseDigest('$plaintext$s3cret');
+  t.equal(await cache.verify('app', digest, 's3cret'), true);
+  busy = true;
+  now = 50_000;
+  t.equal(await cache.verify('app', digest, 's3cret'), true);
+  await new Promise((r) => setImmediate(r));
+  t.equal(calls, 2);
+  busy = false;
+  t.equal(await cache.verify('app', digest, 's3cret'), true, 'still remembered');
+  await new Promise((r) => setImmediate(r));
+  t.equal(calls, 3, 'the next hit tried again');
+  now = 100_000;
+  t.equal(cache.remembers('app', digest, 's3cret'), true, 'and its success renewed the entry');
+});
