@@ -3,6 +3,7 @@
  * (bypass and unconditional deny need no credentials), then the endpoint's strategies in order,
  * then the decision again with the subject when the matching rule depends on it, then the level.
  */
+import { levelSatisfies } from '../authn/level.js';
 import type { Awaitable } from '../util/awaitable.js';
 import type { CompiledAccessControl } from './rules.js';
 import type { AccessDecision, RequestObject } from './types.js';
@@ -15,8 +16,6 @@ export type AuthzOutcome =
   | { kind: 'insufficient_level'; identity: AuthzIdentity; rule: number }
   | { kind: 'challenge'; status: 401 | 407; header: string; value: string; strategy: string }
   | { kind: 'unavailable'; strategy: string };
-
-const RANK = { one_factor: 1, two_factor: 2 } as const;
 
 /** The chain's verdict: an identity, none (every strategy absent), or an outcome that stops here. */
 type Authentication = { identity: AuthzIdentity | null } | { stop: AuthzOutcome };
@@ -80,7 +79,7 @@ function decideFor(identity: AuthzIdentity, decision: AccessDecision): AuthzOutc
       return { kind: 'deny', identity, rule: decision.rule };
     case 'one_factor':
     case 'two_factor':
-      return RANK[identity.level] >= RANK[decision.policy]
+      return levelSatisfies(identity.level, decision.policy)
         ? { kind: 'allow', identity, rule: decision.rule }
         : { kind: 'insufficient_level', identity, rule: decision.rule };
   }

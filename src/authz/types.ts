@@ -1,15 +1,9 @@
 /** The two values of an access decision (Authelia's `Subject` and `Object`) and its answer. */
 import type { AccessPolicy } from '../config/index.js';
 
-export type Policy = AccessPolicy;
+export type { Subject } from '../authn/subject-matcher.js';
 
-/** Who is asking: a user (session, basic auth, user token) or an OAuth 2.0 client (client_credentials token). */
-export interface Subject {
-  username?: string;
-  groups: readonly string[];
-  /** The client of a client_credentials access token, matched by `oauth2:client:<id>`. */
-  client_id?: string;
-}
+export type Policy = AccessPolicy;
 
 /** What is asked for. */
 export interface RequestObject {

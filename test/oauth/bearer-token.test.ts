@@ -1,5 +1,5 @@
 import t from 'tap';
-import { bearerChallenge, quoteString } from '../../src/oauth/bearer-challenge.js';
+import { bearerChallenge, bearerTokenFromHeader, quoteString, readCredentials, type BearerFromHeader } from '../../src/oauth/bearer-token.js';
 
 t.test('RFC 6750 §3: WWW-Authenticate Bearer challenges', async (t) => {
   const rows: Array<{ rule: string; challenge: Parameters<typeof bearerChallenge>[0]; header: string }> = [
@@ -31,4 +31,36 @@ t.test('RFC 7235 §2.1 / RFC 7230 §3.2.6: values are quoted-strings', async (t)
     ['empty', '', '""'],
   ];
   for (const [rule, value, quoted] of rows) t.equal(quoteString(value), quoted, rule);
+});
+
+t.test('readCredentials: RFC 7235 §2.1 auth-scheme token, then the credentials', async (t) => {
+  const cases: Array<[string | undefined, { scheme: string; credentials: string } | null]> = [
+    [undefined, null],
+    ['', null],
+    ['   ', null],
+    ['Bearer abc.def', { scheme: 'Bearer', credentials: 'abc.def' }],
+    ['bearer abc', { scheme: 'bearer', credentials: 'abc' }],
+    ['  Basic   am9objpzZWNyZXQ=  ', { scheme: 'Basic', credentials: 'am9objpzZWNyZXQ=' }],
+    ['Bearer', { scheme: 'Bearer', credentials: '' }],
+    ['Token a b', { scheme: 'Token', credentials: 'a b' }],
+    ['@bad x', null],
+  ];
+  for (const [header, expected] of cases) t.strictSame(readCredentials(header), expected, JSON.stringify(header));
+});
+
+t.test('bearerTokenFromHeader: RFC 6750 §2.1 `Bearer <b64token>`, the scheme case-insensitive', async (t) => {
+  const cases: Array<[string | undefined, BearerFromHeader]> = [
+    [undefined, { kind: 'absent' }],
+    ['', { kind: 'absent' }],
+    ['Basic am9objpzZWNyZXQ=', { kind: 'absent' }],
+    ['Token abc', { kind: 'absent' }],
+    ['Bearer abc.def-_~+/==', { kind: 'token', token: 'abc.def-_~+/==' }],
+    ['bearer abc', { kind: 'token', token: 'abc' }],
+    ['  BEARER \tabc  ', { kind: 'token', token: 'abc' }],
+    ['Bearer', { kind: 'malformed' }],
+    ['Bearer a b', { kind: 'malformed' }],
+    ['Bearer a=b', { kind: 'malformed' }],
+    ['Bearer "abc"', { kind: 'malformed' }],
+  ];
+  for (const [header, expected] of cases) t.strictSame(bearerTokenFromHeader(header), expected, JSON.stringify(header));
 });

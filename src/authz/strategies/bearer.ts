@@ -11,7 +11,7 @@
  * the debug log, and to `error_description` only with `enable_client_debug_messages`.
  */
 import type { Logger } from '../../observability/log.js';
-import { bearerChallenge } from '../../oauth/bearer-challenge.js';
+import { bearerChallenge, isB64Token } from '../../oauth/bearer-token.js';
 import type { ClientRegistry } from '../../oauth/clients.js';
 import type { UsersBackend } from '../../users/user.js';
 import { memoizeByObject } from '../../util/memo.js';
@@ -59,9 +59,6 @@ export interface BearerVerifierDeps {
   debugMessages: boolean;
   logger: Logger;
 }
-
-// RFC 6750 §2.1 b64token.
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** RFC 8176: `mfa` (or an `otp` second factor) earned two factors. */
 export const levelFromAmr = (amr: readonly string[] | undefined): AuthzIdentity['level'] =>
@@ -180,7 +177,7 @@ export function createBearerVerifier(deps: BearerVerifierDeps): BearerVerifier {
       // A cache hit is this exact token, verified before: decided at once, without waiting.
       const cached = deps.introspection.peek(credentials, input.nowMs);
       if (cached !== undefined) return decide(cached, input);
-      if (!B64TOKEN.test(credentials)) return invalid('malformed', {});
+      if (!isB64Token(credentials)) return invalid('malformed', {});
       return deps.introspection.lookup(credentials, input.nowMs).then((result) => decide(result, input), unavailable);
     },
   };

@@ -14,7 +14,7 @@ import type {
   StrategyResult,
   VerifierResult,
 } from './types.js';
-import { readCredentials } from './types.js';
+import { readCredentials } from '../../oauth/bearer-token.js';
 import { andThen, type Awaitable } from '../../util/awaitable.js';
 
 interface Challenge {

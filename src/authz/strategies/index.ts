@@ -13,7 +13,6 @@ export type {
   StrategyResult,
   VerifierResult,
 } from './types.js';
-export { readCredentials } from './types.js';
 export { createHeaderStrategy } from './header.js';
 export { createBearerVerifier, admitBearer, levelFromAmr, BEARER_AUTHZ_SCOPE, BEARER_FAILURE_DESCRIPTIONS } from './bearer.js';
 export type { BearerFailure, BearerVerifierDeps } from './bearer.js';

@@ -1,3 +1,4 @@
+import type { FactorLevel } from '../../authn/level.js';
 import type { Awaitable } from '../../util/awaitable.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Awaitable } from '../../util/awaitable.js';
 export interface AuthzIdentity {
   /** The subject for access rules: users have username + groups; client_credentials tokens have client_id only. */
   subject: { username?: string; groups: readonly string[]; client_id?: string };
-  level: 'one_factor' | 'two_factor';
+  level: FactorLevel;
   /** For the Remote-* headers (empty strings when unknown). */
   username: string;
   groups: readonly string[];
@@ -75,29 +76,4 @@ export interface HeaderStrategyOptions {
   schemes: readonly HeaderScheme[];
   bearer?: BearerVerifier;
   basic?: BasicVerifier;
-}
-
-// RFC 7235 §2.1: auth-scheme = token (RFC 7230 §3.2.6 tchar).
-const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/**
- * Reads `Authorization` (or `Proxy-Authorization`) and splits the scheme (case-insensitive) from the
- * credentials at the first space or tab. Null when the header is absent, empty, or has no valid
- * scheme token; a scheme with no credentials gives `credentials: ''` (present but malformed, for
- * the verifier to reject). Read on every verify request: a split, not a regular expression over the
- * whole header.
- */
-export function readCredentials(header: string | undefined): { scheme: string; credentials: string } | null {
-  if (header === undefined) return null;
-  const text = header.trim();
-  const space = firstSpaceOrTab(text);
-  const scheme = space === -1 ? text : text.slice(0, space);
-  if (!SCHEME.test(scheme)) return null;
-  return { scheme, credentials: space === -1 ? '' : text.slice(space + 1).trim() };
-}
-
-function firstSpaceOrTab(text: string): number {
-  const space = text.indexOf(' ');
-  const tab = text.indexOf('\t');
-  return space === -1 ? tab : tab === -1 ? space : Math.min(space, tab);
 }

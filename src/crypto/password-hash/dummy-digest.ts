@@ -3,7 +3,7 @@
  * user or client): "no such account" then costs as much time as "wrong password", and timing does
  * not reveal who has an account. Shared by the users file backend and client authentication.
  */
-import { parseDigest } from './index.js';
+import { parseDigest } from './parse-digest.js';
 import type { PasswordDigest } from './types.js';
 
 /** Argon2id with Authelia's default parameters, of a random password nobody knows: used only when no account has a digest. */
