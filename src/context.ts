@@ -85,6 +85,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     totp: opened.totp,
     authLog: opened.authLog,
     sessions: opened.sessions,
+    sessionClients: opened.sessionClients,
     engine: opened.engine,
     health: () => opened.health(),
     close: () => opened.close(),

@@ -16,6 +16,7 @@ import { createJwtBlacklist } from './stores/jwt-blacklist.js';
 import { createPushedAuthorizationRequests } from './stores/par.js';
 import { createAuthorizationInteractions } from './stores/interactions.js';
 import { createPortalSessions } from './stores/portal-sessions.js';
+import { createSessionClients } from './stores/session-clients.js';
 import { createSubjectIdentifiers } from './stores/subjects.js';
 import { createTokenSessions } from './stores/token-sessions.js';
 import { createTotpConfigurations } from './stores/totp.js';
@@ -72,6 +73,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
       authLog: createAuthenticationLog(db, engine),
       authLogRetention: createAuthenticationLogRetention(db),
       sessions: createPortalSessions(db, cipher),
+      sessionClients: createSessionClients(db),
       engine,
       async health() {
         await sql`SELECT 1`.execute(db);

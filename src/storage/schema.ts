@@ -111,8 +111,20 @@ export interface BanTable {
 export interface PortalSessionTable {
   id_hash: string;
   username: string | null;
+  /** The session's stable OIDC `sid` (migration 0004); null for sessions from before it. */
+  sid: ColumnType<string | null, string | null | undefined, string | null>;
   data: Uint8Array;
   expires_at_ms: Ms;
+}
+
+/** Which clients a portal session signed into: one row per grant (migration 0004). */
+export interface SessionClientTable {
+  sid: string;
+  request_id: string;
+  client_id: string;
+  subject: string;
+  offline_access: Flag;
+  created_at_ms: Ms;
 }
 
 export interface EncryptionTable {
@@ -132,6 +144,7 @@ export interface Database {
   authentication_logs: AuthLogTable;
   bans: BanTable;
   portal_sessions: PortalSessionTable;
+  oidc_session_clients: SessionClientTable;
   encryption: EncryptionTable;
 }
 

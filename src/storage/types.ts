@@ -5,10 +5,12 @@
  * sees a raw token. Every engine passes the same contract suite (test/storage/contract.ts).
  */
 import type { Logger } from '../observability/log.js';
+import type { SessionClients, StoredPortalSession } from './logout-types.js';
 import type { AuthenticationLog } from './regulation-types.js';
 import type { RevocationNotice } from './revocation-notice.js';
 
 export type * from './regulation-types.js';
+export type * from './logout-types.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -273,6 +275,12 @@ export interface PortalSessions {
   delete(idHash: string): Promise<boolean>;
   /** Logs a user out everywhere; returns how many sessions were deleted. */
   deleteForUser(username: string): Promise<number>;
+  /** The user's sessions live at `nowMs`, soonest to end first. */
+  listForUser(username: string, nowMs: number): Promise<StoredPortalSession[]>;
+  /** The sessions live at `nowMs` whose data has this `sid` (one, or two while it moves to a new id). */
+  findBySid(sid: string, nowMs: number): Promise<StoredPortalSession[]>;
+  /** Ends every session of this `sid`; returns how many were deleted. */
+  deleteBySid(sid: string): Promise<number>;
   deleteExpired(nowMs: number): Promise<number>;
 }
 
@@ -288,6 +296,8 @@ export interface Storage {
   totp: TotpConfigurations;
   authLog: AuthenticationLog;
   sessions: PortalSessions;
+  /** Which clients each portal session signed into (logout-types.ts). */
+  sessionClients: SessionClients;
   engine: StorageEngine;
   /** A trivial query; rejects when the database is unreachable. */
   health(): Promise<void>;

@@ -14,6 +14,7 @@ import { identityContract } from './contract-identity.js';
 import { portalContract } from './contract-portal.js';
 import { regulationContract } from './contract-regulation.js';
 import { atRestContract } from './contract-at-rest.js';
+import { logoutContract } from './contract-logout.js';
 
 export interface ContractHarness {
   engine: StorageEngine;
@@ -81,5 +82,5 @@ export function storageContract(t: Test, h: ContractHarness): void {
     await t.rejects(h.open({ encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
     await t.rejects(migrateUp({ ...h.location, encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
   });
-  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract]) section(t, h, s);
+  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract, logoutContract]) section(t, h, s);
 }

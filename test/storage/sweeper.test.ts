@@ -56,7 +56,11 @@ async function seed(storage: Storage): Promise<void> {
   await storage.jwtBlacklist.add('client-a:jti-expired', NOW - 1, NOW - 2);
   await storage.jwtBlacklist.add('client-a:jti-live', NOW + HOUR, NOW - 2);
   await storage.sessions.put(sha256('cookie-expired'), { username: 'alice' }, NOW);
-  await storage.sessions.put(sha256('cookie-live'), { username: 'bob' }, NOW + HOUR);
+  await storage.sessions.put(sha256('cookie-live'), { username: 'bob', sid: 'sid-bob' }, NOW + HOUR);
+  // A session's clients go once no live session has their sid (and a minute has passed).
+  const signedInto = { request_id: 'req-a', client_id: 'client-a', subject: 'subj-a', offline_access: false, created_at_ms: NOW - 60_000 };
+  await storage.sessionClients.record({ ...signedInto, sid: 'sid-gone' });
+  await storage.sessionClients.record({ ...signedInto, sid: 'sid-bob' });
   await consent(storage, 'consent-expired', NOW - 2 * DAY, rememberedUntil(NOW));
   await consent(storage, 'consent-live', NOW - 2 * DAY, rememberedUntil(NOW + HOUR));
   await storage.totp.markUsed('alice', 1, NOW - TOTP_HISTORY_MS - 1);
@@ -65,8 +69,8 @@ async function seed(storage: Storage): Promise<void> {
   await logAttempt(storage, 'alice', NOW);
 }
 
-const ONE_EACH = { tokens: 1, par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 };
-const NONE = { tokens: 0, par: 0, interactions: 0, jwt_blacklist: 0, sessions: 0, consents: 0, totp_history: 0, authentication_logs: 0 };
+const ONE_EACH = { tokens: 1, par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, authentication_logs: 1 };
+const NONE = { tokens: 0, par: 0, interactions: 0, jwt_blacklist: 0, sessions: 0, session_clients: 0, consents: 0, totp_history: 0, authentication_logs: 0 };
 
 /** A gate a wrapped store waits on, so a test can hold a sweep in progress. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -115,7 +119,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     t.same(await sweeper.sweepNow(), ONE_EACH, 'the expired row of each store, expiry instant included');
     t.equal(await storage.tokens.get('access_token', 'at-expired'), null, 'the expired token row is gone');
     t.not(await storage.tokens.get('refresh_token', 'rt-live'), null, 'the live token row is kept');
-    t.same(await storage.sessions.get(sha256('cookie-live'), NOW), { username: 'bob' }, 'the live session is kept');
+    t.same(await storage.sessions.get(sha256('cookie-live'), NOW), { username: 'bob', sid: 'sid-bob' }, 'the live session is kept');
     t.equal(await storage.jwtBlacklist.add('client-a:jti-live', NOW + HOUR, NOW), false, 'the live jti still blocks a replay');
     t.not(await storage.consents.get('consent-live'), null, 'the unexpired pre-configured consent is kept');
     t.equal(await storage.totp.markUsed('alice', 2, NOW), false, 'the recent TOTP step still blocks a replay');
@@ -241,7 +245,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       throw new Error('connection terminated');
     });
     const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
-    t.same(await sweeper.sweepNow(), { par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, consents: 1, totp_history: 1, authentication_logs: 1 });
+    t.same(await sweeper.sweepNow(), { par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, authentication_logs: 1 });
   });
 
   t.test('consents: rows nothing can use any more go, rows the consent flow could still use stay (OIDC Core §3.1.2.4)', async (t) => {

@@ -12,6 +12,7 @@ const epochMs = z.number().int().nonnegative();
 // Unknown keys are dropped (z.object), so a field added by a newer release does not log anybody out.
 const storedSession = z
   .object({
+    sid: z.string().min(1).optional(),
     username: z.string().min(1).nullable(),
     display_name: z.string().optional(),
     level: z.enum(['none', 'one_factor', 'two_factor']),
@@ -37,6 +38,7 @@ export function sessionToJson(session: PortalSession): JsonObject {
     created_at_ms: session.created_at_ms,
     last_activity_at_ms: session.last_activity_at_ms,
   };
+  if (session.sid !== undefined) json.sid = session.sid;
   if (session.display_name !== undefined) json.display_name = session.display_name;
   if (session.users_version !== undefined) json.users_version = session.users_version;
   if (session.flow !== undefined) json.flow = { ...session.flow };
@@ -57,6 +59,7 @@ export function sessionFromJson(json: unknown): PortalSession | null {
     created_at_ms: s.created_at_ms,
     last_activity_at_ms: s.last_activity_at_ms,
   };
+  if (s.sid !== undefined) session.sid = s.sid;
   if (s.display_name !== undefined) session.display_name = s.display_name;
   if (s.users_version !== undefined) session.users_version = s.users_version;
   if (s.flow !== undefined) session.flow = s.flow;

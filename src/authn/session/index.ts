@@ -5,4 +5,4 @@ export { parseCookies, serializeCookie, type CookieAttributes, type SameSiteAttr
 export { cookieIsSecure, cookieSettingsForHost, isLoopbackHost, clearSessionSetCookie, sessionCookieAttributes, sessionSetCookie } from './cookie-settings.js';
 export { sessionExpiresAtMs, sessionIsLive, isRemembered } from './lifetime.js';
 export { sessionFromJson, sessionToJson } from './codec.js';
-export { isSessionId, newSessionId, sessionIdHash } from './session-id.js';
+export { isSessionId, newSessionId, newSid, sessionIdHash } from './session-id.js';

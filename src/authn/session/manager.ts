@@ -10,7 +10,7 @@ import { sessionFromJson, sessionToJson } from './codec.js';
 import { clearSessionSetCookie, sessionSetCookie } from './cookie-settings.js';
 import { parseCookies } from './cookies.js';
 import { activityWriteIntervalMs, isRemembered, sessionExpiresAtMs, sessionIsLive } from './lifetime.js';
-import { isSessionId, newSessionId, sessionIdHash } from './session-id.js';
+import { isSessionId, newSessionId, newSid, sessionIdHash } from './session-id.js';
 import type { PortalSession, SessionCookieSettings, SessionManager } from './types.js';
 
 export interface SessionManagerDeps {
@@ -78,13 +78,18 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     },
 
     async establish(previousId, session, settings, requestIsHttps, nowMs) {
-      if (previousId !== null) await sessions.delete(sessionIdHash(previousId));
+      const previous = previousId === null ? null : await read(sessionIdHash(previousId), nowMs);
       const id = newSessionId();
       // A successful factor starts a new session: its lifetime restarts now. Asking to be
       // remembered where the domain disables it (-1) is ignored, so the stored flag tells the truth.
-      const fresh: PortalSession = { ...session, remember_me: isRemembered(session, settings), created_at_ms: nowMs, last_activity_at_ms: nowMs };
+      // The same person keeps the sid the relying parties know; another person gets a new one.
+      const samePerson = previous !== null && previous.username !== null && previous.username === session.username;
+      const sid = (samePerson ? previous.sid : undefined) ?? session.sid ?? newSid();
+      const fresh: PortalSession = { ...session, sid, remember_me: isRemembered(session, settings), created_at_ms: nowMs, last_activity_at_ms: nowMs };
+      // The new row first: the sid is never without a live session, so the sweep keeps its clients.
       await write(sessionIdHash(id), fresh, settings, nowMs);
-      return { id, setCookie: sessionSetCookie(id, fresh.remember_me, settings, requestIsHttps) };
+      if (previousId !== null) await sessions.delete(sessionIdHash(previousId));
+      return { id, sid, setCookie: sessionSetCookie(id, fresh.remember_me, settings, requestIsHttps) };
     },
 
     async touch(id, session, settings, nowMs) {

@@ -21,3 +21,11 @@ export function isSessionId(value: string | undefined): value is string {
 export function sessionIdHash(id: string): string {
   return createHash('sha256').update(id, 'utf8').digest('hex');
 }
+
+/**
+ * A new OIDC session id (`sid`, Front-Channel Logout 1.0 §3): 16 random bytes, base64url. It is
+ * not a credential (relying parties receive it), so it is stored in the clear beside the session.
+ */
+export function newSid(): string {
+  return randomBytes(16).toString('base64url');
+}

@@ -22,6 +22,12 @@ export type AuthenticationLevel = 'none' | 'one_factor' | 'two_factor';
 export type AmrValue = 'pwd' | 'otp' | 'mfa';
 
 export interface PortalSession {
+  /**
+   * The session id relying parties see (OIDC Front-Channel Logout 1.0 §3, the ID Token's `sid`):
+   * stable while the same person stays signed in, whatever new cookie id each factor brings.
+   * Set by `establish`; absent only on a session stored before it existed.
+   */
+  sid?: string;
   username: string | null;
   display_name?: string;
   level: AuthenticationLevel;
@@ -53,7 +59,9 @@ export interface SessionManager {
   load(cookieHeader: string | undefined, settings: SessionCookieSettings, nowMs: number): Promise<LoadedSession | null>;
   /**
    * Creates a session with a NEW id (no fixation: call after every successful factor, passing the
-   * old id to delete it). The lifetime restarts at `nowMs`. Returns the Set-Cookie header value.
+   * old id to delete it). The lifetime restarts at `nowMs`. The `sid` carries over from the old
+   * session when the same person signs in again (a second factor, a re-authentication), else it is
+   * new. Returns the new id, the `sid` and the Set-Cookie header value.
    */
   establish(
     previousId: string | null,
@@ -61,7 +69,7 @@ export interface SessionManager {
     settings: SessionCookieSettings,
     requestIsHttps: boolean,
     nowMs: number,
-  ): Promise<{ id: string; setCookie: string }>;
+  ): Promise<{ id: string; sid: string; setCookie: string }>;
   /**
    * Records activity on an existing session, keeping its id. Writes (the given session, with
    * `last_activity_at_ms = nowMs`) at most once per `inactivity / 10`, to spare storage on hot

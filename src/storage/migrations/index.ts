@@ -7,12 +7,14 @@ import type { StorageEngine } from '../types.js';
 import { initialMigration } from './0001_initial.js';
 import { regulationAttemptsMigration } from './0002_regulation_attempts.js';
 import { authorizationInteractionsMigration } from './0003_authorization_interactions.js';
+import { sessionIdsMigration } from './0004_session_ids.js';
 
 export function migrationsFor(engine: StorageEngine): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(engine),
     '0002_regulation_attempts': regulationAttemptsMigration,
     '0003_authorization_interactions': authorizationInteractionsMigration(engine),
+    '0004_session_ids': sessionIdsMigration,
   };
 }
 

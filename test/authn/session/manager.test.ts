@@ -19,11 +19,12 @@ async function setUp(t: Test): Promise<World & { manager: SessionManager }> {
 t.test('establish → load round trip: the cookie names the stored session', async (t) => {
   const { manager } = await setUp(t);
   const flow = { rd: 'https://app.example.com/', workflow: 'openid_connect' };
-  const { id, setCookie } = await manager.establish(null, signedIn({ flow, users_version: 0 }), SETTINGS, true, NOW_MS);
+  const { id, sid, setCookie } = await manager.establish(null, signedIn({ flow, users_version: 0 }), SETTINGS, true, NOW_MS);
   t.match(id, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+  t.match(sid, /^[A-Za-z0-9_-]{22}$/, 'a sid: 16 random bytes, base64url');
   t.equal(setCookie, `authelia_session=${id}; Domain=example.com; Path=/; HttpOnly; Secure; SameSite=Lax`, 'browser-session cookie: no Max-Age');
   const loaded = await manager.load(`other=1; ${cookieOf(setCookie)}`, SETTINGS, NOW_MS + SECOND);
-  t.same(loaded, { id, session: signedIn({ flow, users_version: 0, created_at_ms: NOW_MS, last_activity_at_ms: NOW_MS }) });
+  t.same(loaded, { id, session: signedIn({ sid, flow, users_version: 0, created_at_ms: NOW_MS, last_activity_at_ms: NOW_MS }) });
   t.equal(await manager.load(undefined, SETTINGS, NOW_MS), null, 'no Cookie header');
   t.equal(await manager.load('authelia_session=not-an-id', SETTINGS, NOW_MS), null, 'malformed id');
   t.equal(await manager.load(`authelia_session=${'A'.repeat(42)}A`, SETTINGS, NOW_MS), null, 'well-formed but unknown id');
@@ -39,6 +40,20 @@ t.test('no session fixation: every establish issues a new id and deletes the pre
   t.equal(await manager.load(cookieOf(anonymous.setCookie), SETTINGS, NOW_MS + 3 * SECOND), null, 'the pre-login id is dead');
   t.equal(await manager.load(cookieOf(first.setCookie), SETTINGS, NOW_MS + 3 * SECOND), null, 'the one-factor id is dead');
   t.equal((await manager.load(cookieOf(second.setCookie), SETTINGS, NOW_MS + 3 * SECOND))?.session.level, 'two_factor');
+});
+
+t.test('OIDC Front-Channel Logout 1.0 §3 sid: kept while the same person signs in again under new ids, new for another person', async (t) => {
+  const { manager } = await setUp(t);
+  const anonymous = await manager.establish(null, signedIn({ username: null, level: 'none', auth_time_s: null, amr: [] }), SETTINGS, true, NOW_MS);
+  const first = await manager.establish(anonymous.id, signedIn(), SETTINGS, true, NOW_MS + SECOND);
+  t.not(first.sid, anonymous.sid, 'signing in over an anonymous session starts a new sid');
+  const second = await manager.establish(first.id, signedIn({ level: 'two_factor', amr: ['pwd', 'otp', 'mfa'] }), SETTINGS, true, NOW_MS + 2 * SECOND);
+  t.equal(second.sid, first.sid, 'the second factor keeps it');
+  const again = await manager.establish(second.id, signedIn(), SETTINGS, true, NOW_MS + 3 * SECOND);
+  t.equal(again.sid, first.sid, 're-authentication (prompt=login) keeps it');
+  t.equal((await manager.load(cookieOf(again.setCookie), SETTINGS, NOW_MS + 4 * SECOND))?.session.sid, first.sid, 'stored with the session');
+  const other = await manager.establish(again.id, signedIn({ username: 'jane' }), SETTINGS, true, NOW_MS + 5 * SECOND);
+  t.not(other.sid, first.sid, 'another person gets another sid');
 });
 
 t.test('lifetime: absolute expiration, inactivity, remember_me (Authelia session.expiration/inactivity/remember_me)', async (t) => {
@@ -182,6 +197,6 @@ t.test('anonymous sessions carry flow state without a user', async (t) => {
     username: null, level: 'none', auth_time_s: null, amr: [], remember_me: false, created_at_ms: 0, last_activity_at_ms: 0,
     flow: { rd: 'https://app.example.com/' },
   };
-  const { setCookie } = await manager.establish(null, anonymous, SETTINGS, true, NOW_MS);
-  t.same((await manager.load(cookieOf(setCookie), SETTINGS, NOW_MS))?.session, { ...anonymous, created_at_ms: NOW_MS, last_activity_at_ms: NOW_MS });
+  const { sid, setCookie } = await manager.establish(null, anonymous, SETTINGS, true, NOW_MS);
+  t.same((await manager.load(cookieOf(setCookie), SETTINGS, NOW_MS))?.session, { ...anonymous, sid, created_at_ms: NOW_MS, last_activity_at_ms: NOW_MS });
 });
