@@ -14,6 +14,7 @@ import { requiredParameter } from '../oauth/parameters.js';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { grantIdTokenSigner } from '../oidc/grant-id-token.js';
 import type { Clock } from '../util/clock.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';
 
@@ -64,7 +65,10 @@ export function tokenRoutes(ctx: AppContext): Route[] {
     metrics: ctx.metrics,
     clock: ctx.clock,
     logger: ctx.logger,
-    grants: { storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, issuer: oidc.issuer, keys: oidc.keys, users: ctx.users, logger: ctx.logger },
+    grants: {
+      storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, issuer: oidc.issuer, keys: oidc.keys, users: ctx.users, logger: ctx.logger,
+      signIdToken: grantIdTokenSigner({ keys: oidc.keys, issuer: oidc.issuer, config: oidc.config, users: ctx.users }),
+    },
   };
   return [{
     name: 'token',

@@ -13,7 +13,7 @@ import { returns } from './authorize/index.js';
 import type { RegisteredClient } from './clients.js';
 import type { GrantSession } from './grant-session.js';
 import { formatScope } from './scopes.js';
-import { signGrantIdToken } from './grant-id-token.js';
+import { signGrantIdToken } from '../oidc/grant-id-token.js';
 import { issueAccessToken, issueToken, type AccessTokenIssuerDeps, type IssuableGrant } from './token-issuer.js';
 
 export interface AuthorizationResponseDeps extends AccessTokenIssuerDeps {

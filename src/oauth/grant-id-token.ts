@@ -1,43 +1,19 @@
 /**
- * The ID Token of a grant (OIDC Core §2), wherever it is issued: at the token endpoint (code and
- * refresh grants) or at the authorization endpoint (implicit and hybrid). What the person did
- * comes from the grant's session; at_hash / c_hash from the token and code issued beside it.
+ * Where OpenID Connect joins an OAuth grant: when `openid` was granted, the token response carries
+ * an ID Token (OIDC Core §3.1.3.3). oauth declares what it needs; src/oidc/grant-id-token.ts signs
+ * it, and the endpoint hands that signer to the grants (oidc builds on oauth, never the reverse).
  */
-import type { OidcConfig } from '../config/index.js';
-import type { IssuerKeySet } from '../crypto/keys.js';
-import { signIdToken } from '../oidc/id-token.js';
-import type { UsersBackend } from '../users/user.js';
-import { lifespanSeconds, type IssuableGrant } from './token-issuer.js';
+import type { IssuableGrant } from './issuable-grant.js';
 
-export interface GrantIdTokenDeps {
-  keys: IssuerKeySet;
-  issuer: string;
-  config: Pick<OidcConfig, 'lifespans'>;
-  users: UsersBackend | null;
+export interface GrantIdTokenInput {
+  subject: string;
+  scopes: string[];
+  nonce?: string | undefined;
+  /** The access token issued beside it, for `at_hash`. */
+  access_token?: string | undefined;
+  /** The code issued beside it, for `c_hash`. */
+  code?: string | undefined;
+  nowMs: number;
 }
 
-export function signGrantIdToken(
-  deps: GrantIdTokenDeps,
-  grant: IssuableGrant,
-  input: { subject: string; scopes: string[]; nonce?: string | undefined; access_token?: string | undefined; code?: string | undefined; nowMs: number },
-): Promise<string> {
-  const { session } = grant;
-  return signIdToken(
-    { keys: deps.keys, issuer: deps.issuer, lifespanSeconds: lifespanSeconds(deps.config, grant.client, 'id_token') },
-    {
-      client: grant.client,
-      subject: input.subject,
-      username: session.username,
-      scopes: input.scopes,
-      auth_time_s: session.auth_time_s,
-      amr: session.amr,
-      ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
-      ...(session.sid === undefined ? {} : { sid: session.sid }),
-      requested_at_s: session.requested_at_s,
-      ...(input.access_token === undefined ? {} : { access_token: input.access_token }),
-      ...(input.code === undefined ? {} : { code: input.code }),
-      now_s: Math.floor(input.nowMs / 1000),
-      users: deps.users,
-    },
-  );
-}
+export type SignGrantIdToken = (grant: IssuableGrant, input: GrantIdTokenInput) => Promise<string>;

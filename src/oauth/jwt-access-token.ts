@@ -13,7 +13,7 @@ import { hash, randomUUID } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, SignJWT, type JWTPayload } from 'jose';
 import type { IssuerKeySet, SigningAlg } from '../crypto/keys.js';
 import { memoizeByObject } from '../util/memo.js';
-import type { IssuableGrant } from './token-issuer.js';
+import type { IssuableGrant } from './issuable-grant.js';
 
 /** RFC 9068 §2.1: the `typ` header of a JWT access token. */
 export const AT_JWT_TYP = 'at+jwt';

@@ -9,8 +9,11 @@ import type { OidcClientConfig, OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
 import type { OpaqueTokenStrategy, TokenKind as OpaqueKind } from '../crypto/opaque-token.js';
 import type { NewTokenSession, Storage, TokenKind } from '../storage/types.js';
-import { grantSessionToJson, type GrantSession } from './grant-session.js';
+import { grantSessionToJson } from './grant-session.js';
+import type { IssuableGrant } from './issuable-grant.js';
 import { jwtAccessTokenAlgOf, signJwtAccessToken } from './jwt-access-token.js';
+
+export type { IssuableGrant } from './issuable-grant.js';
 
 export type LifespanKind = 'access_token' | 'authorize_code' | 'id_token' | 'refresh_token';
 export type IssuedKind = 'access_token' | 'refresh_token' | 'authorization_code';
@@ -29,17 +32,6 @@ export interface AccessTokenIssuerDeps extends TokenIssuerDeps {
   issuer: string;
 }
 
-/** What a token is issued on: one grant of one client. */
-export interface IssuableGrant {
-  request_id: string;
-  client: OidcClientConfig;
-  subject: string | null;
-  requested_scopes: string[];
-  granted_scopes: string[];
-  requested_audience: string[];
-  granted_audience: string[];
-  session: GrantSession;
-}
 
 export interface IssuedToken {
   token: string;

@@ -19,6 +19,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { loadIssuerKeys } from '../../src/crypto/keys.js';
 import { createOpaqueTokenStrategy } from '../../src/crypto/opaque-token.js';
 import { issueAuthorizationCode } from '../../src/oauth/authorization-code.js';
+import { grantIdTokenSigner } from '../../src/oidc/grant-id-token.js';
 import { createClientRegistry } from '../../src/oauth/clients.js';
 import { OAuthError } from '../../src/oauth/errors.js';
 import { authorizationCodeGrant } from '../../src/oauth/grants/authorization-code.js';
@@ -84,6 +85,7 @@ async function harness(t: Test, engine: StorageEngine) {
     keys,
     users: null,
     logger: silentLogger,
+    signIdToken: grantIdTokenSigner({ keys, issuer: oidc.issuer!, config: oidc, users: null }),
   });
 
   const challenge = await client.calculatePKCECodeChallenge(VERIFIER);

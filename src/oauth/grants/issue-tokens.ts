@@ -8,7 +8,6 @@
  */
 import { OAuthError } from '../errors.js';
 import { formatScope } from '../scopes.js';
-import { signGrantIdToken } from '../grant-id-token.js';
 import { mintAccessToken, mintToken, type IssuableGrant } from '../token-issuer.js';
 import type { Redemption } from '../../storage/types.js';
 import type { GrantDeps, TokenResponse } from './types.js';
@@ -50,5 +49,5 @@ export async function issueTokens(deps: GrantDeps, grant: IssuableGrant, options
 
 async function idTokenFor(deps: GrantDeps, grant: IssuableGrant, accessToken: string, nonce: string | undefined, nowMs: number): Promise<string> {
   if (grant.subject === null) throw new OAuthError('server_error', 'The grant has no subject for an ID Token.', { cause: `request ${grant.request_id} has openid but no subject` });
-  return signGrantIdToken(deps, grant, { subject: grant.subject, scopes: grant.granted_scopes, nonce, access_token: accessToken, nowMs });
+  return deps.signIdToken(grant, { subject: grant.subject, scopes: grant.granted_scopes, nonce, access_token: accessToken, nowMs });
 }

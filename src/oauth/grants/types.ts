@@ -6,6 +6,7 @@ import type { Logger } from '../../observability/log.js';
 import type { Storage } from '../../storage/types.js';
 import type { UsersBackend } from '../../users/index.js';
 import type { RegisteredClient } from '../clients.js';
+import type { SignGrantIdToken } from '../grant-id-token.js';
 
 export interface GrantDeps {
   storage: Pick<Storage, 'tokens'>;
@@ -15,6 +16,8 @@ export interface GrantDeps {
   keys: IssuerKeySet;
   users: UsersBackend | null;
   logger: Logger;
+  /** Signs the ID Token when `openid` was granted: OpenID Connect's part (src/oidc/grant-id-token.ts). */
+  signIdToken: SignGrantIdToken;
 }
 
 /** An authenticated token request (RFC 6749 §3.2). */
