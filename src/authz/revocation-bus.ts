@@ -5,13 +5,9 @@
  * src/storage/revocation-notice.ts) and src/storage/revocation-channel.ts emits theirs here (LISTEN),
  * so a token revoked through any replica is refused by all of them.
  */
-export type RevocationListener = (signatures: readonly string[]) => void;
+import type { RevocationBus, RevocationListener } from '../storage/revocation-types.js';
 
-export interface RevocationBus {
-  emit(signatures: readonly string[]): void;
-  /** Returns the unsubscribe function. */
-  subscribe(listener: RevocationListener): () => void;
-}
+export type { RevocationBus, RevocationListener } from '../storage/revocation-types.js';
 
 export function createRevocationBus(): RevocationBus {
   const listeners = new Set<RevocationListener>();

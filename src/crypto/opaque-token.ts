@@ -7,18 +7,22 @@
  */
 import { createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type TokenKind = 'at' | 'rt' | 'ac';
+/**
+ * The kind tag inside an opaque token (`at`, `rt`, `ac`): the wire format's, not storage's
+ * `TokenKind` (src/storage/types.ts: the row kind, access_token, refresh_token, …).
+ */
+export type OpaqueTokenKind = 'at' | 'rt' | 'ac';
 
 export interface OpaqueTokenStrategy {
-  generate(kind: TokenKind): { token: string; signature: string };
+  generate(kind: OpaqueTokenKind): { token: string; signature: string };
   /** The signature of a presented token of this kind, after checking format, kind and HMAC in constant time; null when it is not a valid token of that kind. Storage looks tokens up by this signature. */
-  signatureOf(token: string, kind: TokenKind): string | null;
+  signatureOf(token: string, kind: OpaqueTokenKind): string | null;
   /**
    * The signature a token of this kind claims, from its shape alone: no HMAC, so not proof of
    * anything. It lets a cache find the entry of a token it already verified; the cache must then
    * confirm the whole token (introspection-cache.ts), since a signature alone is no secret.
    */
-  claimedSignatureOf(token: string, kind: TokenKind): string | null;
+  claimedSignatureOf(token: string, kind: OpaqueTokenKind): string | null;
 }
 
 export const TOKEN_PREFIX = 'gatehouse';
@@ -29,7 +33,7 @@ const TOKEN_SHAPE = /^gatehouse_(at|rt|ac)_([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{4
 const HKDF_INFO = 'gatehouse opaque tokens';
 const TOKEN_LENGTH = TOKEN_PREFIX.length + 4 + 2 * ENCODED_LENGTH + 1;
 const SIGNATURE_START = TOKEN_LENGTH - ENCODED_LENGTH;
-const KIND_PREFIX: Readonly<Record<TokenKind, string>> = { at: `${TOKEN_PREFIX}_at_`, rt: `${TOKEN_PREFIX}_rt_`, ac: `${TOKEN_PREFIX}_ac_` };
+const KIND_PREFIX: Readonly<Record<OpaqueTokenKind, string>> = { at: `${TOKEN_PREFIX}_at_`, rt: `${TOKEN_PREFIX}_rt_`, ac: `${TOKEN_PREFIX}_ac_` };
 
 export function createOpaqueTokenStrategy(hmacSecret: string): OpaqueTokenStrategy {
   if (typeof hmacSecret !== 'string' || hmacSecret === '') throw new Error('the HMAC secret for opaque tokens is empty');

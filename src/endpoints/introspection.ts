@@ -27,7 +27,7 @@ import { grantSessionFromJson } from '../oauth/grant-session.js';
 import { requiredParameter } from '../oauth/parameters.js';
 import { formatScope } from '../oauth/scopes.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
-import { signResponse, signingAlgOf } from '../oidc/signed-response.js';
+import { signResponse, signingAlgOf } from '../oauth/signed-response.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';
 
 /** RFC 9701 §4: the media type a resource server asks for and we answer with (004 adds the charset). */

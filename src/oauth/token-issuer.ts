@@ -7,7 +7,7 @@
  */
 import type { OidcClientConfig, OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
-import type { OpaqueTokenStrategy, TokenKind as OpaqueKind } from '../crypto/opaque-token.js';
+import type { OpaqueTokenKind, OpaqueTokenStrategy } from '../crypto/opaque-token.js';
 import type { NewTokenSession, Storage, TokenKind } from '../storage/types.js';
 import { grantSessionToJson } from './grant-session.js';
 import type { IssuableGrant } from './issuable-grant.js';
@@ -39,7 +39,7 @@ export interface IssuedToken {
   expires_in: number;
 }
 
-const OPAQUE_KIND: Record<IssuedKind, OpaqueKind> = { access_token: 'at', refresh_token: 'rt', authorization_code: 'ac' };
+const OPAQUE_KIND: Record<IssuedKind, OpaqueTokenKind> = { access_token: 'at', refresh_token: 'rt', authorization_code: 'ac' };
 const LIFESPAN_OF: Record<IssuedKind, LifespanKind> = {
   access_token: 'access_token',
   refresh_token: 'refresh_token',

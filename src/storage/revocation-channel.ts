@@ -7,14 +7,14 @@
  * - Notifications carrying this process's own `origin` are skipped: its bus had them first.
  * - A lost LISTEN connection is re-opened with backoff. Whatever was sent meanwhile is gone, so
  *   once listening again the owner is told to forget everything it cached (`onResync`).
- * Here rather than in src/authz because it is engine plumbing (a pg client, the schema); it needs
- * only the bus's type from the domain.
+ * Here rather than in src/authz because it is engine plumbing (a pg client, the schema); the bus's
+ * type is storage's own (revocation-types.ts), implemented by src/authz/revocation-bus.ts.
  */
 import pg from 'pg';
-import type { RevocationBus } from '../authz/revocation-bus.js';
 import type { Logger } from '../observability/log.js';
 import { poolConfig } from './postgres.js';
 import { parsePayload, type RevocationNotice } from './revocation-notice.js';
+import type { RevocationBus } from './revocation-types.js';
 import type { PostgresConfig } from './types.js';
 
 /** How the LISTEN connection shows in `pg_stat_activity`. */

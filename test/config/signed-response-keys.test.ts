@@ -18,7 +18,7 @@ import { defaultKeyId } from '../../src/crypto/keys/public-jwk.js';
 import { INTROSPECTION_JWT_MEDIA_TYPE, introspectionAlgOf } from '../../src/endpoints/introspection.js';
 import { signJarmResponse } from '../../src/oauth/response-modes/jarm.js';
 import { idTokenAlgOf } from '../../src/oidc/id-token.js';
-import { signResponse, signingAlgOf } from '../../src/oidc/signed-response.js';
+import { signResponse, signingAlgOf } from '../../src/oauth/signed-response.js';
 import { oidcClient, startOidcServer } from '../helpers/oidc-fixtures.js';
 import { tempDir } from '../helpers/server.js';
 import { baseConfig, fixture, merge, problemsOf, toYaml, withClient } from './config-fixtures.js';

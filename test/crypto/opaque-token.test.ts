@@ -1,10 +1,10 @@
 import t from 'tap';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { createOpaqueTokenStrategy, type TokenKind } from '../../src/crypto/opaque-token.js';
+import { createOpaqueTokenStrategy, type OpaqueTokenKind } from '../../src/crypto/opaque-token.js';
 
 const SECRET = 'a-very-long-and-random-hmac-secret-for-tests-0123456789';
 const strategy = createOpaqueTokenStrategy(SECRET);
-const KINDS: TokenKind[] = ['at', 'rt', 'ac'];
+const KINDS: OpaqueTokenKind[] = ['at', 'rt', 'ac'];
 const FORMAT = /^gatehouse_(at|rt|ac)_[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
 
 /** Flips one character to another of the base64url alphabet that is not the same. */
@@ -53,7 +53,7 @@ t.test('signatureOf rejects everything that is not a valid token of the kind ask
   const { token } = strategy.generate('at');
   const dot = token.indexOf('.');
   const other = createOpaqueTokenStrategy('another-hmac-secret-of-the-same-kind-0123456789');
-  const cases: Array<[string, string, TokenKind, OpaqueVerifier?]> = [
+  const cases: Array<[string, string, OpaqueTokenKind, OpaqueVerifier?]> = [
     ['wrong kind (refresh token presented as access token)', token, 'rt'],
     ['wrong kind (as authorization code)', token, 'ac'],
     ['tampered random part', flip(token, dot - 5), 'at'],
@@ -80,7 +80,7 @@ t.test('claimedSignatureOf reads the signature from the shape alone: no HMAC, so
   const dot = token.indexOf('.');
   t.equal(strategy.claimedSignatureOf(token, 'at'), signature, 'a genuine token claims its signature');
   t.equal(strategy.claimedSignatureOf(flip(token, dot - 5), 'at'), signature, 'a tampered random part still claims it (the cache confirms the whole token)');
-  const cases: Array<[string, string, TokenKind]> = [
+  const cases: Array<[string, string, OpaqueTokenKind]> = [
     ['wrong kind', token, 'rt'],
     ['another prefix', token.replace('gatehouse_', 'authelia_'), 'at'],
     ['no dot before the signature', token.replace('.', '_'), 'at'],

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadIssuerKeys, type SigningAlg } from '../../src/crypto/keys.js';
-import { signResponse, signingAlgOf } from '../../src/oidc/signed-response.js';
+import { signResponse, signingAlgOf } from '../../src/oauth/signed-response.js';
 import { issuerJwks } from '../helpers/oidc-fixtures.js';
 
 const CLAIMS = { iss: 'https://auth.example.com', aud: ['app'], sub: 'f1c2a7e0', name: 'John Doe' };
