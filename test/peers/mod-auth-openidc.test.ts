@@ -12,7 +12,8 @@
  * Defaults read in mod_auth_openidc v2.4.12.3 (auth_openidc.conf, src/proto.c): response type
  * `code`, scope `openid`, client_secret_basic with URL-encoded id and secret (RFC 6749 §2.3.1),
  * no PKCE unless OIDCPKCEMethod is set, no refresh unless asked for (its `refresh` hook on the
- * redirect URI, or OIDCRefreshAccessTokenBeforeExpiry).
+ * redirect URI, or OIDCRefreshAccessTokenBeforeExpiry); its logout hook revokes the session's tokens
+ * at the advertised revocation_endpoint.
  */
 import t, { type Test } from 'tap';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -53,7 +54,11 @@ const relyingParties = (dir: string): Record<string, RelyingParty> => ({
   // The application asks for the claims it shows (OIDC Core §5.4); mod_auth_openidc asks for `openid` only.
   claims: { client: {}, directives: ['OIDCScope "openid profile email groups"'] },
   post: { client: { token_endpoint_auth_method: 'client_secret_post' }, directives: ['OIDCProviderTokenEndpointAuth client_secret_post'] },
-  jwt: { client: { token_endpoint_auth_method: 'client_secret_jwt' }, directives: ['OIDCProviderTokenEndpointAuth client_secret_jwt'] },
+  // With a refresh token (offline_access), for the logout below: two revocation calls.
+  jwt: {
+    client: { token_endpoint_auth_method: 'client_secret_jwt', grant_types: ['authorization_code', 'refresh_token'], scopes: ['openid', 'offline_access'] },
+    directives: ['OIDCProviderTokenEndpointAuth client_secret_jwt', 'OIDCScope "openid offline_access"'],
+  },
   // The key pair is a trust setting; the kid is mod_auth_openidc's own (the client JWKS it
   // publishes at <redirect_uri>?jwks=rsa), registered with Gatehouse as an operator would.
   private_key_jwt: {
@@ -62,6 +67,8 @@ const relyingParties = (dir: string): Record<string, RelyingParty> => ({
     directives: [`OIDCPrivateKeyFiles ${join(dir, 'rp.key.pem')}`, `OIDCPublicKeyFiles ${join(dir, 'rp.pub.pem')}`, 'OIDCProviderTokenEndpointAuth private_key_jwt'],
   },
   pkce: { client: { require_pkce: true, pkce_challenge_method: 'S256' }, directives: ['OIDCPKCEMethod S256'] },
+  // Nothing to set on the Apache side: the access token is an RFC 9068 JWT, opaque to the RP.
+  jwt_access_token: { client: { access_token_signed_response_alg: 'RS256' }, directives: [] },
   // OIDC Core §11: a refresh token is asked for with offline_access.
   refresh: {
     client: { grant_types: ['authorization_code', 'refresh_token'], scopes: ['openid', 'offline_access'], lifespan: 'short' },
@@ -69,7 +76,7 @@ const relyingParties = (dir: string): Record<string, RelyingParty> => ({
     locations: ['<Location /protected/eager>', `  OIDCRefreshAccessTokenBeforeExpiry ${2 * SHORT_ACCESS_TOKEN_SECONDS}`, '</Location>'],
   },
 });
-type RpName = 'defaults' | 'claims' | 'post' | 'jwt' | 'private_key_jwt' | 'pkce' | 'refresh';
+type RpName = 'defaults' | 'claims' | 'post' | 'jwt' | 'private_key_jwt' | 'pkce' | 'jwt_access_token' | 'refresh';
 
 interface Setup {
   gatehouse: TestServer;
@@ -202,6 +209,11 @@ async function userinfo(s: Setup, token: string): Promise<Record<string, unknown
 t.test('mod_auth_openidc (defaults) signs a person in through Gatehouse, in Chromium', async (t) => {
   const s = await setUp(t);
 
+  /** <redirect_uri>?logout=<url>: mod_auth_openidc's logout, back to the vhost's root. */
+  async function logout(page: Page, rp: RpName): Promise<void> {
+    await page.goto(`${s.origin(rp)}${REDIRECT_PATH}?${new URLSearchParams({ logout: `${s.origin(rp)}/` }).toString()}`);
+  }
+
   /** What every sign-in proves: the claims reach the application, and the access token it holds is live. */
   async function assertSignedIn(t: Test, env: Map<string, string>): Promise<void> {
     const accessToken = env.get('OIDC_access_token') ?? '';
@@ -226,16 +238,33 @@ t.test('mod_auth_openidc (defaults) signs a person in through Gatehouse, in Chro
     t.equal(env.get('OIDC_CLAIM_groups'), 'dev,ops');
   });
 
-  for (const rp of ['post', 'jwt', 'private_key_jwt'] as const) {
-    t.test(`client authentication ${rp === 'post' ? 'client_secret_post' : rp === 'jwt' ? 'client_secret_jwt' : 'private_key_jwt'} (OIDCProviderTokenEndpointAuth)`, async (t) => {
+  for (const rp of ['post', 'private_key_jwt'] as const) {
+    t.test(`client authentication ${rp === 'post' ? 'client_secret_post' : 'private_key_jwt'} (OIDCProviderTokenEndpointAuth)`, async (t) => {
       const { env } = await signIn(t, s, rp);
       await assertSignedIn(t, env);
     });
   }
 
+  t.test('client authentication client_secret_jwt (OIDCProviderTokenEndpointAuth), and logout revokes the grant', async (t) => {
+    const { page, env } = await signIn(t, s, 'jwt');
+    await assertSignedIn(t, env);
+    // At logout mod_auth_openidc 2.4.12 revokes the refresh token, then the access token, with one
+    // client assertion built once (src/mod_auth_openidc.c oidc_revoke_tokens): the second call
+    // reuses its jti, which Gatehouse refuses (OIDC Core §9: used once; RFC 7523 §3). Nothing is
+    // left live: revoking the refresh token revoked its grant's access token (RFC 7009 §2.1).
+    await logout(page, 'jwt');
+    t.equal((await introspect(s, env.get('OIDC_access_token')!))['active'], false, 'the access token is revoked with its grant');
+  });
+
   t.test('PKCE S256 (OIDCPKCEMethod; off by default in 2.4.12) with a client that requires it', async (t) => {
     const { env } = await signIn(t, s, 'pkce');
     await assertSignedIn(t, env);
+  });
+
+  t.test('a client with access_token_signed_response_alg: the RP holds an RFC 9068 JWT and signs in as with an opaque one', async (t) => {
+    const { env } = await signIn(t, s, 'jwt_access_token');
+    await assertSignedIn(t, env);
+    t.equal(env.get('OIDC_access_token')?.split('.').length, 3, 'the access token is a JWS');
   });
 
   t.test('refresh: the redirect URI\'s refresh hook, then OIDCRefreshAccessTokenBeforeExpiry, each rotating the refresh token', async (t) => {
@@ -264,5 +293,12 @@ t.test('mod_auth_openidc (defaults) signs a person in through Gatehouse, in Chro
     t.equal(answer['active'], true);
     t.equal(answer['client_id'], 'rp-refresh');
     t.equal(answer['exp'], Number(answer['iat']) + SHORT_ACCESS_TOKEN_SECONDS, 'the client\'s short lifespan');
+
+    // Logout: mod_auth_openidc revokes the refresh and access tokens at the advertised
+    // revocation_endpoint (RFC 7009), then ends its session.
+    await logout(page, 'refresh');
+    t.equal((await introspect(s, fourth))['active'], false, 'the access token is revoked at logout');
+    await page.goto(back);
+    t.equal(new URL(page.url()).origin, s.issuer, 'the protected page sends the browser to Gatehouse again');
   });
 });
