@@ -32,6 +32,7 @@ export function signGrantIdToken(deps: GrantIdTokenDeps, grant: IssuableGrant, i
       auth_time_s: session.auth_time_s,
       amr: session.amr,
       ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
+      ...(session.sid === undefined ? {} : { sid: session.sid }),
       requested_at_s: session.requested_at_s,
       ...(input.access_token === undefined ? {} : { access_token: input.access_token }),
       ...(input.code === undefined ? {} : { code: input.code }),
