@@ -2,11 +2,14 @@
  * The embedded engine: one better-sqlite3 connection (Kysely serialises access to it) in WAL
  * mode, so readers do not block the writer; foreign keys on; a busy timeout so a second process
  * (the CLI beside a running server) waits for the write lock instead of failing at once.
+ * Statements are prepared once per SQL text and reused (Kysely's driver prepares every query
+ * afresh: 6–10 % of the token and introspection endpoints' CPU, issue #14's profiles).
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database as Tables } from './schema.js';
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -26,7 +29,32 @@ export function openSqlite(path: string): Kysely<Tables> {
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('synchronous = NORMAL');
   if (file) restrictFiles(file);
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Tables>({ dialect: new SqliteDialect({ database: withPreparedStatements(database) }) });
+}
+
+/** Distinct SQL texts kept prepared; a query built with a varying IN list makes a new text per length. */
+const PREPARED_STATEMENTS = 256;
+
+/**
+ * The connection as Kysely sees it, its `prepare` answering from a cache of prepared statements.
+ * A statement still iterating (Kysely's streamQuery) cannot run a second query: one busy is
+ * prepared afresh instead.
+ */
+export function withPreparedStatements(database: Database.Database): SqliteDatabase {
+  const statements = new LRUCache<string, Database.Statement>({ max: PREPARED_STATEMENTS });
+  return {
+    prepare(sql) {
+      const cached = statements.get(sql);
+      if (cached !== undefined && !cached.busy) return cached;
+      const statement = database.prepare(sql);
+      if (cached === undefined) statements.set(sql, statement);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
+  };
 }
 
 /**
