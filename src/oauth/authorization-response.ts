@@ -12,11 +12,14 @@ import type { ResponseType } from './authorize/index.js';
 import { returns } from './authorize/index.js';
 import type { RegisteredClient } from './clients.js';
 import type { GrantSession } from './grant-session.js';
-import { formatScope } from './scopes.js';
+import type { Storage } from '../storage/types.js';
+import { formatScope, grantsOfflineAccess } from './scopes.js';
 import { signGrantIdToken } from '../oidc/grant-id-token.js';
 import { issueAccessToken, issueToken, type AccessTokenIssuerDeps, type IssuableGrant } from './token-issuer.js';
 
 export interface AuthorizationResponseDeps extends AccessTokenIssuerDeps {
+  /** `sessionClients`: a grant made in a portal session is remembered with it, for logout. */
+  storage: Pick<Storage, 'tokens' | 'sessionClients'>;
   config: Pick<OidcConfig, 'lifespans'>;
   keys: IssuerKeySet;
   issuer: string;
@@ -48,6 +51,17 @@ export async function issueAuthorizationResponse(deps: AuthorizationResponseDeps
     granted_audience: input.audience,
     session: input.session,
   };
+  // OIDC Back-/Front-Channel Logout: the session remembers the client before the client gets anything.
+  if (input.session.sid !== undefined) {
+    await deps.storage.sessionClients.record({
+      sid: input.session.sid,
+      request_id: grant.request_id,
+      client_id: grant.client.client_id,
+      subject: input.subject,
+      offline_access: grantsOfflineAccess(input.scopes),
+      created_at_ms: input.nowMs,
+    });
+  }
   const params: Record<string, string> = {};
   if (returns(input.response_type, 'code')) {
     params['code'] = (await issueToken(deps, 'authorization_code', grant, input.nowMs)).token;
