@@ -13,8 +13,8 @@
 import pg from 'pg';
 import type { Logger } from '../observability/log.js';
 import { poolConfig } from './postgres.js';
-import { parsePayload, type RevocationNotice } from './revocation-notice.js';
-import type { RevocationBus } from './revocation-types.js';
+import { parsePayload } from './revocation-notice.js';
+import type { RevocationBus, RevocationNotice } from './revocation-types.js';
 import type { PostgresConfig } from './types.js';
 
 /** How the LISTEN connection shows in `pg_stat_activity`. */

@@ -11,6 +11,7 @@
 import { hash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { checkSchemaName } from './postgres.js';
+import type { RevocationNotice } from './revocation-types.js';
 import type { Database } from './schema.js';
 import type { PostgresConfig } from './types.js';
 
@@ -20,12 +21,6 @@ export const MAX_PAYLOAD_BYTES = 7999;
 const MAX_CHANNEL_BYTES = 63;
 const CHANNEL_PREFIX = 'gatehouse_revocations_';
 
-/** Where this process's revocations are sent, and the origin they carry. */
-export interface RevocationNotice {
-  channel: string;
-  /** Random per process: its own notifications come back to its listener, which skips them. */
-  origin: string;
-}
 
 export interface RevocationMessage {
   origin: string;

@@ -7,7 +7,7 @@
 import type { Logger } from '../observability/log.js';
 import type { SessionClients, StoredPortalSession } from './logout-types.js';
 import type { AuthenticationLog } from './regulation-types.js';
-import type { RevocationNotice } from './revocation-notice.js';
+import type { RevocationNotice } from './revocation-types.js';
 
 export type * from './regulation-types.js';
 export type * from './logout-types.js';

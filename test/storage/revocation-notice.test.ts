@@ -19,8 +19,8 @@ import {
   payloadsFor,
   revocationNoticeFor,
   type RevocationMessage,
-  type RevocationNotice,
 } from '../../src/storage/revocation-notice.js';
+import type { RevocationNotice } from '../../src/storage/revocation-types.js';
 import { createTokenSessions } from '../../src/storage/stores/token-sessions.js';
 import type { PostgresConfig, Storage } from '../../src/storage/types.js';
 import { randomSchema, startPostgres } from '../helpers/postgres.js';

@@ -8,7 +8,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { openJson, sealJson, type FieldCipher } from '../encryption.js';
 import { insertOnce } from '../errors.js';
-import { sendRevocationNotice, type RevocationNotice } from '../revocation-notice.js';
+import { sendRevocationNotice } from '../revocation-notice.js';
+import type { RevocationNotice } from '../revocation-types.js';
 import { flag, list, listText, ms, msOrNull, type Database, type TokenSessionTable } from '../schema.js';
 import type { JsonObject, NewTokenSession, Redemption, RedemptionResult, TokenKind, TokenRef, TokenSessionRecord, TokenSessions } from '../types.js';
 import { StorageContentionError, engineOf, writeTransaction } from '../write-transaction.js';
