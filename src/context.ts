@@ -3,7 +3,8 @@
  * slice it needs. No module-level singletons: tests build as many contexts as they like.
  */
 import { randomUUID } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { issuerOf as configuredIssuer, type Config } from './config/index.js';
 import type { Logger } from './observability/log.js';
 import { createMetrics, type MetricsRecorder } from './observability/metrics.js';
@@ -13,7 +14,7 @@ import type { Storage } from './storage/types.js';
 import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
 import { loadOrCreateSecrets } from './crypto/generated-secrets.js';
 import { createOpaqueTokenStrategy, type OpaqueTokenStrategy } from './crypto/opaque-token.js';
-import { openFileBackend, type UsersBackend } from './users/index.js';
+import { ldapSettingsOf, openFileBackend, openLdapBackend, type UsersBackend } from './users/index.js';
 import type { OidcConfig } from './config/index.js';
 import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { createPortalServices, type PortalServices } from './authn/services.js';
@@ -43,7 +44,7 @@ export interface AppContext {
   storage: Storage;
   /** Deletes expired storage rows every few minutes; stopped before storage closes. */
   sweeper: ExpirySweeper;
-  /** The users database (`authentication_backend.file`), when configured. */
+  /** The users database (`authentication_backend.file` or `.ldap`), when configured. */
   users: UsersBackend | null;
   /** Login portal: sessions, regulation, CSRF, TOTP policy. */
   portal: PortalServices;
@@ -90,10 +91,10 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     health: () => opened.health(),
     close: () => opened.close(),
   };
+  const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
   let users: (UsersBackend & { close(): void }) | null = null;
   try {
-    const file = config.authentication_backend.file;
-    users = file ? await openFileBackend({ path: file.path, watch: file.watch, logger: logger.child({ component: 'users' }) }) : null;
+    users = await openUsers(config, { logger, clock, metrics });
     const oidc: OidcContext | null = oidcConfig
       ? {
           config: oidcConfig,
@@ -106,12 +107,10 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
             clock,
             issuer: issuerOf(config),
             jwtBlacklist: storage.jwtBlacklist,
-            // Called only while serving, after `metrics` below exists.
             regulation: { settings: config.regulation, authLog: storage.authLog, onBan: () => metrics.recordClientAuthBan() },
           }),
         }
       : null;
-    const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
     const portal = createPortalServices({
       config,
       storage,
@@ -168,6 +167,26 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.authz.close();
   ctx.users?.close();
   await ctx.storage.close();
+}
+
+/**
+ * The users file, or the LDAP directory: its start-up check must pass (LdapStartupError says
+ * which step failed). `certificates_directory` holds the CAs the directory's TLS is checked against.
+ */
+async function openUsers(config: Config, deps: { logger: Logger; clock: Clock; metrics: MetricsRecorder }): Promise<UsersBackend | null> {
+  const { file, ldap, refresh_interval } = config.authentication_backend;
+  const logger = deps.logger.child({ component: 'users' });
+  if (file) return openFileBackend({ path: file.path, watch: file.watch, logger });
+  if (!ldap) return null;
+  const trustedCertificates = config.certificates_directory ? await readCertificates(config.certificates_directory) : [];
+  const settings = ldapSettingsOf({ ldap, refreshInterval: refresh_interval, trustedCertificates });
+  return openLdapBackend({ settings, logger, clock: deps.clock, metrics: deps.metrics });
+}
+
+/** Every PEM file (`.pem`, `.crt`) of the directory, as Authelia reads `certificates_directory`. */
+async function readCertificates(dir: string): Promise<string[]> {
+  const names = (await readdir(dir)).filter((name) => /\.(pem|crt)$/i.test(name)).sort();
+  return Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')));
 }
 
 /** Config validation (config/checks/issuer.ts) already rejects a provider without an issuer; this guards unvalidated configs. */

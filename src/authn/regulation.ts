@@ -242,7 +242,7 @@ export async function checkFirstFactor(
       async () => {
         // checkPassword is false for unknown and disabled users too, after verifying one digest either way.
         const matches = await deps.users.checkPassword(username, password);
-        const user = matches ? deps.users.get(username) : null;
+        const user = matches ? await deps.users.lookup(username) : null;
         return user !== null && !user.disabled ? { successful: true, value: user } : { successful: false, value: null };
       },
     );

@@ -34,7 +34,7 @@ export interface PortalServicesDeps {
   timing?: UniformTimingOptions;
 }
 
-const NO_USERS = { get: () => null };
+const NO_USERS = { lookup: async () => null };
 
 export function createPortalServices(deps: PortalServicesDeps): PortalServices {
   const { config, storage, logger } = deps;

@@ -15,6 +15,7 @@ export const SECRET_PATHS: readonly ConfigPath[] = [
   ['session', 'secret'],
   ['storage', 'encryption_key'],
   ['storage', 'postgres', 'password'],
+  ['authentication_backend', 'ldap', 'password'],
   ['server', 'endpoints', 'remote_introspection', 'client_secret'],
 ];
 

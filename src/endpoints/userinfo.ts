@@ -95,7 +95,7 @@ export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users
     if (!record.granted_scopes.includes(OPENID_SCOPE)) {
       throw bearerError(policy, 'insufficient_scope', "The access token was not granted the scope 'openid'.", [OPENID_SCOPE]);
     }
-    const user = currentUser(ctx.users, session.username);
+    const user = await currentUser(ctx.users, session.username);
     if (!user || record.subject === null) {
       throw bearerError(policy, 'invalid_token', 'The user of the access token no longer exists or is disabled.');
     }
@@ -117,8 +117,8 @@ export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users
   return [{ name: 'userinfo', path: OIDC_PATHS.userinfo, errorStyle: 'oauth', methods: { GET: handler, POST: handler } }];
 }
 
-function currentUser(users: AppContext['users'], username: string | null): UserDetails | null {
+async function currentUser(users: AppContext['users'], username: string | null): Promise<UserDetails | null> {
   if (username === null || users === null) return null;
-  const user = users.get(username);
+  const user = await users.lookup(username);
   return user && !user.disabled ? user : null;
 }

@@ -3,6 +3,7 @@
  * internal message: anything that is not an OAuthError or HttpError is a 500 with a generic body.
  */
 import { OAuthError } from '../oauth/errors.js';
+import { UsersUnavailableError } from '../users/index.js';
 import { HttpError } from './errors.js';
 import { PAGE_SECURITY_HEADERS } from './headers.js';
 import { escapeHtml, html, json, type HttpResponse } from './response.js';
@@ -13,12 +14,19 @@ export interface RenderOptions {
   clientDebugMessages: boolean;
 }
 
+const USERS_UNAVAILABLE = 'The user directory cannot be reached right now. Please try again later.';
+
 export function renderError(err: unknown, style: ErrorStyle, options: RenderOptions): HttpResponse {
   if (err instanceof OAuthError) {
     const headers = { 'Cache-Control': 'no-store', ...err.headers };
     return json(err.status, err.toJSON(options.clientDebugMessages), headers);
   }
   if (err instanceof HttpError) return renderHttpError(err, style);
+  // The users directory could not be asked: nothing was decided, so "try again later", never a pass.
+  if (err instanceof UsersUnavailableError) {
+    if (style === 'oauth') return json(503, { error: 'temporarily_unavailable', error_description: USERS_UNAVAILABLE }, { 'Cache-Control': 'no-store', 'Retry-After': '5' });
+    return renderHttpError(new HttpError(503, USERS_UNAVAILABLE, { 'Retry-After': '5' }), style);
+  }
   return renderHttpError(new HttpError(500, 'Internal Server Error'), style);
 }
 

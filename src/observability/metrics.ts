@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { hashVerifications } from '../crypto/password-hash/verification-queue.js';
+import type { LdapOperation, LdapOutcome, LdapPoolStats } from '../users/ldap/client-pool.js';
 import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './hot-series.js';
 
 export interface MetricsRecorder {
@@ -26,6 +27,12 @@ export interface MetricsRecorder {
   recordTokenIssued(grantType: string, kind: 'access_token' | 'refresh_token' | 'id_token'): void;
   /** Rows removed by the periodic expiry sweep (src/storage/sweeper.ts), by store: a snake_case SweptStore. */
   recordExpiredRowsDeleted(store: string, count: number): void;
+  /** One back-channel logout attempt (OIDC Back-Channel Logout 1.0 §2.5), by client_id (configured, so bounded): 'success' | 'retry' | 'failure'. */
+  recordBackchannelLogout(client: string, outcome: 'success' | 'retry' | 'failure'): void;
+  /** One LDAP operation (src/users/ldap): operation 'connect'|'bind'|'search'|'modify'|'extended', outcome 'success'|'rejected'|'error'. */
+  recordLdapRequest(operation: LdapOperation, outcome: LdapOutcome, durationSeconds: number): void;
+  /** The LDAP connection pool's counts, read at scrape time. */
+  observeLdapPool(stats: () => LdapPoolStats): void;
 }
 
 export type AuthenticationFactor = '1fa' | '2fa';
@@ -101,12 +108,47 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     registers: [registry],
   });
 
+  const backchannelLogouts = new Counter({
+    name: 'gatehouse_backchannel_logout_total',
+    help: 'Back-channel logout attempts, by client and outcome (success, retry: failed and tried again, failure: given up).',
+    labelNames: ['client', 'outcome'] as const,
+    registers: [registry],
+  });
+
   const expiredRows = new Counter({
     name: 'gatehouse_storage_expired_rows_deleted_total',
     help: 'Rows deleted by the periodic sweep, expired or past their retention, by store.',
     labelNames: ['store'] as const,
     registers: [registry],
   });
+
+  const ldapRequests = new Counter({
+    name: 'gatehouse_ldap_requests_total',
+    help: "LDAP operations, by operation and outcome ('rejected': the directory answered with a failure; 'error': it could not answer).",
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const ldapDuration = new Histogram({
+    name: 'gatehouse_ldap_duration_seconds',
+    help: 'Duration of LDAP operations, by operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  let ldapPoolStats: (() => LdapPoolStats) | null = null;
+  registry.registerMetric(new Gauge({
+    name: 'gatehouse_ldap_pool_connections',
+    help: "LDAP service connections in the pool, by state ('open': all, 'idle': free, 'waiting': callers waiting for one).",
+    labelNames: ['state'] as const,
+    registers: [],
+    collect() {
+      if (ldapPoolStats === null) return;
+      const stats = ldapPoolStats();
+      this.set({ state: 'open' }, stats.open);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  }));
 
   // The process's digest verification queue keeps its own counts; they are read at scrape time.
   registry.registerMetric(new Gauge({
@@ -132,6 +174,13 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
 
   return {
     registry,
+    recordLdapRequest(operation, outcome, durationSeconds) {
+      ldapRequests.inc({ operation, outcome });
+      ldapDuration.observe({ operation }, durationSeconds);
+    },
+    observeLdapPool(stats) {
+      ldapPoolStats = stats;
+    },
     recordAuthz(endpoint, strategy, decision, durationSeconds) {
       let series = authzSeries.get(endpoint);
       if (series === undefined) authzSeries.set(endpoint, (series = { duration: authzDuration.series({ endpoint }), decisions: new Map() }));
@@ -149,6 +198,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     recordBan: () => bans.inc(),
     recordClientAuthBan: () => clientAuthBans.inc(),
     recordExpiredRowsDeleted: (store, count) => expiredRows.inc({ store }, count),
+    recordBackchannelLogout: (client, outcome) => backchannelLogouts.inc({ client, outcome }),
     recordHttpRequest(route, method, status, durationSeconds) {
       let series = httpSeries.get(route);
       if (series === undefined) httpSeries.set(route, (series = { duration: duration.series({ route }), requests: new Map() }));

@@ -8,7 +8,7 @@ import { SignJWT } from 'jose';
 import type { OidcClientConfig } from '../config/index.js';
 import type { IssuerKeySet, SigningAlg } from '../crypto/keys.js';
 import { OAuthError } from '../oauth/errors.js';
-import type { UsersBackend } from '../users/user.js';
+import type { UserDetails, UsersBackend } from '../users/user.js';
 import { scopeClaims } from './claims.js';
 import { halfHash } from './token-hash.js';
 
@@ -47,11 +47,11 @@ export function idTokenAlgOf(client: Pick<OidcClientConfig, 'id_token_signed_res
   return alg;
 }
 
-/** The claims set, pure but for the fresh user look-up and the random `jti`. */
-export function idTokenClaims(deps: Pick<IdTokenDeps, 'issuer' | 'lifespanSeconds'>, input: IdTokenInput, alg: SigningAlg, jti: string): Record<string, unknown> {
+/** The claims set, pure but for the random `jti`; `user` as the backend knows them now (null: no person). */
+export function idTokenClaims(deps: Pick<IdTokenDeps, 'issuer' | 'lifespanSeconds'>, input: IdTokenInput, user: UserDetails | null, alg: SigningAlg, jti: string): Record<string, unknown> {
   const { client } = input;
   const claims: Record<string, unknown> = {
-    ...userClaims(input),
+    ...userClaims(input, user),
     iss: deps.issuer,
     sub: input.subject,
     aud: [client.client_id],
@@ -73,14 +73,15 @@ export function idTokenClaims(deps: Pick<IdTokenDeps, 'issuer' | 'lifespanSecond
 export async function signIdToken(deps: IdTokenDeps, input: IdTokenInput): Promise<string> {
   const alg = idTokenAlgOf(input.client);
   const key = deps.keys.select(alg, input.client.id_token_signed_response_key_id);
-  const claims = idTokenClaims(deps, input, alg, randomUUID());
+  // Read fresh (a refresh re-reads them); a directory that cannot be asked rejects (UsersUnavailableError).
+  const user = input.username === null || input.users === null ? null : await input.users.lookup(input.username);
+  const claims = idTokenClaims(deps, input, user, alg, randomUUID());
   return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
 }
 
 /** Scope claims of the user read fresh; a user deleted or disabled since the grant gets no token. */
-function userClaims(input: IdTokenInput): Record<string, unknown> {
+function userClaims(input: IdTokenInput, user: UserDetails | null): Record<string, unknown> {
   if (input.username === null || input.users === null) return {};
-  const user = input.users.get(input.username);
   if (!user || user.disabled) {
     throw new OAuthError('invalid_grant', 'The user of this grant no longer exists or is disabled.', {
       cause: `user '${input.username}' is ${user ? 'disabled' : 'unknown'}`,

@@ -22,6 +22,8 @@ export interface FileBackendOptions {
 }
 
 export interface FileUsersBackend extends UsersBackend {
+  /** The file backend always knows: `peek` without its "ask the directory" case. */
+  get(username: string): UserDetails | null;
   /** Re-reads the file now (the watcher calls this too). Never rejects: failures are logged. */
   reload(): Promise<void>;
 }
@@ -93,6 +95,8 @@ export async function openFileBackend(options: FileBackendOptions): Promise<File
   return {
     get version() { return version; },
     get: (username) => snapshot.users.get(username)?.details ?? null,
+    peek: (username) => snapshot.users.get(username)?.details ?? null,
+    lookup: (username) => Promise.resolve(snapshot.users.get(username)?.details ?? null),
     checkPassword: async (username, password) => {
       const current = snapshot;
       const entry = current.users.get(username);

@@ -6,3 +6,6 @@ export type { ParsedUsersFile } from './users-file.js';
 export { parseUsersFile } from './users-file.js';
 export type { FileBackendOptions, FileUsersBackend } from './file-backend.js';
 export { openFileBackend } from './file-backend.js';
+export { UsersUnavailableError } from './users-unavailable-error.js';
+export type { LdapBackendOptions, LdapUsersBackend } from './ldap/index.js';
+export { openLdapBackend, ldapSettingsOf, LdapStartupError } from './ldap/index.js';

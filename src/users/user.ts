@@ -16,15 +16,25 @@ export interface UserRecord extends UserDetails {
 
 export interface UsersBackend {
   /**
-   * Current details of a user, or null when unknown. The username is matched exactly
-   * (case-sensitive), like Authelia's default. Disabled users are returned with `disabled: true`.
+   * A user's current details from memory, without waiting: the details, null when there is no
+   * such user (or the user is disabled, for LDAP: the users filter leaves them out), or undefined
+   * when memory cannot tell (LDAP: not looked up within `refresh_interval`): then call `lookup`.
+   * The file backend always knows. The username is matched exactly (case-sensitive), like
+   * Authelia's default. Disabled users of the file are returned with `disabled: true`.
    */
-  get(username: string): UserDetails | null;
+  peek(username: string): UserDetails | null | undefined;
+  /**
+   * The same, asking the directory when memory cannot tell. Rejects with UsersUnavailableError
+   * when it cannot be asked: the caller answers "try again later" (503), never a pass, and never
+   * "no such user".
+   */
+  lookup(username: string): Promise<UserDetails | null>;
   /**
    * False for an unknown user, a disabled user or a wrong password. Each case verifies one digest,
    * so timing does not reveal whether a user exists or is disabled. Rejects with
    * HashVerificationBusyError when the verification queue is full (nothing was checked: answer
-   * 503, and do not count a failed attempt).
+   * 503, and do not count a failed attempt), and with UsersUnavailableError when the directory
+   * cannot be asked (the same).
    */
   checkPassword(username: string, password: string): Promise<boolean>;
   /** Increments whenever a reload changed anything: sessions compare it to re-check their user. */

@@ -40,7 +40,8 @@ async function openInstance(t: Test, config: StorageConfig, usersPath: string): 
   let verified = 0;
   let bans = 0;
   const users: UsersBackend = {
-    get: (username) => backend.get(username),
+    peek: (username) => backend.peek(username),
+    lookup: (username) => backend.lookup(username),
     checkPassword: async (username, password) => {
       verified++;
       return backend.checkPassword(username, password);

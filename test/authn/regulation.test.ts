@@ -156,7 +156,8 @@ t.test('checkFirstFactor: one answer for unknown, wrong and disabled; bans refus
   const { clock, timing } = fakeTiming(500);
   // The real backend, with argon2's cost made visible on the fake clock.
   const users: UsersBackend = {
-    get: (username) => world.users.get(username),
+    peek: (username) => world.users.peek(username),
+    lookup: (username) => world.users.lookup(username),
     checkPassword: async (username, password) => {
       clock.advance(120);
       return world.users.checkPassword(username, password);

@@ -15,7 +15,8 @@ import type { PortalSession, SessionCookieSettings, SessionManager } from './typ
 
 export interface SessionManagerDeps {
   sessions: PortalSessions;
-  users: { get(username: string): { disabled: boolean } | null };
+  /** Rejects with UsersUnavailableError when the directory cannot be asked: `load` then rejects too (503). */
+  users: { lookup(username: string): Promise<{ disabled: boolean } | null> };
   logger: Logger;
 }
 
@@ -67,7 +68,7 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
         return null;
       }
       if (session.username !== null) {
-        const user = users.get(session.username);
+        const user = await users.lookup(session.username);
         if (user === null || user.disabled) {
           logger.info('portal session ended: user removed or disabled', { username: session.username, session_ref: logRef(idHash) });
           await sessions.delete(idHash);

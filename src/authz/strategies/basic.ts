@@ -25,7 +25,7 @@ export interface BasicCacheOptions {
 export const DEFAULT_BASIC_CACHE: Readonly<BasicCacheOptions> = Object.freeze({ ttlSeconds: 60, maxEntries: 1000 });
 
 export interface BasicVerifierDeps {
-  users: Pick<UsersBackend, 'get' | 'checkPassword' | 'version'>;
+  users: Pick<UsersBackend, 'lookup' | 'checkPassword' | 'version'>;
   regulator: Regulator;
   logger: Logger;
   /** maxEntries 0 disables the cache. */
@@ -74,16 +74,22 @@ export function createBasicVerifier(deps: BasicVerifierDeps): BasicVerifier {
     return { kind: 'invalid', challenge: BASIC_CHALLENGE, reason: failure };
   };
 
+  // Storage (regulation) or the users directory down: not a pass, and not the user's fault either.
+  const unavailable = (err: unknown): VerifierResult => {
+    logger.warn('basic credentials could not be checked', { error: err instanceof Error ? err.message : String(err) });
+    return { kind: 'unavailable', reason: 'the credentials could not be checked' };
+  };
+
   const forgetUser = (username: string): void => {
     if (cache === null) return;
     for (const [k, entry] of cache.entries()) if (entry.username === username) cache.delete(k);
   };
 
   /** A cached success, if still valid now: unexpired, same users file, user still enabled. */
-  const fromCache = (k: string, nowMs: number): UserDetails | null => {
+  const fromCache = async (k: string, nowMs: number): Promise<UserDetails | null> => {
     const entry = cache?.get(k);
     if (entry === undefined) return null;
-    const user = entry.expiresAtMs > nowMs && entry.usersVersion === users.version ? users.get(entry.username) : null;
+    const user = entry.expiresAtMs > nowMs && entry.usersVersion === users.version ? await users.lookup(entry.username) : null;
     if (user === null || user.disabled) {
       cache?.delete(k);
       return null;
@@ -96,7 +102,7 @@ export function createBasicVerifier(deps: BasicVerifierDeps): BasicVerifier {
     // A banned user or IP is refused without a password check, and not recorded (as the portal does).
     const attempt = await regulator.attempt({ username, ip, auth_type: 'basic', nowMs, request_uri: input.target.href }, async () => {
       const matches = await users.checkPassword(username, password);
-      const user = matches ? users.get(username) : null;
+      const user = matches ? await users.lookup(username) : null;
       return user !== null && !user.disabled ? { successful: true, value: user } : { successful: false, value: null };
     });
     if (attempt.refused) return 'banned';
@@ -110,7 +116,12 @@ export function createBasicVerifier(deps: BasicVerifierDeps): BasicVerifier {
       if (decoded === null) return invalid('malformed');
       const { username, password } = decoded;
       const k = cacheKey(username, password);
-      const cached = fromCache(k, input.nowMs);
+      let cached: UserDetails | null;
+      try {
+        cached = await fromCache(k, input.nowMs);
+      } catch (err) {
+        return unavailable(err);
+      }
       if (cached !== null) return { kind: 'authenticated', identity: identityOf(cached) };
 
       const usersVersion = users.version;
@@ -118,9 +129,7 @@ export function createBasicVerifier(deps: BasicVerifierDeps): BasicVerifier {
       try {
         outcome = await withUniformTiming(() => check(username, password, input), timing);
       } catch (err) {
-        // Storage (regulation) down: not a pass, and not the user's fault either.
-        logger.warn('basic credentials could not be checked', { error: err instanceof Error ? err.message : String(err) });
-        return { kind: 'unavailable', reason: 'the credentials could not be checked' };
+        return unavailable(err);
       }
       if (typeof outcome === 'string') return invalid(outcome, username);
       cache?.set(k, { username, usersVersion, expiresAtMs: input.nowMs + cacheOptions.ttlSeconds * 1000 });

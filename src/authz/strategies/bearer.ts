@@ -6,7 +6,9 @@
  * 3. one of its granted audiences covers the target URL (audience-match.ts);
  * 4. its client is still registered, still with that scope and that audience: removing either
  *    from the config revokes the access at once, without waiting for the token to expire;
- * 5. a user's token: the user still exists and is enabled (details read fresh, never from the token).
+ * 5. a user's token: the user still exists and is enabled (details read fresh, never from the token;
+ *    from memory when the users backend knows them, else asked for: a directory that cannot be
+ *    asked is a 503, never a pass).
  * Every failure is the same 401 `invalid_token` (as Authelia answers); the precise reason goes to
  * the debug log, and to `error_description` only with `enable_client_debug_messages`.
  */
@@ -52,7 +54,7 @@ export interface BearerVerifierDeps {
   /** The clients of the current config. Null for remote introspection: the remote OP owns its clients. */
   clients: Pick<ClientRegistry, 'get'> | null;
   /** Null: identity from the token alone (remote OP with its own users); then groups are empty. */
-  users: Pick<UsersBackend, 'get'> | null;
+  users: Pick<UsersBackend, 'peek' | 'lookup'> | null;
   /** The issuer, as the challenge realm. */
   realm: string;
   /** `identity_providers.oidc.enable_client_debug_messages`. */
@@ -98,8 +100,11 @@ function keptAudiencesCover(result: IntrospectionResult, config: { audience: rea
   return entry.covers(target);
 }
 
+/** The users backend as rules 1–5 read it: at once, from memory. */
+type UsersNow = Pick<UsersBackend, 'peek'> | null;
+
 /** Rule 5 and the identity: a user's details fresh from the backend, or the client's subject. */
-function identityOf(result: IntrospectionResult, users: BearerVerifierDeps['users']): Admission {
+function identityOf(result: IntrospectionResult, users: UsersNow): Admission {
   const username = result.username ?? null;
   if (username === null) {
     // client_credentials: rules match `oauth2:client:<id>`; no person, so the Remote-* headers are empty.
@@ -110,7 +115,7 @@ function identityOf(result: IntrospectionResult, users: BearerVerifierDeps['user
   if (users === null) {
     return { ok: true, identity: { subject: { username, groups: [] }, level, username, groups: [], displayName: '', email: '', strategy: 'bearer' } };
   }
-  const user = users.get(username);
+  const user = users.peek(username) ?? null;
   if (user === null) return fail('user_unknown');
   if (user.disabled) return fail('user_disabled');
   return {
@@ -132,8 +137,8 @@ function identityOf(result: IntrospectionResult, users: BearerVerifierDeps['user
  * the same user object (it makes a new one on reload): built once, not per request.
  */
 const admissions = new WeakMap<IntrospectionResult, { user: object | null; admission: Admission }>();
-function admittedIdentity(result: IntrospectionResult, users: BearerVerifierDeps['users']): Admission {
-  const user = result.username && users ? users.get(result.username) : null;
+function admittedIdentity(result: IntrospectionResult, users: UsersNow): Admission {
+  const user = result.username && users ? (users.peek(result.username) ?? null) : null;
   const known = admissions.get(result);
   if (known !== undefined && known.user === user) return known.admission;
   const admission = identityOf(result, users);
@@ -141,8 +146,11 @@ function admittedIdentity(result: IntrospectionResult, users: BearerVerifierDeps
   return admission;
 }
 
-/** Rules 1–5 on an introspection answer; pure apart from the registry and users look-ups. */
-export function admitBearer(result: IntrospectionResult, input: Pick<StrategyInput, 'target' | 'nowMs'>, deps: Pick<BearerVerifierDeps, 'clients' | 'users'>): Admission {
+/**
+ * Rules 1–5 on an introspection answer; pure apart from the registry and users look-ups. The
+ * user must be in the backend's memory (`peek` not undefined): the verifier asks for them first.
+ */
+export function admitBearer(result: IntrospectionResult, input: Pick<StrategyInput, 'target' | 'nowMs'>, deps: Pick<BearerVerifierDeps, 'clients'> & { users: UsersNow }): Admission {
   if (!result.active) return fail('inactive');
   if (result.exp_ms !== undefined && result.exp_ms <= input.nowMs) return fail('expired');
   const failure = checkGrant(result, input.target, deps.clients);
@@ -161,10 +169,23 @@ export function createBearerVerifier(deps: BearerVerifierDeps): BearerVerifier {
     return { kind: 'invalid', challenge: challenge(failure), reason: failure };
   };
 
-  const decide = (result: IntrospectionResult, input: StrategyInput): VerifierResult => {
-    const admission = admitBearer(result, input, deps);
+  const decideWith = (result: IntrospectionResult, input: StrategyInput, users: UsersNow): VerifierResult => {
+    const admission = admitBearer(result, input, { clients: deps.clients, users });
     if (!admission.ok) return invalid(admission.failure, { client_id: result.client_id, target: input.target.href });
     return { kind: 'authenticated', identity: admission.identity };
+  };
+  /** Rule 5 needs the user: from memory when the backend has them, else asked for once, then decided. */
+  const decide = (result: IntrospectionResult, input: StrategyInput): VerifierResult | Promise<VerifierResult> => {
+    const users = deps.users;
+    const username = result.active ? result.username : null;
+    if (!username || users === null || users.peek(username) !== undefined) return decideWith(result, input, users);
+    return users.lookup(username).then(
+      (user) => decideWith(result, input, { peek: () => user }),
+      (err: unknown) => {
+        deps.logger.warn('bearer token user look-up unavailable', { error: err instanceof Error ? err.message : String(err) });
+        return { kind: 'unavailable', reason: 'the user of the access token could not be looked up' };
+      },
+    );
   };
   const unavailable = (err: unknown): VerifierResult => {
     const reason = err instanceof IntrospectionUnavailable ? err.message : 'introspection failed unexpectedly';

@@ -20,9 +20,17 @@ const NO_NOTIFIER = 'Gatehouse has no notifier yet and sends no e-mail; no flow 
 const NO_ENCRYPTION = 'responses are signed (or plain JSON), never encrypted: a client that requires JWE will refuse them';
 const CLIENT_AUTH_EVERYWHERE = "the client authenticates at this endpoint with its token_endpoint_auth_method (and token_endpoint_auth_signing_alg)";
 
+const LDAP_STANDARD_ONLY = 'users have the standard attributes only (username, display_name, mail, groups)';
+const LDAP_PROFILE_ATTRIBUTES = ['birthdate', 'country', 'family_name', 'gender', 'given_name', 'locale', 'locality', 'middle_name', 'nickname', 'phone_extension', 'phone_number', 'picture', 'postal_code', 'profile', 'region', 'street_address', 'website', 'zoneinfo'];
+
+/** With the users file, `authentication_backend.refresh_interval` changes nothing (config/checks/ldap.ts warns). */
+export const NOT_IMPLEMENTED_REFRESH_INTERVAL = 'with authentication_backend.file every request reads the user from the users file as last loaded (file.watch reloads it when it changes), so a removed or disabled user is signed out at the next request';
+
+/** The one sentence for a key that is accepted but does nothing. */
+export const notImplementedWarning = (key: string, instead: string): string => `config key ${key} is accepted for compatibility with Authelia but not implemented: ${instead}`;
+
 export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   // Top level.
-  { key: 'certificates_directory', instead: "trusted CAs are Node's store plus the file named by NODE_EXTRA_CA_CERTS" },
   { key: 'theme', instead: "the portal has one theme, light or dark following the browser's preference" },
   { key: 'default_2fa_method', instead: TOTP_ONLY },
   { key: 'default_redirection_url', instead: 'set session.cookies[].default_redirection_url; the top-level key is only read together with the legacy session.domain' },
@@ -47,10 +55,10 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   // log
   { key: 'log.keep_stdout', instead: 'with log.file_path set, logs are written to that file only' },
   // authentication_backend
-  { key: 'authentication_backend.ldap', instead: 'LDAP is not implemented yet: users come from authentication_backend.file only' },
+  ...LDAP_PROFILE_ATTRIBUTES.map((name) => ({ key: `authentication_backend.ldap.attributes.${name}`, instead: LDAP_STANDARD_ONLY })),
+  { key: 'authentication_backend.ldap.attributes.extra', instead: LDAP_STANDARD_ONLY },
   { key: 'authentication_backend.password_reset', instead: 'the portal offers no password reset: change passwords in the users file' },
   { key: 'authentication_backend.password_change', instead: 'the portal offers no password change: change passwords in the users file' },
-  { key: 'authentication_backend.refresh_interval', instead: 'every request reads the user from the users file as last loaded (file.watch reloads it when it changes), so a removed or disabled user is signed out at the next request' },
   { key: 'authentication_backend.file.search', instead: 'users sign in with their username, matched exactly (not by e-mail, not case-insensitively)' },
   { key: 'authentication_backend.file.extra_attributes', instead: 'users have the standard attributes only (displayname, email, groups)' },
   { key: 'authentication_backend.file.password.iterations', instead: 'set the parameters under the algorithm (authentication_backend.file.password.argon2 and the like)' },
@@ -152,7 +160,7 @@ export function setAsideNotImplemented(data: Record<string, unknown>): SetAside 
     }
     const asksForSomething = found.some((path) => !asksForNothing(valueAt(data, path)));
     for (const path of found) remove(data, path);
-    if ('instead' in entry && asksForSomething) out.warnings.push(`config key ${entry.key} is accepted for compatibility with Authelia but not implemented: ${entry.instead}`);
+    if ('instead' in entry && asksForSomething) out.warnings.push(notImplementedWarning(entry.key, entry.instead));
   }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { checkAccessControl } from './access-control.js';
 import { checkIssuer } from './issuer.js';
+import { checkAuthenticationBackend } from './ldap.js';
 import { checkOidc } from './oidc-provider.js';
 import { checkSession } from './session.js';
 import { checkAuthenticationLogRetention, checkSharedSecrets, checkStorage } from './storage.js';
@@ -19,6 +20,11 @@ export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): Che
     report.warnings.push(...oidcReport.warnings);
     // Without a parsed session the cookies are unknown; its own problems are reported instead.
     if (sections.session) report.problems.push(...checkIssuer(oidc, sections.session));
+  }
+  if (sections.authentication_backend) {
+    const backend = checkAuthenticationBackend(sections.authentication_backend, sections.certificates_directory);
+    report.problems.push(...backend.problems);
+    report.warnings.push(...backend.warnings);
   }
   if (sections.session) report.problems.push(...checkSession(sections.session));
   if (sections.storage) report.problems.push(...checkStorage(sections.storage));

@@ -1,5 +1,6 @@
-/** `authentication_backend.file`: the users file and how new password digests are made. */
+/** `authentication_backend`: the users file (and how new password digests are made) or the LDAP directory. */
 import { z } from 'zod';
+import { ldapSchema, refreshIntervalSchema } from './ldap.js';
 
 const passwordSchema = z
   .strictObject({
@@ -54,4 +55,7 @@ export const authenticationBackendSchema = z.strictObject({
       password: passwordSchema,
     })
     .optional(),
+  ldap: ldapSchema.optional(),
+  /** How long a user's details (groups, e-mail, whether they still exist) read from LDAP are trusted. */
+  refresh_interval: refreshIntervalSchema,
 });

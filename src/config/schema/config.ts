@@ -12,6 +12,8 @@ import { telemetrySchema } from './telemetry.js';
 import { totpSchema } from './totp.js';
 
 export const configSchema = z.strictObject({
+  /** PEM certificates (`*.pem`, `*.crt`) trusted beside Node's store for the LDAP directory's TLS. */
+  certificates_directory: z.string().min(1).optional(),
   server: serverSchema,
   log: logSchema,
   identity_providers: z.strictObject({ oidc: oidcSchema.optional() }).optional(),

@@ -36,7 +36,7 @@ export async function proceed(ctx: AppContext, req: HttpRequest, request: Resuma
 
   // 1. Signed in, recently enough (prompt=login, max_age: OIDC Core §3.1.2.1).
   const session = pr.loaded?.session;
-  const user: UserDetails | null = session?.username ? (ctx.users?.get(session.username) ?? null) : null;
+  const user: UserDetails | null = session?.username ? ((await ctx.users?.lookup(session.username)) ?? null) : null;
   const tooOld = session != null && session.level !== 'none' && !isRecentEnough(request.login, session.auth_time_s);
   if (!session || session.level === 'none' || !user || user.disabled || request.login.prompt || tooOld) {
     if (request.prompt.has('none')) throw new OAuthError('login_required', 'The person is not signed in.');

@@ -9,6 +9,7 @@ import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { checkFirstFactor } from '../../authn/regulation.js';
+import { UsersUnavailableError } from '../../users/index.js';
 import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
 import { redirectAfterSignIn, safeRedirectTarget } from '../../authn/redirect.js';
 import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/index.js';
@@ -25,6 +26,7 @@ export const PORTAL_PATHS = {
 
 const INVALID_CREDENTIALS = 'Incorrect username or password.';
 const SIGN_IN_BUSY = 'Too many sign-ins are being checked right now. Please try again in a moment.';
+const DIRECTORY_UNAVAILABLE = 'The user directory cannot be reached right now. Please try again later.';
 
 export function signInRoutes(ctx: AppContext): Route[] {
   return [
@@ -50,7 +52,7 @@ async function home(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
 async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSession, flow: Record<string, string>, extraCookies: string[] = []): Promise<HttpResponse> {
   const username = session.username!;
   const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
-  if (session.level === 'one_factor' && totp && asksForSecondFactor(ctx, pr, username, flow)) {
+  if (session.level === 'one_factor' && totp && (await asksForSecondFactor(ctx, pr, username, flow))) {
     return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow), extraCookies);
   }
   const target = redirectAfterSignIn(flow['rd'], pr.settings, ctx.portal.cookies);
@@ -76,7 +78,7 @@ async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSessio
  *   method, as the proxy sent it): bypass and one_factor are satisfied by the password;
  * - two_factor, deny, and no safe target at all: the enrolled second factor, as always.
  */
-function asksForSecondFactor(ctx: AppContext, pr: PortalRequest, username: string, flow: Record<string, string>): boolean {
+async function asksForSecondFactor(ctx: AppContext, pr: PortalRequest, username: string, flow: Record<string, string>): Promise<boolean> {
   const target = safeRedirectTarget(flow['rd'], pr.settings, ctx.portal.cookies);
   if (target === null) return true;
   const url = new URL(target);
@@ -87,10 +89,12 @@ function asksForSecondFactor(ctx: AppContext, pr: PortalRequest, username: strin
   const decided = parseTargetUrl(target);
   const method = flow['rm'] ?? 'GET';
   if (decided === null || !/^[A-Z]+$/.test(method)) return true;
-  const user = ctx.users?.get(username) ?? null;
+  const user = (await ctx.users?.lookup(username)) ?? null;
   const { policy } = ctx.authz.access.decide({ url: decided, method, remoteIp: pr.req.clientIp }, { username, groups: user?.groups ?? [] });
   return policy !== 'one_factor' && policy !== 'bypass';
 }
+
+const withRetryAfter = (page: HttpResponse, seconds: number): HttpResponse => ({ ...page, headers: { ...page.headers, 'Retry-After': String(seconds) } });
 
 function signInPage(pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): HttpResponse {
   return page(
@@ -116,10 +120,11 @@ async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpRespo
       { users: ctx.users, regulator: ctx.portal.regulator, timing: ctx.portal.timing, logger: ctx.logger },
     );
   } catch (error) {
-    // The process's hash verifications are all taken (a flood): nothing was checked, so say "later", not "wrong".
-    if (!(error instanceof HashVerificationBusyError)) throw error;
-    const page = signInPage(pr, flow, 503, SIGN_IN_BUSY, username);
-    return { ...page, headers: { ...page.headers, 'Retry-After': '1' } };
+    // The process's hash verifications are all taken (a flood), or the directory cannot be asked:
+    // nothing was checked, so say "later", not "wrong".
+    if (error instanceof HashVerificationBusyError) return withRetryAfter(signInPage(pr, flow, 503, SIGN_IN_BUSY, username), 1);
+    if (error instanceof UsersUnavailableError) return withRetryAfter(signInPage(pr, flow, 503, DIRECTORY_UNAVAILABLE, username), 5);
+    throw error;
   }
   ctx.metrics.recordAuthentication('1fa', outcome.ok ? 'success' : outcome.reason);
   if (!outcome.ok) return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);

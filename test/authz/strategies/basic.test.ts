@@ -32,7 +32,7 @@ async function setUp(t: Test, over: Partial<BasicVerifierDeps> = {}) {
   const counter = { checks: 0 };
   // The real backend, with its password checks counted.
   const users: BasicVerifierDeps['users'] = {
-    get: (username) => world.users.get(username),
+    lookup: (username) => world.users.lookup(username),
     checkPassword: (username, password) => {
       counter.checks += 1;
       return world.users.checkPassword(username, password);
