@@ -24,6 +24,7 @@ import { createRevocationBus } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';
 import { openRevocationChannel, type RevocationChannel } from './storage/revocation-channel.js';
 import { revocationNoticeFor } from './storage/revocation-notice.js';
+import { createSignOutService, DEFAULT_BACK_CHANNEL_OPTIONS, type SignOutService } from './oidc/logout/index.js';
 import { DEFAULT_FIRST_SWEEP_MS, DEFAULT_SWEEP_INTERVAL_MS, startExpirySweeper, totpHistoryRetentionMs, type ExpirySweeper } from './storage/sweeper.js';
 
 export interface OidcContext {
@@ -54,6 +55,8 @@ export interface AppContext {
   revocationChannel: RevocationChannel | null;
   /** Present when `identity_providers.oidc` is configured. */
   oidc: OidcContext | null;
+  /** Ends a session everywhere: portal sessions, grants, back- and front-channel logout (src/oidc/logout). */
+  signOut: SignOutService;
 }
 
 export interface ContextDeps {
@@ -152,7 +155,15 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       authLogRetentionMs: config.storage.retention.authentication_logs * 1000,
       metrics,
     });
-    return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc };
+    const signOut = createSignOutService({
+      storage,
+      oidc: oidc ? { issuer: oidc.issuer, keys: oidc.keys, clients: oidc.services.clients } : null,
+      backChannel: DEFAULT_BACK_CHANNEL_OPTIONS,
+      metrics,
+      logger: logger.child({ component: 'logout' }),
+      clock,
+    });
+    return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc, signOut };
   } catch (err) {
     users?.close();
     await storage.close();
@@ -162,6 +173,8 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
 
 /** Closes what the context opened (sweeper, revocation channel, storage, file watchers). */
 export async function closeContext(ctx: AppContext): Promise<void> {
+  // Logout Tokens under way are bounded (timeout × attempts); storage must stay open for none of them.
+  await ctx.signOut.idle();
   await ctx.sweeper.stop();
   await ctx.revocationChannel?.close();
   await ctx.authz.close();

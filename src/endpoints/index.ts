@@ -12,6 +12,7 @@ import { portalRoutes } from './portal/index.js';
 import { authorizationRoutes } from './authorization/index.js';
 import { verifyRoutes } from './verify.js';
 import { parRoutes } from './par.js';
+import { endSessionRoutes } from './end-session.js';
 import { withCors } from './cors-routes.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
@@ -26,6 +27,7 @@ export function buildRoutes(ctx: AppContext): Route[] {
     ...introspectionRoutes(ctx),
     ...revocationRoutes(ctx),
     ...userinfoRoutes(ctx),
+    ...endSessionRoutes(ctx),
     ...portalRoutes(ctx),
   ];
   return withCors(routes, ctx.oidc?.config ?? null);

@@ -34,6 +34,19 @@ export const PAGE_SECURITY_HEADERS: Readonly<Headers> = Object.freeze({
   'Cross-Origin-Opener-Policy': 'same-origin',
 });
 
+/**
+ * The portal's policy for a page that frames others or runs one known script: `frame-src` lists
+ * exactly `frameOrigins` (front-channel logout's iframes, OIDC Front-Channel Logout 1.0 §4) and
+ * `script-src` exactly `scriptHashes` ('sha256-…'); without either, the page gets PAGE_SECURITY_HEADERS.
+ */
+export function pageSecurityHeadersAllowing(allow: { frameOrigins?: readonly string[]; scriptHashes?: readonly string[] }): Readonly<Headers> {
+  const frames = allow.frameOrigins ?? [];
+  const scripts = allow.scriptHashes ?? [];
+  if (frames.length === 0 && scripts.length === 0) return PAGE_SECURITY_HEADERS;
+  const extra = [...(frames.length > 0 ? [`frame-src ${frames.join(' ')}`] : []), ...(scripts.length > 0 ? [`script-src ${scripts.join(' ')}`] : [])];
+  return Object.freeze({ ...PAGE_SECURITY_HEADERS, 'Content-Security-Policy': `${PORTAL_CONTENT_SECURITY_POLICY}; ${extra.join('; ')}` });
+}
+
 // C0 controls and DEL: never allowed in a field value (RFC 9110 §5.5); CR/LF would split the header.
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 

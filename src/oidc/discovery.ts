@@ -7,6 +7,7 @@ import type { OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
 import { SCOPE_CLAIM_NAMES } from './claims.js';
 import { OIDC_PATHS } from './endpoint-paths.js';
+import { END_SESSION_PATH } from './logout/end-session-request.js';
 
 export interface DiscoveryDeps {
   issuer: string;
@@ -22,7 +23,7 @@ export const SUPPORTED_SCOPES: readonly string[] = Object.freeze(['openid', 'off
  * `nonce`, then every scope table.
  */
 export const SUPPORTED_CLAIMS: readonly string[] = Object.freeze([
-  'amr', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'jti', 'nonce', 'rat', 'sub',
+  'amr', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'jti', 'nonce', 'rat', 'sid', 'sub',
   ...SCOPE_CLAIM_NAMES,
 ]);
 
@@ -79,5 +80,13 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     request_object_signing_alg_values_supported: ['none', ...CLIENT_ASSERTION_ALGS],
     claims_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent'],
+    // RP-Initiated Logout 1.0 §2.1: GET and POST, id_token_hint, post_logout_redirect_uri, state.
+    end_session_endpoint: at(END_SESSION_PATH),
+    // Front-Channel Logout 1.0 §3 and Back-Channel Logout 1.0 §2.1: each client's logout URI is
+    // called at sign-out, with iss and sid (a frame's query, the Logout Token's claims).
+    frontchannel_logout_supported: true,
+    frontchannel_logout_session_supported: true,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   });
 }

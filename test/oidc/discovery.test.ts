@@ -23,7 +23,7 @@ t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', asy
     authorization_signing_alg_values_supported: ['RS256', 'ES256'],
     scopes_supported: ['openid', 'offline_access', 'profile', 'email', 'groups', 'authelia.bearer.authz'],
     claims_supported: [
-      'amr', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'jti', 'nonce', 'rat', 'sub',
+      'amr', 'aud', 'auth_time', 'azp', 'exp', 'iat', 'iss', 'jti', 'nonce', 'rat', 'sid', 'sub',
       'groups', 'email', 'email_verified', 'alt_emails', 'preferred_username', 'name',
     ],
     subject_types_supported: ['public', 'pairwise'],
@@ -43,6 +43,11 @@ t.test('OIDC Discovery §3 / RFC 8414 §2: exactly what is implemented now', asy
     request_uri_parameter_supported: false,
     claims_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent'],
+    end_session_endpoint: 'https://auth.example.com/api/oidc/end-session',
+    frontchannel_logout_supported: true,
+    frontchannel_logout_session_supported: true,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   });
 });
 

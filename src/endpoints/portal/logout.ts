@@ -1,23 +1,51 @@
-/** POST `/logout`: destroys the session server-side and clears its cookie (CSRF-protected). */
+/**
+ * `/logout`: the portal's sign-out. POST (the portal's own sign-out form, CSRF-protected) ends the
+ * session at once; GET (a "sign out" link of an application behind the proxy) ends it at once when
+ * the browser says the link was followed from this site or its subdomains (`Sec-Fetch-Site`), and
+ * asks first when it came from another site, so no other site can sign anyone out. Either way the
+ * session ends everywhere (every protected host of the cookie domain, every relying party), and
+ * the browser goes on to `rd` only when src/authn/redirect.ts accepts it, as after a sign-in.
+ */
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
-import { renderSignedOut } from '../../portal/pages/index.js';
-import { clearSessionSetCookie } from '../../authn/session/index.js';
-import { checkCsrf, openPortalRequest, page } from './portal-request.js';
+import { safeRedirectTarget } from '../../authn/redirect.js';
+import { LOGOUT_CHOICE_FIELD } from '../../portal/pages/index.js';
+import { checkCsrf, openPortalRequest, redirectTo, type PortalRequest } from './portal-request.js';
+import { confirmationPage, signedOutAnswer, signOutAndAnswer } from './sign-out.js';
 import { PORTAL_PATHS } from './sign-in.js';
 
 export function logoutRoutes(ctx: AppContext): Route[] {
-  return [{ name: 'portal_logout', path: PORTAL_PATHS.logout, errorStyle: 'page', methods: { POST: (req) => logout(ctx, req) } }];
+  return [{ name: 'portal_logout', path: PORTAL_PATHS.logout, errorStyle: 'page', methods: { GET: (req) => linked(ctx, req), POST: (req) => posted(ctx, req) } }];
 }
 
-async function logout(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+/** Fetch Metadata (W3C): a navigation from another site, or one the browser does not describe as ours. */
+const SAME_SITE_VALUES: ReadonlySet<string> = new Set(['same-origin', 'same-site', 'none']);
+
+function target(ctx: AppContext, pr: PortalRequest, params: URLSearchParams): string | null {
+  return safeRedirectTarget(params.get('rd') ?? undefined, pr.settings, ctx.portal.cookies);
+}
+
+async function linked(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
   const pr = await openPortalRequest(ctx, req);
-  checkCsrf(ctx, pr, await req.form());
-  const clear = pr.loaded
-    ? await ctx.portal.sessions.destroy(pr.loaded.id, pr.settings, pr.https)
-    : clearSessionSetCookie(pr.settings, pr.https);
-  if (pr.loaded) ctx.logger.info('signed out', { username: pr.loaded.session.username ?? undefined });
-  return page(pr, 200, renderSignedOut({ portalUrl: PORTAL_PATHS.home }), [clear]);
+  const next = target(ctx, pr, req.query);
+  if (!signedIn(pr)) return signedOutAnswer(pr, [], next);
+  const site = req.header('sec-fetch-site');
+  // Browsers that send no Fetch Metadata are asked too: without it a cross-site link looks like ours.
+  if (site === undefined || !SAME_SITE_VALUES.has(site)) return confirmationPage(pr, PORTAL_PATHS.logout, next === null ? {} : { rd: next });
+  return signOutAndAnswer(ctx, pr, next);
+}
+
+async function posted(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(ctx, req);
+  const form = await req.form();
+  checkCsrf(ctx, pr, form);
+  const next = target(ctx, pr, form);
+  if (form.get(LOGOUT_CHOICE_FIELD) === 'stay') return redirectTo(pr, next ?? PORTAL_PATHS.home);
+  return signOutAndAnswer(ctx, pr, next);
+}
+
+function signedIn(pr: PortalRequest): boolean {
+  return pr.loaded !== null && pr.loaded.session.level !== 'none' && pr.loaded.session.username !== null;
 }

@@ -92,6 +92,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ov
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
+iframe.front-channel { display: none; }
 .sign-out { margin-top: 1.5rem; border-top: 1px solid var(--border); padding-top: 1rem; }
 `;
 
