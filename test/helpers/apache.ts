@@ -8,7 +8,7 @@
  * (mod_auth_openidc and mod_oauth2 say there why they refused something).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Test } from 'tap';
@@ -23,6 +23,7 @@ const BASE_MODULES = ['mpm_event', 'authn_core', 'authz_core', 'authz_user'];
 const VERBOSE_MODULES = ['auth_openidc', 'oauth2'];
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
+const START_ATTEMPTS = 3;
 
 export interface ApacheOptions {
   /** Modules beyond BASE_MODULES, by name without `mod_` (e.g. `auth_openidc`, `include`). */
@@ -65,45 +66,53 @@ export async function startApache(t: Test, options: ApacheOptions): Promise<Runn
   mkdirSync(run, { mode: 0o755 });
   // mod_mime's TypesConfig default, relative to ServerRoot: no system types, sites name theirs.
   writeFileSync(join(dir, 'mime.types'), '');
-  const ports: number[] = [];
-  for (let i = 0; i < (options.ports ?? 1); i++) ports.push(await freePort());
   const errorLogPath = join(dir, 'error.log');
-  const root = process.getuid?.() === 0;
-  const config = [
-    `ServerRoot ${dir}`,
-    'ServerName 127.0.0.1',
-    `PidFile ${join(run, 'httpd.pid')}`,
-    `DefaultRuntimeDir ${run}`,
-    `ErrorLog ${errorLogPath}`,
-    `LogLevel ${options.logLevel ?? ['warn', ...options.modules.filter((m) => VERBOSE_MODULES.includes(m)).map((m) => `${m}:info`)].join(' ')}`,
-    ...(root ? ['User www-data', 'Group www-data'] : []),
-    // One child process with a fixed pool of threads: a browser's parallel connections fit, two cores are shared.
-    'StartServers 1',
-    'ServerLimit 1',
-    'ThreadsPerChild 32',
-    'MaxRequestWorkers 32',
-    'MinSpareThreads 1',
-    'MaxSpareThreads 32',
-    ...modules.map((m) => `LoadModule ${m.name}_module ${m.path}`),
-    ...ports.map((port) => `Listen 127.0.0.1:${port}`),
-    `DocumentRoot ${htdocs}`,
-    options.sites({ dir, ports, htdocs }),
-    '',
-  ].join('\n');
   const configPath = join(dir, 'httpd.conf');
-  writeFileSync(configPath, config);
+  const root = process.getuid?.() === 0;
+  const configFor = (ports: readonly number[]): string =>
+    [
+      `ServerRoot ${dir}`,
+      'ServerName 127.0.0.1',
+      `PidFile ${join(run, 'httpd.pid')}`,
+      `DefaultRuntimeDir ${run}`,
+      `ErrorLog ${errorLogPath}`,
+      `LogLevel ${options.logLevel ?? ['warn', ...options.modules.filter((m) => VERBOSE_MODULES.includes(m)).map((m) => `${m}:info`)].join(' ')}`,
+      ...(root ? ['User www-data', 'Group www-data'] : []),
+      // One child process with a fixed pool of threads: a browser's parallel connections fit, two cores are shared.
+      'StartServers 1',
+      'ServerLimit 1',
+      'ThreadsPerChild 32',
+      'MaxRequestWorkers 32',
+      'MinSpareThreads 1',
+      'MaxSpareThreads 32',
+      ...modules.map((m) => `LoadModule ${m.name}_module ${m.path}`),
+      ...ports.map((port) => `Listen 127.0.0.1:${port}`),
+      `DocumentRoot ${htdocs}`,
+      options.sites({ dir, ports, htdocs }),
+      '',
+    ].join('\n');
 
-  const child = spawn(binary, ['-f', configPath, '-DFOREGROUND'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, APACHE_RUN_DIR: run, APACHE_LOCK_DIR: run } });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const errorLog = (): string => output + (existsSync(errorLogPath) ? readFileSync(errorLogPath, 'utf8') : '');
-  t.teardown(async () => {
-    await stop(child);
-    if (!t.passing()) t.comment(`apache error log (${errorLogPath}):\n${errorLog()}\n--- config ---\n${config}`);
-  });
-  await waitForPorts(child, ports, errorLog);
-  return { dir, htdocs, ports, origin: (i = 0) => `http://127.0.0.1:${ports[i]}`, config, errorLog };
+  // A port free a moment ago may be taken before Apache binds it: then new ports, a new start.
+  for (let attempt = 1; ; attempt++) {
+    const ports: number[] = [];
+    for (let i = 0; i < (options.ports ?? 1); i++) ports.push(await freePort());
+    const config = configFor(ports);
+    writeFileSync(configPath, config);
+    rmSync(errorLogPath, { force: true });
+    const child = spawn(binary, ['-f', configPath, '-DFOREGROUND'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const errorLog = (): string => output + (existsSync(errorLogPath) ? readFileSync(errorLogPath, 'utf8') : '');
+    const ready = await waitUntilReady(child, ports, errorLog);
+    if (ready === 'port taken' && attempt < START_ATTEMPTS) continue;
+    t.teardown(async () => {
+      await stop(child);
+      if (!t.passing()) t.comment(`apache error log (${errorLogPath}):\n${errorLog()}\n--- config ---\n${config}`);
+    });
+    if (ready !== 'ready') throw new Error(`apache2 did not start (${ready}):\n${errorLog()}`);
+    return { dir, htdocs, ports, origin: (i = 0) => `http://127.0.0.1:${ports[i]}`, config, errorLog };
+  }
 }
 
 /** SIGTERM stops Apache at once (children included); SIGKILL if it does not. */
@@ -119,14 +128,28 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitForPorts(child: ChildProcess, ports: readonly number[], errorLog: () => string): Promise<void> {
+/**
+ * Ready: Apache logged that it resumes normal operations (AH00489, a notice it logs at every
+ * LogLevel, after binding) and every port accepts. 'port taken': it could not bind (AH00072).
+ */
+async function waitUntilReady(child: ChildProcess, ports: readonly number[], errorLog: () => string): Promise<'ready' | 'port taken' | string> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`apache2 exited with ${child.exitCode}:\n${errorLog()}`);
-    if ((await Promise.all(ports.map(canConnect))).every(Boolean)) return;
+    if (child.exitCode !== null) {
+      await closed(child);
+      return /AH00072|Address already in use/.test(errorLog()) ? 'port taken' : `exited with ${child.exitCode}`;
+    }
+    if (errorLog().includes('AH00489') && (await Promise.all(ports.map(canConnect))).every(Boolean)) return 'ready';
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`apache2 did not listen within ${READY_TIMEOUT_MS} ms:\n${errorLog()}`);
+  await stop(child);
+  return `not ready within ${READY_TIMEOUT_MS} ms`;
+}
+
+/** Resolves once the child's output streams are read to their end (its last words are in `output`). */
+function closed(child: ChildProcess): Promise<void> {
+  if (child.stdout?.closed !== false && child.stderr?.closed !== false) return Promise.resolve();
+  return new Promise((resolve) => child.once('close', () => resolve()));
 }
 
 function canConnect(port: number): Promise<boolean> {
