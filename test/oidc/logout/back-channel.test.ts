@@ -36,7 +36,7 @@ function world() {
   const logger = memoryLogger('debug');
   const deps = {
     options: { timeoutMs: 300, attempts: 3, backoffMs: 1000 },
-    metrics: { recordBackchannelLogout: (client: string, outcome: BackChannelOutcome) => outcomes.push(outcome) },
+    metrics: { recordBackchannelLogout: (_client: string, outcome: BackChannelOutcome) => outcomes.push(outcome) },
     logger,
     sleep: async (ms: number) => void pauses.push(ms),
   };
