@@ -5,7 +5,6 @@
  * rather than a 500 at signing time, and never refused when the runtime would sign.
  */
 import t from 'tap';
-import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIO } from '../../src/cli/command.js';
@@ -19,19 +18,19 @@ import { INTROSPECTION_JWT_MEDIA_TYPE, introspectionAlgOf } from '../../src/endp
 import { signJarmResponse } from '../../src/oauth/response-modes/jarm.js';
 import { idTokenAlgOf } from '../../src/oidc/id-token.js';
 import { signResponse, signingAlgOf } from '../../src/oauth/signed-response.js';
+import { fixturePem } from '../helpers/fixture-keys.js';
 import { oidcClient, startOidcServer } from '../helpers/oidc-fixtures.js';
 import { tempDir } from '../helpers/server.js';
 import { baseConfig, fixture, merge, problemsOf, toYaml, withClient } from './config-fixtures.js';
 
 const O = 'identity_providers.oidc';
 const C = `${O}.clients[0]`;
-const pkcs8 = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 const RSA = fixture('issuer-rsa.key');
-const RSA_2 = pkcs8(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+const RSA_2 = fixturePem('rsa');
 const P256 = fixture('issuer-ec-p256.key');
 const P384 = fixture('issuer-ec-p384.key');
-const P521 = pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey);
+const P521 = fixturePem('p521');
 const P384_KID = defaultKeyId(readPrivateKey(P384).key);
 const RSA_KID = defaultKeyId(readPrivateKey(RSA).key);
 
@@ -173,7 +172,7 @@ async function runtimeSigns(sign: Signer, keys: IssuerKeySet, client: OidcClient
 }
 
 t.test('the check and the runtime agree for every algorithm and key id', async (t) => {
-  const generated = pkcs8(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+  const generated = fixturePem('rsaB');
   const sets: Array<{ name: string; jwks: JwkConfig[] }> = [
     { name: 'RSA, PS256 RSA, P-256, P-384 without key_id', jwks: JWKS as JwkConfig[] },
     { name: 'one RSA key without key_id', jwks: [{ key: RSA }] },
@@ -207,8 +206,8 @@ t.test('the check and the runtime agree for every algorithm and key id', async (
 
 t.test('start-up and `config validate`: the config that answered 500 at the authorization endpoint is refused', async (t) => {
   const jwks = [
-    { key_id: 'rsa', key: pkcs8(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },
-    { key_id: 'ec', key: pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey) },
+    { key_id: 'rsa', key: fixturePem('rsa') },
+    { key_id: 'ec', key: fixturePem('p256') },
   ];
   const jarmClient = (kid: string): Record<string, unknown> => ({
     client_id: 'jarm-app',

@@ -1,22 +1,19 @@
 import t from 'tap';
-import { generateKeyPairSync, X509Certificate, createHash, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignJWT, createLocalJWKSet, jwtVerify, decodeProtectedHeader, base64url, calculateJwkThumbprint, exportJWK } from 'jose';
 import { readPrivateKey } from '../../src/crypto/key-checks.js';
 import { loadIssuerKeys, SIGNING_ALGS, type JwkConfig, type SigningAlg } from '../../src/crypto/keys.js';
 import { defaultKeyId } from '../../src/crypto/keys/public-jwk.js';
+import { fixturePem } from '../helpers/fixture-keys.js';
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/keys/${name}`, import.meta.url)), 'utf8');
-const pkcs8 = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-const rsaPem = pkcs8(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-const rsa2Pem = pkcs8(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
-const ecPem = {
-  'P-256': pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
-  'P-384': pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey),
-  'P-521': pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey),
-};
+// Not rsa-2048.key.pem: 'chain of another key' needs a key the fixture chain does not certify.
+const rsaPem = fixturePem('rsaB');
+const rsa2Pem = fixturePem('rsaC');
+const ecPem = { 'P-256': fixturePem('p256'), 'P-384': fixturePem('p384'), 'P-521': fixturePem('p521') };
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 t.test('default algorithm per key: RSA → RS256, EC by curve (RFC 7518 3.4)', async (t) => {

@@ -8,7 +8,8 @@ import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import * as oauth from 'oauth4webapi';
-import { SignJWT, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, type CryptoKey, type JWTPayload } from 'jose';
+import { SignJWT, exportPKCS8, importPKCS8, type CryptoKey, type JWTPayload } from 'jose';
+import { fixtureKeyPair, fixturePem } from '../helpers/fixture-keys.js';
 import { startTestServer } from '../helpers/server.js';
 import { ISSUER, oauthConfig, postForm } from './oauth-setup.js';
 
@@ -26,7 +27,8 @@ interface Setup {
 }
 
 async function start(t: Test): Promise<Setup> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const privateKey = await importPKCS8(fixturePem('rsaB'), 'RS256', { extractable: true });
+  const publicKey = fixtureKeyPair('rsaB').publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const config = oauthConfig();
   const oidc = (config['identity_providers'] as { oidc: { clients: unknown[] } }).oidc;
   oidc.clients.push(
@@ -34,7 +36,7 @@ async function start(t: Test): Promise<Setup> {
       client_id: 'pkjwt',
       token_endpoint_auth_method: 'private_key_jwt',
       token_endpoint_auth_signing_alg: 'RS256',
-      jwks: [{ key_id: 'k1', algorithm: 'RS256', key: await exportSPKI(publicKey) }],
+      jwks: [{ key_id: 'k1', algorithm: 'RS256', key: publicKey }],
       redirect_uris: ['https://pkjwt.example.com/cb'],
       grant_types: ['client_credentials'],
       scopes: ['read'],
@@ -233,7 +235,7 @@ t.test('JWT client authentication at the token endpoint (RFC 7523, OIDC Core §9
     },
     {
       rule: 'a key the client did not register: the signature is invalid',
-      body: async () => form(await signRs((await generateKeyPair('RS256')).privateKey, claims('pkjwt'))),
+      body: async () => form(await signRs(await importPKCS8(fixturePem('rsaC'), 'RS256'), claims('pkjwt'))),
       description: 'The client assertion signature is invalid.',
     },
     {

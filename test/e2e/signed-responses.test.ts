@@ -5,12 +5,13 @@
  * and by jose against /jwks.json.
  */
 import t from 'tap';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { SigningAlg } from '../../src/crypto/keys.js';
 import { grantSessionToJson } from '../../src/oauth/grant-session.js';
 import { fixedClock } from '../../src/util/clock.js';
+import { fixturePem } from '../helpers/fixture-keys.js';
 import { startOidcServer } from '../helpers/oidc-fixtures.js';
 
 type Server = Awaited<ReturnType<typeof startOidcServer>>;
@@ -25,17 +26,15 @@ const JOHN_CLAIMS = {
   name: 'John Doe',
 };
 
-const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
-
 /**
- * RSA keys for RS256 and PS256 and one P-256 key, generated per run. The RS256 key alone would
+ * RSA keys for RS256 and PS256 and one P-256 key (test/fixtures/keys). The RS256 key alone would
  * also sign PS256 (the RSA fallback, which config validation accepts); the PS256 key of its own
  * shows that a key configured for an algorithm wins, and gives rs-ps256 a key id to pin.
  */
 const JWKS = [
-  { key_id: 'rsa', algorithm: 'RS256', key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },
-  { key_id: 'rsa-ps', algorithm: 'PS256', key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },
-  { key_id: 'p256', algorithm: 'ES256', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey) },
+  { key_id: 'rsa', algorithm: 'RS256', key: fixturePem('rsa') },
+  { key_id: 'rsa-ps', algorithm: 'PS256', key: fixturePem('rsaB') },
+  { key_id: 'p256', algorithm: 'ES256', key: fixturePem('p256') },
 ];
 
 const clientOf = (client_id: string, fields: Record<string, unknown> = {}): Record<string, unknown> => ({

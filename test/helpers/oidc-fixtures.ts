@@ -2,7 +2,6 @@
  * Shared material for the OIDC tests: a users file, issuer keys for all nine algorithms, clients
  * parsed by the real config schema, and a free port so the issuer URL is known before start-up.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import type { OidcClientConfig } from '../../src/config/index.js';
 import type { JwkConfig } from '../../src/crypto/keys.js';
 import type { Clock } from '../../src/util/clock.js';
 import type { Test } from 'tap';
+import { fixturePem } from './fixture-keys.js';
 import { merge, startTestServer, type ConfigObject, type TestServer } from './server.js';
 
 /** The demo user's argon2id digest (of "demo"): the tests never log in, the file only has to parse. */
@@ -41,14 +41,13 @@ export function writeUsersFile(dir: string): string {
   return path;
 }
 
-/** One RSA key (serving the six RSA algorithms) and one key per curve: every algorithm is signable. */
+/** One RSA key (serving the six RSA algorithms) and one key per curve: every algorithm is signable. Fixture keys, never generated. */
 export function issuerJwks(): JwkConfig[] {
-  const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
   return [
-    { key_id: 'rsa', algorithm: 'RS256', key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },
-    { key_id: 'p256', algorithm: 'ES256', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey) },
-    { key_id: 'p384', algorithm: 'ES384', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey) },
-    { key_id: 'p521', algorithm: 'ES512', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey) },
+    { key_id: 'rsa', algorithm: 'RS256', key: fixturePem('rsaC') },
+    { key_id: 'p256', algorithm: 'ES256', key: fixturePem('p256B') },
+    { key_id: 'p384', algorithm: 'ES384', key: fixturePem('p384') },
+    { key_id: 'p521', algorithm: 'ES512', key: fixturePem('p521') },
   ];
 }
 

@@ -6,12 +6,13 @@
 import t, { type Test } from 'tap';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { ClientKeyError, createClientKeyStore, keyFitsAlg, keysOfJwks, selectKey } from '../../src/oauth/client-keys.js';
 import { fetchJwks, JwksFetchError } from '../../src/oauth/fetch-jwks.js';
 import type { OidcClientConfig } from '../../src/config/index.js';
+import { fixtureKeyPair } from '../helpers/fixture-keys.js';
 
-const rsa = (): KeyObject => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+const rsa = (name: 'rsa' | 'rsaB' = 'rsa'): KeyObject => fixtureKeyPair(name).publicKey;
 const jwkOf = (key: KeyObject, kid: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ ...key.export({ format: 'jwk' }), kid, ...extra });
 
 interface Stub {
@@ -45,7 +46,7 @@ const clientWithUri = (jwks_uri: string): OidcClientConfig => ({ client_id: 'rp'
 
 t.test('jwks_uri: cached per client, fetched again for an unknown kid at most once per 30 s, and after the TTL', async (t) => {
   const stub = await startStub(t);
-  const [k1, k2] = [rsa(), rsa()];
+  const [k1, k2] = [rsa('rsa'), rsa('rsaB')];
   stub.handler = serveKeys([jwkOf(k1, 'k1')]);
   const store = createClientKeyStore();
   const rp = clientWithUri(stub.url);
@@ -116,7 +117,7 @@ t.test('RFC 7517 §5: only public signing keys of a fetched set are kept', async
     jwkOf(key, 'sig'),
     jwkOf(key, 'enc', { use: 'enc' }),
     { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' },
-    { ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' }), kid: 'private' },
+    { ...fixtureKeyPair('p256').privateKey.export({ format: 'jwk' }), kid: 'private' },
     { kty: 'RSA', kid: 'broken', n: 'AQAB' },
     'not an object',
   ]);
@@ -125,7 +126,7 @@ t.test('RFC 7517 §5: only public signing keys of a fetched set are kept', async
 
 t.test('RFC 7518 §3.1: a key is chosen by kid, alg and key type', async (t) => {
   const rsaKey = rsa();
-  const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+  const ecKey = fixtureKeyPair('p256').publicKey;
   t.ok(keyFitsAlg(rsaKey, 'RS256') && keyFitsAlg(rsaKey, 'PS384') && keyFitsAlg(ecKey, 'ES256'));
   t.notOk(keyFitsAlg(ecKey, 'ES384'), 'ES384 needs P-384');
   t.notOk(keyFitsAlg(rsaKey, 'ES256') || keyFitsAlg(rsaKey, 'HS256'));
@@ -133,11 +134,11 @@ t.test('RFC 7518 §3.1: a key is chosen by kid, alg and key type', async (t) => 
   t.equal(selectKey(keys, { alg: 'ES256' }), ecKey, 'without kid, the only key that fits');
   t.equal(selectKey(keys, { alg: 'ES256', kid: 'r' }), null, 'a kid naming a key of the wrong type');
   t.equal(selectKey([{ kid: 'r', alg: 'PS256', key: rsaKey }], { alg: 'RS256', kid: 'r' }), null, "a key registered for one alg is not used for another");
-  t.throws(() => selectKey([...keys, { kid: 'r2', key: rsa() }], { alg: 'RS256' }), new ClientKeyError("The client has several keys for 'RS256'; the JWS header must name one with 'kid'."));
+  t.throws(() => selectKey([...keys, { kid: 'r2', key: rsa('rsaB') }], { alg: 'RS256' }), new ClientKeyError("The client has several keys for 'RS256'; the JWS header must name one with 'kid'."));
 });
 
 t.test('config jwks: PEM public keys and certificates', async (t) => {
-  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { publicKey } = fixtureKeyPair('p256');
   const store = createClientKeyStore();
   const rp = { client_id: 'rp', jwks: [{ key_id: 'a', use: 'sig', key: publicKey.export({ type: 'spki', format: 'pem' }).toString() }] } as unknown as OidcClientConfig;
   t.ok((await store.keyFor(rp, { alg: 'ES256', kid: 'a' }, 0)).equals(publicKey));

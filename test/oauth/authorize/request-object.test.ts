@@ -1,6 +1,6 @@
 /** RFC 9101 (JAR) and OIDC Core §6.1 request objects: verification, claim binding, replay and the parameter merge. */
 import t, { type Test } from 'tap';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { createClientRegistry } from '../../../src/oauth/clients.js';
@@ -8,6 +8,7 @@ import { mergeParameters, resolveRequestObject, type RequestObjectDeps } from '.
 import { PAR_URN_PREFIX } from '../../../src/oauth/authorize/resolve-par.js';
 import { silentLogger } from '../../../src/observability/log.js';
 import { openStorage } from '../../../src/storage/index.js';
+import { fixtureKeyPair } from '../../helpers/fixture-keys.js';
 import { oidcClient } from '../../helpers/oidc-fixtures.js';
 
 const NOW = 1_700_000_000_000;
@@ -16,8 +17,8 @@ const ISSUER = 'https://auth.example.com';
 const SECRET = 'a-plaintext-secret-of-at-least-32-bytes!!';
 const ARGON2 = '$argon2id$v=19$m=65536,t=3,p=4$a0ToIRTmXntJHBfs92utJA$RQfooyEOV3TqN9nERDoB1sjdHr8/mcKAZ1tvACTwL5o';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const otherRsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rsa = fixtureKeyPair('rsa');
+const otherRsa = fixtureKeyPair('rsaB');
 const pem = (key: KeyObject): string => key.export({ type: 'spki', format: 'pem' }).toString();
 
 const clients = createClientRegistry([
