@@ -61,7 +61,8 @@ async function handlePushedRequest(deps: ParEndpointDeps, req: HttpRequest): Pro
     jwtBlacklist: deps.jwtBlacklist,
     clientKeys: (client, header) => deps.oidc.services.clientKeys.keyFor(client.config, header, nowMs),
   });
-  validateAuthorizationRequest(params, { clients: deps.oidc.services.clients, config: deps.oidc.config }, () => undefined);
+  const validation = validateAuthorizationRequest(params, { clients: deps.oidc.services.clients, config: deps.oidc.config }, { pushed: true });
+  if (!validation.ok) throw validation.error;
 
   const expires_in = deps.oidc.config.pushed_authorizations.context_lifespan;
   const request_uri = newRequestUri();

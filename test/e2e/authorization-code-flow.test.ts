@@ -13,7 +13,7 @@ import { followAuthorization, type FlowOptions } from '../helpers/authorization-
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { fixedClock, type Clock } from '../../src/util/clock.js';
-import { CONSENT_CHALLENGE_LIFESPAN_MS } from '../../src/storage/stores/consents.js';
+import { INTERACTION_LIFESPAN_MS } from '../../src/oidc/interaction/index.js';
 import { totpCodeAt } from '../../src/authn/totp.js';
 
 const CALLBACK = 'http://localhost:8080/callback';
@@ -150,7 +150,7 @@ t.test('consent denied → access_denied at the redirect URI with state and iss'
   t.ok(callback.searchParams.get('iss'));
 });
 
-t.test('a consent challenge a day old is unknown at /consent and as consent_id, before any sweep deletes it', async (t) => {
+t.test('an interaction past its lifespan is unknown at the authorization endpoint and at /consent, before any sweep deletes it', async (t) => {
   const clock = fixedClock(Date.now());
   const { config, browser } = await start(t, {}, {}, clock);
   const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
@@ -166,14 +166,14 @@ t.test('a consent challenge a day old is unknown at /consent and as consent_id, 
   const id = new URL(next).searchParams.get('id')!;
   t.ok(id, 'a consent challenge was made');
 
-  clock.advance(CONSENT_CHALLENGE_LIFESPAN_MS - 60_000);
-  const resumed = await browser.get(`/api/oidc/authorization?consent_id=${id}`);
-  t.not(resumed.status, 400, 'a minute before the day is over, it can still be resumed');
+  clock.advance(INTERACTION_LIFESPAN_MS - 60_000);
+  const resumed = await browser.get(`/api/oidc/authorization?interaction=${id}`);
+  t.not(resumed.status, 400, 'a minute before its lifespan is over, it can still be resumed');
 
   clock.advance(60_000);
-  const stale = await browser.get(`/api/oidc/authorization?consent_id=${id}`);
+  const stale = await browser.get(`/api/oidc/authorization?interaction=${id}`);
   t.equal(stale.status, 400);
-  t.match(stale.body, /unknown or has expired/, 'a day old: unknown, although the row is still stored');
+  t.match(stale.body, /unknown, has expired or was already answered/, 'past its lifespan: unknown, although the row is still stored');
   // The portal session has long expired too: sign in again, then the page itself refuses it.
   const login = await browser.get(`/?rd=${encodeURIComponent(`${browser.base}/consent?id=${id}`)}`);
   await browser.post('/login', { ...hiddenFields(login.body), username: 'alice', password: 'correct horse' });

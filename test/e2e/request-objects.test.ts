@@ -10,15 +10,21 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer } from '../helpers/server.js';
+import { BrowserClient } from '../helpers/browser-client.js';
+import { followAuthorization } from '../helpers/authorization-flow.js';
+import { writeUsersFile } from '../helpers/oidc-fixtures.js';
 
 const CALLBACK = 'https://app.example.com/cb';
 const SECRET = 'a-shared-secret-for-hs256-request-objects-0123456789';
+/** The default users file's person (test/helpers/oidc-fixtures.ts). */
+const JOHN = { username: 'john', password: 'demo' };
 
 async function start(t: Test) {
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  await startTestServer(t, {
+  await startTestServer(t, (dir) => ({
+    authentication_backend: { file: { path: writeUsersFile(dir), watch: false } },
     server: { address: `tcp://127.0.0.1:${port}` },
     session: { cookies: [{ domain: 'localhost', authelia_url: issuer }] },
     identity_providers: {
@@ -27,6 +33,7 @@ async function start(t: Test) {
         clients: [
           {
             client_id: 'rs',
+            authorization_policy: 'one_factor',
             client_secret: '$plaintext$rs-client-secret-0123456789',
             redirect_uris: [CALLBACK],
             scopes: ['openid'],
@@ -45,6 +52,7 @@ async function start(t: Test) {
           },
           {
             client_id: 'plain',
+            authorization_policy: 'one_factor',
             client_secret: '$plaintext$plain-client-secret-0123456789',
             redirect_uris: [CALLBACK],
             scopes: ['openid'],
@@ -53,7 +61,7 @@ async function start(t: Test) {
         ],
       },
     },
-  });
+  }));
   const config = await oidc.discovery(new URL(issuer), 'rs', 'rs-client-secret-0123456789', undefined, { execute: [oidc.allowInsecureRequests] });
   const key = await webcrypto.subtle.importKey('pkcs8', privateKey.export({ type: 'pkcs8', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
   return { issuer, config, rsaKey: { key, kid: 'rp-1' } };
@@ -66,13 +74,15 @@ async function firstAnswer(url: string): Promise<{ status: number; location: str
 }
 
 t.test('RFC 9101 §4: an RS256 request object built by openid-client is accepted', async (t) => {
-  const { config, rsaKey } = await start(t);
+  const { issuer, config, rsaKey } = await start(t);
   const url = await oidc.buildAuthorizationUrlWithJAR(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }, rsaKey as unknown as oidc.CryptoKey);
   t.ok(url.searchParams.get('request'), 'the parameters travel in a request object');
-  const answer = await firstAnswer(url.href);
-  t.equal(answer.status, 302);
-  t.match(answer.location, /^\/\?rd=/, 'valid: on to sign in');
-  t.match(decodeURIComponent(answer.location!), /redirect_uri=https%3A%2F%2Fapp\.example\.com%2Fcb|redirect_uri=https:\/\/app\.example\.com\/cb/, 'the resolved parameters continue the flow');
+  // Followed as a browser would (the object's jti is single use, so it is sent once).
+  const done = await followAuthorization(new BrowserClient(issuer), url.href, CALLBACK, JOHN);
+  t.match(done.visited[1], /\/\?rd=/, 'valid: on to sign in');
+  t.equal(`${done.url.origin}${done.url.pathname}`, CALLBACK, "the resolved parameters continue the flow: the object's redirect_uri answers");
+  t.equal(done.url.searchParams.get('state'), 'state-123456', "with the object's state");
+  t.ok(done.url.searchParams.get('code'), 'and a code');
 });
 
 t.test('HS256 request object keyed with the client secret; its jti is single use', async (t) => {
@@ -110,7 +120,9 @@ t.test('OIDC Registration §2: a client that registered no request_object_signin
   const answer = await firstAnswer(`${issuer}/api/oidc/authorization?client_id=plain&response_type=code&request=${unsigned}`);
   t.equal(answer.status, 302);
   t.match(answer.location, /^\/\?rd=/, 'accepted: on to sign in');
-  t.match(decodeURIComponent(answer.location!), /state=state-123456/, 'with the parameters of the object');
+  const done = await followAuthorization(new BrowserClient(issuer), `${issuer}/api/oidc/authorization?client_id=plain&response_type=code&request=${unsigned}`, CALLBACK, JOHN);
+  t.equal(done.url.searchParams.get('state'), 'state-123456', 'with the parameters of the object');
+  t.ok(done.url.searchParams.get('code'));
 });
 
 t.test('RFC 9101 §6.2, OIDC Core §6.2: a request_uri that is not a pushed request → request_uri_not_supported at the redirect URI, with state', async (t) => {

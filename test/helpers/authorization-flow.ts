@@ -47,5 +47,5 @@ export async function followAuthorization(b: BrowserClient, start: URL | string,
     }
     throw new Error(`unexpected page ${page.status} at ${next}: ${page.body.slice(0, 300)}`);
   }
-  throw new Error('too many redirects');
+  throw new Error(`too many redirects: ${visited.join(' → ')}`);
 }

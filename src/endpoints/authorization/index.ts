@@ -1,84 +1,140 @@
 /**
- * The authorization endpoint (RFC 6749 §3.1, §4.1; OIDC Core §3.1.2), GET and POST, as a named
- * pipeline: validate the request → the person signed in at the client's level → consent → code.
+ * The authorization endpoint (RFC 6749 §3.1, §4.1; OIDC Core §3.1.2), GET and POST: a request
+ * arrives (or a person returns to one by its interaction id), the interaction's steps decide
+ * (src/oidc/interaction/), and the decision becomes an answer here: to the portal, to consent, or
+ * the authorization response / error in the request's response mode.
  */
-import type { AppContext } from '../../context.js';
+import type { AppContext, OidcContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
-import { UnsafeAuthorizationError, validateAuthorizationRequest, type AuthorizationRequest, type ErrorDestination } from '../../oauth/authorize/index.js';
-import { OAuthError } from '../../oauth/errors.js';
-import { continuationParams, PAR_URN_PREFIX, refusePlainRequest, requiresPushedRequests, resolvePushedRequest } from '../../oauth/authorize/resolve-par.js';
-import { resolveRequestObject } from '../../oauth/authorize/request-object.js';
-import { loginRequirement, resumedParameters } from '../../oauth/authorize/login-requirement.js';
-import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
-import { errorPage } from '../portal/portal-request.js';
+import type { AuthorizeDeps, ErrorDestination } from '../../oauth/authorize/index.js';
+import { issueAuthorizationResponse } from '../../oauth/authorization-response.js';
+import { UnsafeAuthorizationError } from '../../oauth/authorize/index.js';
+import type { OAuthError } from '../../oauth/errors.js';
+import { decide, INTERACTION_PARAMETER, receive, resume, type ActiveInteraction, type Arrival, type InteractionOutcome, type Person, type StepDeps } from '../../oidc/interaction/index.js';
+import { resolveSubject } from '../../oidc/subject.js';
+import type { Logger } from '../../observability/log.js';
+import type { Storage } from '../../storage/types.js';
+import type { UsersBackend } from '../../users/index.js';
+import type { Clock } from '../../util/clock.js';
+import { OIDC_PATHS, PORTAL_PATHS } from '../../util/paths.js';
+import { errorPage, openPortalRequest, redirectTo, withQuery, type PortalRequest } from '../portal/portal-request.js';
 import { authorizationResponse } from './respond.js';
-import { proceed } from './proceed.js';
+
+/** What the endpoint needs, built once. */
+interface AuthorizationDeps {
+  ctx: AppContext;
+  oidc: OidcContext;
+  storage: Storage;
+  users: UsersBackend | null;
+  clock: Clock;
+  logger: Logger;
+  authorize: AuthorizeDeps;
+  steps: StepDeps;
+}
 
 export function authorizationRoutes(ctx: AppContext): Route[] {
-  if (!ctx.oidc) return [];
-  const handler = (req: HttpRequest): Promise<HttpResponse> => authorize(ctx, req);
+  const { oidc, storage } = ctx;
+  if (!oidc) return [];
+  const deps: AuthorizationDeps = {
+    ctx,
+    oidc,
+    storage,
+    users: ctx.users,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    authorize: { clients: oidc.services.clients, config: oidc.config },
+    steps: {
+      policies: oidc.config.authorization_policies,
+      consents: storage.consents,
+      interactions: storage.interactions,
+      subjectOf: (client, username) => resolveSubject(storage, client.config, username),
+      issue: (grant) => issueAuthorizationResponse({ storage, tokens: oidc.tokens, config: oidc.config, keys: oidc.keys, issuer: oidc.issuer, users: ctx.users }, grant),
+    },
+  };
+  const handler = (req: HttpRequest): Promise<HttpResponse> => authorize(deps, req);
   return [{ name: 'oidc_authorization', path: OIDC_PATHS.authorization, errorStyle: 'page', methods: { GET: handler, POST: handler } }];
 }
 
-async function authorize(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
-  const oidc = ctx.oidc!;
+async function authorize(deps: AuthorizationDeps, req: HttpRequest): Promise<HttpResponse> {
   const params = req.method === 'POST' ? await req.form() : req.query;
-  let destination: ErrorDestination | null = null;
-  try {
-    const nowMs = ctx.clock.nowMs();
-    const consentId = params.get('consent_id');
-    const stored = consentId ? await ctx.storage.consents.getAnswerable(consentId, nowMs) : null;
-    if (consentId && !stored) throw new UnsafeAuthorizationError('invalid_request', 'This consent request is unknown or has expired. Start again from the application.');
-    const incoming = stored ? new URLSearchParams(stored.form) : params;
-    // RFC 9126 §4: a pushed request's parameters replace the query (any other request_uri is refused by the checks).
-    const pushed = incoming.get('request_uri')?.startsWith(PAR_URN_PREFIX) ?? false;
-    // RFC 9101: a request object's parameters win over the query (a pushed request was resolved when pushed).
-    const effective = pushed
-      ? await resolvePushedRequest(incoming, { par: ctx.storage.par, nowMs })
-      : await resolveRequestObject(incoming, {
-          clients: oidc.services.clients,
-          issuer: oidc.issuer,
-          nowMs,
-          jwtBlacklist: ctx.storage.jwtBlacklist,
-          clientKeys: (client, header) => oidc.services.clientKeys.keyFor(client.config, header, nowMs),
-        });
-    const validated = validateAuthorizationRequest(effective, { clients: oidc.services.clients, config: oidc.config }, (d) => {
-      destination = d;
-      // RFC 9126 §5: refused as soon as the redirect URI is trusted, so the client hears of it.
-      // The client exists: the callback runs only after checkClient and checkRedirectUri passed.
-      const client = oidc.services.clients.get(effective.get('client_id') ?? '');
-      if (!pushed && client && requiresPushedRequests(oidc.config, client)) refusePlainRequest();
-    });
-    // OIDC Core §3.1.2.1: prompt=login and max_age decided once; the resumed request carries the outcome.
-    const login = loginRequirement(validated, nowMs);
-    const resumed = resumedParameters(validated.params, login);
-    const continued = pushed
-      ? await continuationParams(resumed, { par: ctx.storage.par, nowMs, lifespanSeconds: oidc.config.pushed_authorizations.context_lifespan })
-      : resumed;
-    const request = { ...validated, login, params: continued };
-    const response = await proceed(ctx, req, request, stored);
-    log(ctx, request, 'success');
-    return response;
-  } catch (err) {
-    if (!(err instanceof OAuthError)) throw err;
-    ctx.logger.debug('authorization request refused', { path: req.path, client_id: params.get('client_id') ?? undefined, error: err.error, reason: err.description });
-    if (err instanceof UnsafeAuthorizationError || destination === null) {
-      return errorPage('Authorization failed', `${err.description} (${err.error})`, err.status >= 500 ? 500 : 400);
-    }
-    return redirectError(ctx, destination, err);
+  const nowMs = deps.clock.nowMs();
+  const arrival = await arrive(deps, params, nowMs);
+  if (!arrival.ok) return refuse(deps, req, arrival.error, arrival.destination, params.get('client_id'));
+  const { interaction } = arrival;
+  const pr = await openPortalRequest(deps.ctx, req);
+  const outcome = await decide(interaction, await personOf(deps, pr), deps.steps, nowMs);
+  deps.logger.debug('authorization request', { path: OIDC_PATHS.authorization, client_id: interaction.record.client_id, outcome: outcome.step });
+  return answer(deps, req, pr, interaction, outcome);
+}
+
+/**
+ * A new request, or a return to a stored one: `interaction` alone (no `client_id`) names one; a
+ * request with a `client_id` is always new, whatever else it carries.
+ */
+function arrive(deps: AuthorizationDeps, params: URLSearchParams, nowMs: number): Promise<Arrival> {
+  const id = params.get(INTERACTION_PARAMETER);
+  if (id !== null && !params.has('client_id')) return resume(id, { authorize: deps.authorize, interactions: deps.storage.interactions }, nowMs);
+  const { oidc, storage } = deps;
+  return receive(
+    params,
+    {
+      authorize: deps.authorize,
+      requestObjects: {
+        clients: oidc.services.clients,
+        issuer: oidc.issuer,
+        jwtBlacklist: storage.jwtBlacklist,
+        clientKeys: (client, header) => oidc.services.clientKeys.keyFor(client.config, header, deps.clock.nowMs()),
+      },
+      par: storage.par,
+      interactions: storage.interactions,
+    },
+    nowMs,
+  );
+}
+
+/** The signed-in person, as the users backend knows them now; null when nobody (usable) is signed in. */
+async function personOf(deps: AuthorizationDeps, pr: PortalRequest): Promise<Person | null> {
+  const session = pr.loaded?.session;
+  const user = session?.username ? ((await deps.users?.lookup(session.username)) ?? null) : null;
+  return session && user ? { session, user } : null;
+}
+
+function answer(deps: AuthorizationDeps, req: HttpRequest, pr: PortalRequest, interaction: ActiveInteraction, outcome: InteractionOutcome): Promise<HttpResponse> | HttpResponse {
+  const id = interaction.record.id;
+  // The way back: the interaction's id, nothing else (the request itself stays server-side).
+  const rd = withQuery(OIDC_PATHS.authorization, { [INTERACTION_PARAMETER]: id });
+  switch (outcome.step) {
+    case 'login':
+      return redirectTo(pr, withQuery(PORTAL_PATHS.home, { rd, ...(outcome.reauth ? { reauth: '1' } : {}) }));
+    case 'second_factor':
+      return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, { rd }));
+    case 'consent':
+      return redirectTo(pr, withQuery(PORTAL_PATHS.consent, { id }));
+    case 'issue':
+      return authorizationResponse(deps.ctx, interaction.request, interaction.request.client, outcome.params);
+    case 'error':
+      return refuse(deps, req, outcome.error, destinationOf(interaction), interaction.record.client_id);
   }
 }
 
-/** RFC 6749 §4.1.2.1: error, error_description, state, iss; signed in a JARM mode (JARM §2.4). */
-async function redirectError(ctx: AppContext, destination: ErrorDestination, err: OAuthError): Promise<HttpResponse> {
-  const params: Record<string, string> = { error: err.error, error_description: err.clientDescription(ctx.oidc!.config.enable_client_debug_messages) };
-  if (destination.state) params['state'] = destination.state;
-  params['iss'] = ctx.oidc!.issuer;
-  return authorizationResponse(ctx, destination, destination.client, params);
+function destinationOf({ request }: ActiveInteraction): ErrorDestination {
+  return { redirect_uri: request.redirect_uri, response_mode: request.response_mode, client: request.client, ...(request.state ? { state: request.state } : {}) };
 }
 
-function log(ctx: AppContext, request: AuthorizationRequest, outcome: string): void {
-  ctx.logger.debug('authorization request', { path: OIDC_PATHS.authorization, client_id: request.client.config.client_id, outcome });
+/**
+ * An error to the client at its trusted redirect URI (RFC 6749 §4.1.2.1: error,
+ * error_description, state, iss; signed in a JARM mode, JARM §2.4), or shown to the person when
+ * no redirect URI can be trusted.
+ */
+async function refuse(deps: AuthorizationDeps, req: HttpRequest, err: OAuthError, destination: ErrorDestination | null, clientId: string | null): Promise<HttpResponse> {
+  deps.logger.debug('authorization request refused', { path: req.path, client_id: clientId ?? undefined, error: err.error, reason: err.description });
+  if (destination === null || err instanceof UnsafeAuthorizationError) {
+    return errorPage('Authorization failed', `${err.description} (${err.error})`, err.status >= 500 ? 500 : 400);
+  }
+  const params: Record<string, string> = { error: err.error, error_description: err.clientDescription(deps.oidc.config.enable_client_debug_messages) };
+  if (destination.state) params['state'] = destination.state;
+  params['iss'] = deps.oidc.issuer;
+  return authorizationResponse(deps.ctx, destination, destination.client, params);
 }

@@ -7,14 +7,15 @@ import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
-import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
 import { resolveSubject } from '../../oidc/subject.js';
 import { PORTAL_FIELDS, renderConsent } from '../../portal/pages/index.js';
 import type { ConsentSession } from '../../storage/types.js';
 import type { RegisteredClient } from '../../oauth/clients.js';
 import { checkCsrf, errorPage, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
-import { PORTAL_PATHS } from './sign-in.js';
-import { CONSENT_PATH } from '../authorization/proceed.js';
+import { OIDC_PATHS, PORTAL_PATHS } from '../../util/paths.js';
+import { INTERACTION_PARAMETER } from '../../oidc/interaction/index.js';
+
+const CONSENT_PATH = PORTAL_PATHS.consent;
 
 export function consentRoutes(ctx: AppContext): Route[] {
   if (!ctx.oidc) return [];
@@ -33,7 +34,9 @@ async function pending(ctx: AppContext, pr: PortalRequest, id: string): Promise<
   if (!pr.loaded || !username || pr.loaded.session.level === 'none') {
     return redirectTo(pr, withQuery(PORTAL_PATHS.home, { rd: withQuery(CONSENT_PATH, { id }) }));
   }
-  const consent = id ? await ctx.storage.consents.getAnswerable(id, pr.nowMs) : null;
+  // A consent is asked for one interaction (its id): once that has expired, so has the question.
+  const live = id ? await ctx.storage.interactions.get(id, pr.nowMs) : null;
+  const consent = live ? await ctx.storage.consents.getAnswerable(id, pr.nowMs) : null;
   const client = consent ? ctx.oidc!.services.clients.get(consent.client_id) : null;
   if (!consent || !client || consent.responded_at_ms !== null) {
     return errorPage('Consent request not found', 'This consent request is unknown, expired or already answered. Start again from the application.', 404);
@@ -88,7 +91,8 @@ async function answer(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> 
   });
   if (!recorded) return errorPage('Consent request not found', 'This consent request was already answered.', 409);
   ctx.logger.info('consent answered', { client_id: consent.client_id, username: found.username, accepted, remembered: remember });
-  return redirectTo(pr, withQuery(OIDC_PATHS.authorization, { consent_id: id }));
+  // Back to the interaction this consent was asked for (its id is the consent's).
+  return redirectTo(pr, withQuery(OIDC_PATHS.authorization, { [INTERACTION_PARAMETER]: id }));
 }
 
 function durationText(seconds: number): string {

@@ -59,20 +59,3 @@ export function requiresPushedRequests(config: Pick<OidcConfig, 'require_pushed_
 export function refusePlainRequest(): never {
   throw new OAuthError('invalid_request', 'Pushed Authorization Requests are required for this client: use the pushed authorization request endpoint.');
 }
-
-/**
- * A pushed request is single use, yet the browser returns to the authorization endpoint after
- * sign-in and consent. So the rest of the flow continues on a fresh, provider-pushed request_uri
- * holding the resolved parameters (what comes back is still bound to the client and
- * unforgeable, so enforcement holds). `params` are the resumed ones (login-requirement.ts).
- */
-export async function continuationParams(
-  params: URLSearchParams,
-  deps: PushedParametersDeps & { lifespanSeconds: number },
-): Promise<URLSearchParams> {
-  const parameters = toStoredParameters(params);
-  const client_id = params.get('client_id')!;
-  const request_uri = newRequestUri();
-  await deps.par.create({ request_uri, client_id, expires_at_ms: deps.nowMs + deps.lifespanSeconds * 1000, parameters });
-  return new URLSearchParams({ client_id, request_uri });
-}

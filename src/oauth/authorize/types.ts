@@ -27,9 +27,7 @@ export interface AuthorizationRequest {
   prompt: ReadonlySet<Prompt>;
   /** OIDC Core §3.1.2.1 `max_age`, seconds. */
   max_age?: number;
-  /** A resumed request's oldest acceptable `auth_time`, epoch seconds (login-requirement.ts). */
-  auth_time_min_s?: number;
-  /** The request's parameters, to resume it after sign-in or consent. */
+  /** The request's effective parameters (src/oidc/interaction keeps them while the person signs in). */
   params: URLSearchParams;
 }
 

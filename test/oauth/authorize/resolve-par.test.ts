@@ -1,7 +1,7 @@
 /** RFC 9126 §4 at the authorization endpoint: resolving, binding, expiry and the continuation, on the real SQLite store. */
 import t, { type Test } from 'tap';
 import { join } from 'node:path';
-import { continuationParams, newRequestUri, PAR_URN_PREFIX, resolvePushedRequest, toStoredParameters } from '../../../src/oauth/authorize/resolve-par.js';
+import { newRequestUri, PAR_URN_PREFIX, resolvePushedRequest, toStoredParameters } from '../../../src/oauth/authorize/resolve-par.js';
 import { silentLogger } from '../../../src/observability/log.js';
 import { openStorage } from '../../../src/storage/index.js';
 
@@ -43,15 +43,4 @@ t.test('resolvePushedRequest: stored parameters replace the query, single use, b
   for (const [name, q, nowMs, error, description] of cases) {
     await t.rejects(resolvePushedRequest(new URLSearchParams(q), { par, nowMs }), { message: `${error}: ${description}`, error, description } as Error & { error: string; description: string }, name);
   }
-});
-
-t.test('continuationParams: a fresh request_uri holding the resumed parameters for the rest of the flow', async (t) => {
-  const par = await store(t);
-  // As the endpoint resumes them (login-requirement.ts): prompt=login already answered by a bound.
-  const params = new URLSearchParams({ client_id: 'app', scope: 'openid', prompt: 'consent', auth_time_min_s: '1700000000' });
-  const next = await continuationParams(params, { par, nowMs: NOW, lifespanSeconds: 300 });
-  t.same([...next.keys()], ['client_id', 'request_uri']);
-  t.equal(await par.consume(next.get('request_uri')!, 'app', NOW + 300_001), null, 'expires after context_lifespan');
-  const kept = await continuationParams(params, { par, nowMs: NOW, lifespanSeconds: 300 });
-  t.same(Object.fromEntries(await resolvePushedRequest(kept, { par, nowMs: NOW })), { client_id: 'app', scope: 'openid', prompt: 'consent', auth_time_min_s: '1700000000' });
 });
