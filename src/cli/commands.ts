@@ -6,6 +6,7 @@ import { cryptoHashGenerateCommand, cryptoHashValidateCommand } from './crypto-h
 import { cryptoPairEcdsaGenerateCommand, cryptoPairRsaGenerateCommand } from './crypto-pair.js';
 import { cryptoRandCommand } from './crypto-rand.js';
 import { storageMigrateStatusCommand, storageMigrateUpCommand } from './storage-migrate.js';
+import { sessionsListCommand, sessionsRevokeCommand } from './sessions.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
@@ -17,4 +18,6 @@ export const commands: readonly Command[] = [
   cryptoRandCommand,
   storageMigrateUpCommand,
   storageMigrateStatusCommand,
+  sessionsListCommand,
+  sessionsRevokeCommand,
 ];
