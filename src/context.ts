@@ -2,13 +2,13 @@
  * Builds everything once at start-up from the validated config and hands each endpoint the
  * slice it needs. No module-level singletons: tests build as many contexts as they like.
  */
-import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { issuerOf as configuredIssuer, type Config } from './config/index.js';
 import type { Logger } from './observability/log.js';
 import { createMetrics, type MetricsRecorder } from './observability/metrics.js';
 import type { Clock } from './util/clock.js';
+import { systemRandom, type Random } from './util/random.js';
 import { openStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
 import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
@@ -41,6 +41,8 @@ export interface AppContext {
   config: Config;
   logger: Logger;
   clock: Clock;
+  /** Ids made at run time (request ids, subject identifiers), as `clock` is time: tests may pass a known sequence. */
+  random: Random;
   metrics: MetricsRecorder;
   storage: Storage;
   /** Deletes expired storage rows every few minutes; stopped before storage closes. */
@@ -62,6 +64,8 @@ export interface AppContext {
 export interface ContextDeps {
   logger: Logger;
   clock: Clock;
+  /** Default: the system's random UUIDs. */
+  random?: Random;
   /** Process metrics (event loop, heap) are off in tests that build many contexts. */
   collectProcessMetrics?: boolean;
   /** Tests shorten the portal's uniform-timing floor (500 ms by default). */
@@ -70,13 +74,14 @@ export interface ContextDeps {
 
 export async function buildContext(config: Config, deps: ContextDeps): Promise<AppContext> {
   const { logger, clock } = deps;
+  const random = deps.random ?? systemRandom;
   const oidcConfig = config.identity_providers?.oidc;
   const secrets = await resolveSecrets(config, logger);
 
   // PostgreSQL: each revocation is announced to the other replicas in the transaction that makes it,
   // under an origin made once per process, so this replica's channel skips its own.
-  const revocationNotice = config.storage.postgres ? revocationNoticeFor(config.storage.postgres, randomUUID()) : undefined;
-  const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true, revocationNotice });
+  const revocationNotice = config.storage.postgres ? revocationNoticeFor(config.storage.postgres, random.uuid()) : undefined;
+  const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true, revocationNotice, random });
   // Revocations, whoever makes them, reach the introspection cache at once.
   const revocations = createRevocationBus();
   const storage: Storage = {
@@ -163,7 +168,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       logger: logger.child({ component: 'logout' }),
       clock,
     });
-    return { config, logger, clock, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc, signOut };
+    return { config, logger, clock, random, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc, signOut };
   } catch (err) {
     users?.close();
     await storage.close();

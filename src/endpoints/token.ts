@@ -66,7 +66,7 @@ export function tokenRoutes(ctx: AppContext): Route[] {
     clock: ctx.clock,
     logger: ctx.logger,
     grants: {
-      storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, issuer: oidc.issuer, keys: oidc.keys, users: ctx.users, logger: ctx.logger,
+      storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, issuer: oidc.issuer, keys: oidc.keys, users: ctx.users, logger: ctx.logger, random: ctx.random,
       signIdToken: grantIdTokenSigner({ keys: oidc.keys, issuer: oidc.issuer, config: oidc.config, users: ctx.users }),
     },
   };

@@ -2,10 +2,10 @@
  * Issues an authorization code (RFC 6749 §4.1.2) for the authorization endpoint. The code is
  * stored by signature with the GrantSession; the token endpoint consumes it once.
  */
-import { randomUUID } from 'node:crypto';
 import type { OidcClientConfig } from '../config/index.js';
 import type { GrantSession } from './grant-session.js';
 import { issueToken, type TokenIssuerDeps } from './token-issuer.js';
+import { systemRandom, type Random } from '../util/random.js';
 
 export interface AuthorizationCodeInput {
   client_id: string;
@@ -25,6 +25,8 @@ export interface AuthorizationCodeInput {
 
 export interface AuthorizationCodeDeps extends TokenIssuerDeps {
   clients: { get(client_id: string): { config: OidcClientConfig } | null };
+  /** Where a new request_id comes from; default: the system's UUIDs. */
+  random?: Random;
 }
 
 /** The code to hand to the client; its lifetime is `lifespans.authorize_code` (or the client's custom one). */
@@ -32,7 +34,7 @@ export async function issueAuthorizationCode(deps: AuthorizationCodeDeps, input:
   const client = deps.clients.get(input.client_id);
   if (!client) throw new Error(`issueAuthorizationCode: unknown client '${input.client_id}'`);
   const issued = await issueToken(deps, 'authorization_code', {
-    request_id: input.request_id ?? randomUUID(),
+    request_id: input.request_id ?? (deps.random ?? systemRandom).uuid(),
     client: client.config,
     subject: input.subject,
     requested_scopes: input.requested_scopes ?? input.scopes,

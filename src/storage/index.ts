@@ -18,6 +18,7 @@ import { createAuthorizationInteractions } from './stores/interactions.js';
 import { createPortalSessions } from './stores/portal-sessions.js';
 import { createSessionClients } from './stores/session-clients.js';
 import { createSubjectIdentifiers } from './stores/subjects.js';
+import { systemRandom } from '../util/random.js';
 import { createTokenSessions } from './stores/token-sessions.js';
 import { createTotpConfigurations } from './stores/totp.js';
 import { createAuthenticationLogRetention, type AuthenticationLogRetention } from './sweeper.js';
@@ -67,7 +68,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
       par: createPushedAuthorizationRequests(db, cipher),
       interactions: createAuthorizationInteractions(db, cipher),
       consents: createConsents(db, cipher),
-      subjects: createSubjectIdentifiers(db),
+      subjects: createSubjectIdentifiers(db, options.random ?? systemRandom),
       jwtBlacklist: createJwtBlacklist(db),
       totp: createTotpConfigurations(db, cipher),
       authLog: createAuthenticationLog(db, engine),

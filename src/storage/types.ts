@@ -8,6 +8,7 @@ import type { Logger } from '../observability/log.js';
 import type { SessionClients, StoredPortalSession } from './logout-types.js';
 import type { AuthenticationLog } from './regulation-types.js';
 import type { RevocationNotice } from './revocation-types.js';
+import type { Random } from '../util/random.js';
 
 export type * from './regulation-types.js';
 export type * from './logout-types.js';
@@ -341,6 +342,8 @@ export interface OpenStorageOptions {
    * that revokes them. Ignored on SQLite, where one process owns the file.
    */
   revocationNotice?: RevocationNotice;
+  /** Where new subject identifiers come from (default: the system's UUIDs). */
+  random?: Random;
 }
 
 export interface MigrationState {

@@ -23,6 +23,7 @@ import { randomSchema, startPostgres } from '../helpers/postgres.js';
 import { merge, tempDir } from '../helpers/server.js';
 import { APP_CALLBACK, oauthConfig } from './oauth-setup.js';
 import { VERIFIER } from './grant-setup.js';
+import { systemRandom } from '../../src/util/random.js';
 import * as client from 'openid-client';
 
 const ROUNDS = Number(process.env['GATEHOUSE_CRASH_ROUNDS'] ?? 3);
@@ -101,7 +102,7 @@ async function crashRounds(t: Test, engine: StorageEngine): Promise<string> {
 
   const seedCode = async (storage: Storage): Promise<string> => {
     const nowMs = Date.now();
-    return issueAuthorizationCode({ storage, tokens: opaque, config: oidc, clients }, {
+    return issueAuthorizationCode({ storage, tokens: opaque, config: oidc, clients, random: systemRandom }, {
       client_id: 'spa',
       subject: 'f1c2a7e0-0000-4000-8000-000000000001',
       scopes: ['openid', 'offline_access'],

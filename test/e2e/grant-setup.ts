@@ -94,7 +94,7 @@ export async function startGrantServer(
   const seedCode = (): Promise<string> => {
     const nowMs = server.app.context.clock.nowMs();
     return issueAuthorizationCode(
-      { storage: server.app.context.storage, tokens: oidc.tokens, config: oidc.config, clients: oidc.services.clients },
+      { storage: server.app.context.storage, tokens: oidc.tokens, config: oidc.config, clients: oidc.services.clients, random: server.app.context.random },
       {
         client_id: 'spa',
         subject: 'f1c2a7e0-0000-4000-8000-000000000001',

@@ -131,7 +131,7 @@ export async function startOAuthServer(t: Test, options: { clock?: Clock; lifesp
     seedCode(input) {
       const nowMs = server.app.context.clock.nowMs();
       return issueAuthorizationCode(
-        { storage: server.app.context.storage, tokens: oidc.tokens, config: oidc.config, clients: oidc.services.clients },
+        { storage: server.app.context.storage, tokens: oidc.tokens, config: oidc.config, clients: oidc.services.clients, random: server.app.context.random },
         {
           client_id: input.client_id,
           subject: input.subject ?? 'f1c2a7e0-0000-4000-8000-000000000001',

@@ -20,6 +20,7 @@ import { loadIssuerKeys } from '../../src/crypto/keys.js';
 import { createOpaqueTokenStrategy } from '../../src/crypto/opaque-token.js';
 import { issueAuthorizationCode } from '../../src/oauth/authorization-code.js';
 import { grantIdTokenSigner } from '../../src/oidc/grant-id-token.js';
+import { systemRandom } from '../../src/util/random.js';
 import { createClientRegistry } from '../../src/oauth/clients.js';
 import { OAuthError } from '../../src/oauth/errors.js';
 import { authorizationCodeGrant } from '../../src/oauth/grants/authorization-code.js';
@@ -85,12 +86,13 @@ async function harness(t: Test, engine: StorageEngine) {
     keys,
     users: null,
     logger: silentLogger,
+    random: systemRandom,
     signIdToken: grantIdTokenSigner({ keys, issuer: oidc.issuer!, config: oidc, users: null }),
   });
 
   const challenge = await client.calculatePKCECodeChallenge(VERIFIER);
   const seedCode = (): Promise<string> => issueAuthorizationCode(
-    { storage, tokens: opaque, config: oidc, clients },
+    { storage, tokens: opaque, config: oidc, clients, random: systemRandom },
     {
       client_id: 'spa',
       subject: 'f1c2a7e0-0000-4000-8000-000000000001',

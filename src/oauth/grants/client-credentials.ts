@@ -2,7 +2,6 @@
  * client_credentials (RFC 6749 §4.4): a confidential client acting on its own behalf. No person,
  * so no subject, no refresh token (§4.4.3) and no ID Token.
  */
-import { randomUUID } from 'node:crypto';
 import type { OidcClientConfig } from '../../config/index.js';
 import { grantAudience, parseAudience } from '../audience.js';
 import { OAuthError } from '../errors.js';
@@ -32,7 +31,7 @@ export const clientCredentialsGrant: GrantHandler = {
     const requestedAudience = parseAudience(params);
     const audience = grantAudience(requestedAudience, client.config);
     return issueTokens(deps, {
-      request_id: randomUUID(),
+      request_id: deps.random.uuid(),
       client: client.config,
       subject: null,
       requested_scopes: scopes,

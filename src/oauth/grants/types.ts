@@ -5,6 +5,7 @@ import type { OpaqueTokenStrategy } from '../../crypto/opaque-token.js';
 import type { Logger } from '../../observability/log.js';
 import type { Storage } from '../../storage/types.js';
 import type { UsersBackend } from '../../users/index.js';
+import type { Random } from '../../util/random.js';
 import type { RegisteredClient } from '../clients.js';
 import type { SignGrantIdToken } from '../grant-id-token.js';
 
@@ -16,6 +17,8 @@ export interface GrantDeps {
   keys: IssuerKeySet;
   users: UsersBackend | null;
   logger: Logger;
+  /** Request ids of grants that start here (client_credentials). */
+  random: Random;
   /** Signs the ID Token when `openid` was granted: OpenID Connect's part (src/oidc/grant-id-token.ts). */
   signIdToken: SignGrantIdToken;
 }

@@ -1,10 +1,10 @@
 /** Opaque subject identifiers (OIDC Core §8): one random UUIDv4 per (service, sector, user). */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Random } from '../../util/random.js';
 import type { Database } from '../schema.js';
 import type { SubjectIdentifiers, SubjectKey } from '../types.js';
 
-export function createSubjectIdentifiers(db: Kysely<Database>): SubjectIdentifiers {
+export function createSubjectIdentifiers(db: Kysely<Database>, random: Random): SubjectIdentifiers {
   const find = async (key: SubjectKey): Promise<string | undefined> => {
     const row = await db
       .selectFrom('user_opaque_identifiers')
@@ -23,7 +23,7 @@ export function createSubjectIdentifiers(db: Kysely<Database>): SubjectIdentifie
       // Racing creators both insert; the unique key keeps the first and the re-read returns it.
       await db
         .insertInto('user_opaque_identifiers')
-        .values({ identifier: randomUUID(), service: key.service, sector_id: key.sector_id, username: key.username })
+        .values({ identifier: random.uuid(), service: key.service, sector_id: key.sector_id, username: key.username })
         .onConflict((oc) => oc.columns(['service', 'sector_id', 'username']).doNothing())
         .execute();
       const created = await find(key);
