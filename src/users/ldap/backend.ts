@@ -20,7 +20,7 @@ import type { Clock } from '../../util/clock.js';
 import type { UserDetails, UsersBackend } from '../user.js';
 import { UsersUnavailableError } from '../users-unavailable-error.js';
 import { createLdapPool, describeLdapError, isLdapResult, type LdapPool, type LdapPoolStats, type LdapRequestRecorder } from './client-pool.js';
-import { firstValueOf, valuesOf } from './entry.js';
+import { groupNamesOf, profileFromEntry, type LdapProfile as Profile } from './entry.js';
 import { fillFilter } from './filter.js';
 import { passwordModifyRequestValue, PASSWORD_MODIFY_OID, unicodePwdValue } from './password-change.js';
 import type { LdapSettings } from './settings.js';
@@ -46,14 +46,6 @@ export interface LdapUsersBackend extends UsersBackend {
   /** What the start-up check found the server to support. */
   readonly features: LdapFeatures;
   readonly pool: Pick<LdapPool, 'stats'>;
-}
-
-interface Profile {
-  dn: string;
-  username: string;
-  displayName: string;
-  emails: string[];
-  memberOf: string[];
 }
 
 interface Cached {
@@ -89,20 +81,12 @@ export async function openLdapBackend(options: LdapBackendOptions): Promise<Ldap
       if (entries.length > 1) logger.error('LDAP users filter matched more than one entry; nobody signs in as this input', { input, filter });
       return null;
     }
-    const entry = entries[0]!;
-    const usernames = valuesOf(entry, settings.attributes.username);
-    if (usernames.length !== 1) {
-      logger.error('LDAP user entry must have exactly one value of the username attribute', { dn: entry.dn, attribute: settings.attributes.username, values: usernames.length });
+    const profile = profileFromEntry(entries[0]!, settings.attributes);
+    if (typeof profile === 'string') {
+      logger.error(`LDAP user entry ${profile}; nobody signs in as it`, { dn: entries[0]!.dn });
       return null;
     }
-    const username = usernames[0]!;
-    return {
-      dn: entry.dn,
-      username,
-      displayName: firstValueOf(entry, settings.attributes.display_name) || username,
-      emails: valuesOf(entry, settings.attributes.mail),
-      memberOf: valuesOf(entry, settings.attributes.member_of),
-    };
+    return profile;
   };
 
   const findGroups = async (client: Client, input: string, profile: Profile): Promise<string[]> => {
@@ -115,14 +99,7 @@ export async function openLdapBackend(options: LdapBackendOptions): Promise<Ldap
       ...(settings.attributes.distinguished_name !== undefined ? { distinguishedNameAttribute: settings.attributes.distinguished_name } : {}),
     });
     const entries = await search(client, settings.groupsBaseDn, filter, [settings.attributes.group_name], 0);
-    const memberOf = new Set(profile.memberOf.map((dn) => dn.toLowerCase()));
-    const groups: string[] = [];
-    for (const entry of entries) {
-      if (settings.groupSearchMode === 'memberof' && !memberOf.has(entry.dn.toLowerCase())) continue;
-      const names = valuesOf(entry, settings.attributes.group_name);
-      if (names.length === 1) groups.push(names[0]!);
-    }
-    return groups;
+    return groupNamesOf(entries, settings.attributes.group_name, settings.groupSearchMode === 'memberof' ? profile.memberOf : undefined);
   };
 
   const detailsOf = (profile: Profile, groups: string[]): Readonly<UserDetails> =>
