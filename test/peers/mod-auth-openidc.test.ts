@@ -13,10 +13,11 @@
  * `code`, scope `openid`, client_secret_basic with URL-encoded id and secret (RFC 6749 §2.3.1),
  * no PKCE unless OIDCPKCEMethod is set, no refresh unless asked for (its `refresh` hook on the
  * redirect URI, or OIDCRefreshAccessTokenBeforeExpiry); its logout hook revokes the session's tokens
- * at the advertised revocation_endpoint.
+ * at the advertised revocation_endpoint and goes on to the advertised end_session_endpoint
+ * (RP-Initiated Logout 1.0); its `?logout=backchannel` hook takes Back-Channel Logout Tokens.
  */
 import t, { type Test } from 'tap';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +25,7 @@ import { hashPassword } from '../../src/crypto/password-hash/index.js';
 import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
 import { parseEnvPage, SSI_DIRECTIVES, startApache, writeEnvPage, type RunningApache } from '../helpers/apache.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { fixtureKeyPair } from '../helpers/fixture-keys.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
@@ -31,7 +33,7 @@ const PASSWORD = 'correct horse';
 /** RFC 6749 §2.3.1: mod_auth_openidc URL-encodes the id and secret in Basic; these must survive it. */
 const SECRET = 'rp-secret:with/characters+to=escape&0123456789abcdef';
 /** How long one page (portal, Apache, the redirect chain) may take. */
-const STEP_TIMEOUT_MS = 10_000;
+const STEP_TIMEOUT_MS = 15_000;
 const PAGE = '/protected/env.shtml';
 const REDIRECT_PATH = '/protected/redirect_uri';
 /** The refresh client's access tokens live shorter than OIDCRefreshAccessTokenBeforeExpiry asks for. */
@@ -45,7 +47,7 @@ interface RelyingParty {
   locations?: string[];
 }
 
-const RP_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const RP_KEY = fixtureKeyPair('rsaB');
 const RP_PRIVATE_PEM = RP_KEY.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const RP_PUBLIC_PEM = RP_KEY.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
@@ -153,6 +155,10 @@ async function setUp(t: Test): Promise<Setup> {
             client_secret: `$plaintext$${SECRET}`,
             authorization_policy: 'one_factor',
             redirect_uris: [`${origin(name)}${REDIRECT_PATH}`],
+            // Where mod_auth_openidc's logout hook returns (RP-Initiated Logout 1.0 §3.1), and its
+            // back-channel logout endpoint (Back-Channel Logout 1.0 §2.2): Gatehouse-side registration.
+            post_logout_redirect_uris: [`${origin(name)}/`],
+            backchannel_logout_uri: `${origin(name)}${REDIRECT_PATH}?logout=backchannel`,
             ...(name === 'private_key_jwt' ? { jwks: [{ key_id: rpKid, key: RP_PUBLIC_PEM }] } : {}),
             ...rps[name]!.client,
           })),
@@ -295,10 +301,32 @@ t.test('mod_auth_openidc (defaults) signs a person in through Gatehouse, in Chro
     t.equal(answer['exp'], Number(answer['iat']) + SHORT_ACCESS_TOKEN_SECONDS, 'the client\'s short lifespan');
 
     // Logout: mod_auth_openidc revokes the refresh and access tokens at the advertised
-    // revocation_endpoint (RFC 7009), then ends its session.
+    // revocation_endpoint (RFC 7009), ends its session, and sends the browser to the advertised
+    // end_session_endpoint with id_token_hint (RP-Initiated Logout 1.0), which ends the portal
+    // session without asking (the hint's sid is this session's) and returns to the registered URI.
     await logout(page, 'refresh');
+    t.equal(page.url(), `${s.origin('refresh')}/`, 'back at the post_logout_redirect_uri, not asked');
     t.equal((await introspect(s, fourth))['active'], false, 'the access token is revoked at logout');
     await page.goto(back);
-    t.equal(new URL(page.url()).origin, s.issuer, 'the protected page sends the browser to Gatehouse again');
+    t.equal(await page.title(), 'Sign in — Gatehouse', 'signed out of Apache and of the portal: the protected page asks for a sign-in');
+  });
+
+  t.test('Back-Channel Logout 1.0: signing out on the portal ends the mod_auth_openidc session', async (t) => {
+    const { page } = await signIn(t, s, 'defaults');
+    await page.goto(`${s.issuer}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+    // Gatehouse POSTs the Logout Token in the background: the Apache session ends soon after.
+    const target = `${s.origin('defaults')}${PAGE}`;
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    for (;;) {
+      await page.goto(target);
+      if (new URL(page.url()).origin === s.issuer) break;
+      if (Date.now() > deadline) return void t.fail(`still signed in at Apache ${STEP_TIMEOUT_MS} ms after the portal sign-out`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    t.equal(await page.title(), 'Sign in — Gatehouse', 'the protected page asks for a sign-in again');
+    const delivered = s.gatehouse.logger.records().filter((r) => r['msg'] === 'back-channel logout delivered' && r['client_id'] === 'rp-defaults');
+    t.same(delivered.map((r) => r['attempt']), [1], 'mod_auth_openidc accepted the Logout Token at once (200)');
   });
 });
