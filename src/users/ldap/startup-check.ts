@@ -45,6 +45,7 @@ export async function checkLdapAtStartup(settings: LdapSettings, pool: Pick<Ldap
         await pool.timed('search', () => client.search(settings.usersBaseDn, { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }));
       } catch (err) {
         if (err instanceof NoSuchObjectError) throw new LdapStartupError(`authentication_backend.ldap: the users' base DN '${settings.usersBaseDn}' was not found in the directory at ${at}`);
+        if (isLdapResult(err)) throw new LdapStartupError(`authentication_backend.ldap: the users' base DN '${settings.usersBaseDn}' could not be read in the directory at ${at}: ${describeLdapError(err)}`);
         throw err;
       }
       return found;
