@@ -6,7 +6,8 @@ import { OAuthError } from '../oauth/errors.js';
 import { UsersUnavailableError } from '../users/index.js';
 import { HttpError } from './errors.js';
 import { PAGE_SECURITY_HEADERS } from './headers.js';
-import { escapeHtml, html, json, type HttpResponse } from './response.js';
+import { renderError as renderErrorPage } from '../portal/pages/index.js';
+import { html, json, type HttpResponse } from './response.js';
 import type { ErrorStyle } from './router.js';
 
 export interface RenderOptions {
@@ -37,11 +38,8 @@ function renderHttpError(err: HttpError, style: ErrorStyle): HttpResponse {
       return json(err.status, { error, error_description: err.message }, { 'Cache-Control': 'no-store', ...err.headers });
     }
     case 'page':
-      return html(
-        err.status,
-        `<!doctype html><html lang="en"><meta charset="utf-8"><title>Error ${err.status} — Gatehouse</title><link rel="stylesheet" href="/static/style.css"><main><h1>Something went wrong</h1><p role="alert" class="error">${escapeHtml(err.message)}</p><p><a href="/">Back to sign in</a></p></main>`,
-        { ...PAGE_SECURITY_HEADERS, ...err.headers },
-      );
+      // The portal's error page: the one page template, escaped by construction.
+      return html(err.status, renderErrorPage({ title: 'Something went wrong', message: err.message, status: err.status }), { ...PAGE_SECURITY_HEADERS, ...err.headers });
     case 'api':
       return json(err.status, { status: 'KO', message: err.message }, err.headers);
   }

@@ -26,7 +26,3 @@ export function html(status: number, markup: string, headers: Headers = {}): Htt
   return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers }, body: markup };
 }
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

@@ -113,7 +113,7 @@ function answer(deps: AuthorizationDeps, req: HttpRequest, pr: PortalRequest, in
     case 'consent':
       return redirectTo(pr, withQuery(PORTAL_PATHS.consent, { id }));
     case 'issue':
-      return authorizationResponse(deps.ctx, interaction.request, interaction.request.client, outcome.params);
+      return authorizationResponse(deps, interaction.request, interaction.request.client, outcome.params);
     case 'error':
       return refuse(deps, req, outcome.error, destinationOf(interaction), interaction.record.client_id);
   }
@@ -136,5 +136,5 @@ async function refuse(deps: AuthorizationDeps, req: HttpRequest, err: OAuthError
   const params: Record<string, string> = { error: err.error, error_description: err.clientDescription(deps.oidc.config.enable_client_debug_messages) };
   if (destination.state) params['state'] = destination.state;
   params['iss'] = deps.oidc.issuer;
-  return authorizationResponse(deps.ctx, destination, destination.client, params);
+  return authorizationResponse(deps, destination, destination.client, params);
 }

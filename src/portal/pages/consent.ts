@@ -1,6 +1,6 @@
 /** The consent page: what the client asks for, accept or deny in one form. */
 import { describeScope } from './describe-scope.js';
-import { html } from './escape.js';
+import { html } from '../../util/html.js';
 import { PORTAL_FIELDS as F, type ConsentDecision } from './fields.js';
 import { formState } from './form-parts.js';
 import { renderLayout } from './layout.js';

@@ -2,7 +2,7 @@
  * A page for when something went wrong. It shows only what the caller chose to say: no stack,
  * no internal message (those go to the log).
  */
-import { html } from './escape.js';
+import { html } from '../../util/html.js';
 import { renderLayout } from './layout.js';
 
 export interface ErrorPageModel {

@@ -1,6 +1,6 @@
 /** Pieces every portal form shares: the CSRF field, pass-through hidden fields, the sign-out form. */
 import { CSRF_FIELD_NAME } from '../../authn/csrf.js';
-import { html, type SafeHtml } from './escape.js';
+import { html, type SafeHtml } from '../../util/html.js';
 
 /** Where the sign-out form posts. */
 export const LOGOUT_PATH = '/logout';

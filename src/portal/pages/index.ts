@@ -8,7 +8,7 @@ export { renderLogoutConfirmation, LOGOUT_CHOICE_FIELD, type LogoutChoice, type 
 export { renderError, type ErrorPageModel } from './error-page.js';
 export { renderSignedIn, type SignedInModel, type AuthenticationLevel } from './signed-in.js';
 export { describeScope } from './describe-scope.js';
-export { escapeHtml } from './escape.js';
+export { renderOutOfBand } from './out-of-band.js';
 export { PORTAL_FIELDS, CONSENT_DECISIONS, type ConsentDecision } from './fields.js';
 export { LOGOUT_PATH } from './form-parts.js';
 export { STYLESHEET_PATH } from './layout.js';

@@ -2,7 +2,7 @@
  * The page shell every portal page shares. Served under a CSP without inline style or script, so
  * the only styling is the stylesheet at STYLESHEET_PATH and nothing here needs JavaScript.
  */
-import { html, type HtmlValue, type SafeHtml } from './escape.js';
+import { html, type HtmlValue, type SafeHtml } from '../../util/html.js';
 
 export const STYLESHEET_PATH = '/static/style.css';
 export const SITE_NAME = 'Gatehouse';

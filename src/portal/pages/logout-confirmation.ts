@@ -3,7 +3,7 @@
  * RP-Initiated Logout 1.0 §2: no id_token_hint, or one of another session; or a sign-out link
  * followed from another site). A CSRF-protected form, posting the request back unchanged.
  */
-import { html } from './escape.js';
+import { html } from '../../util/html.js';
 import { formState } from './form-parts.js';
 import { renderLayout } from './layout.js';
 

@@ -1,5 +1,5 @@
 /** The TOTP code field, shared by the second-factor and enrolment pages. */
-import { html, type SafeHtml } from './escape.js';
+import { html, type SafeHtml } from '../../util/html.js';
 
 /** TOTP codes are 6 to 8 digits (RFC 6238 section 4 / `totp.digits`). */
 export const ONE_TIME_CODE_PATTERN = '[0-9]{6,8}';

@@ -1,5 +1,5 @@
 /** The second-factor page: a one-time code from the person's authenticator app. */
-import { html } from './escape.js';
+import { html } from '../../util/html.js';
 import { PORTAL_FIELDS as F } from './fields.js';
 import { formState, signOutForm } from './form-parts.js';
 import { renderLayout } from './layout.js';

@@ -1,5 +1,5 @@
 /** The first-factor page: username and password. */
-import { html } from './escape.js';
+import { html } from '../../util/html.js';
 import { PORTAL_FIELDS as F } from './fields.js';
 import { formState } from './form-parts.js';
 import { renderLayout } from './layout.js';

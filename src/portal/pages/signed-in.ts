@@ -1,5 +1,5 @@
 /** The portal home for someone already signed in: who, how strongly, and what to do next. */
-import { html } from './escape.js';
+import { html } from '../../util/html.js';
 import { signOutForm } from './form-parts.js';
 import { renderLayout } from './layout.js';
 

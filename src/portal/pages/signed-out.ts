@@ -6,7 +6,7 @@
  * script the person follows the link.
  */
 import { createHash } from 'node:crypto';
-import { html, trustedHtml } from './escape.js';
+import { html, trustedHtml } from '../../util/html.js';
 import { renderLayout } from './layout.js';
 
 export interface SignedOutModel {

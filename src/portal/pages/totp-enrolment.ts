@@ -1,5 +1,5 @@
 /** TOTP enrolment: scan (or type) the secret, then prove it works with one code. */
-import { html, trustedHtml } from './escape.js';
+import { html, trustedHtml } from '../../util/html.js';
 import { PORTAL_FIELDS as F } from './fields.js';
 import { formState } from './form-parts.js';
 import { renderLayout } from './layout.js';

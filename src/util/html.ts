@@ -1,8 +1,9 @@
 /**
- * HTML escaping for the portal pages. Pages are built with the `html` tagged template, which
- * escapes every interpolated value unless it is already `SafeHtml`, so forgetting to escape is
- * not possible by construction; only `trustedHtml` (used for our own QR SVG) skips escaping.
- * Own copy rather than src/http's: the portal domain does not import from src/http.
+ * The one HTML template and the one escape function. Every page, error page, form_post and
+ * out-of-band answer is built with the `html` tagged template, which escapes every interpolated
+ * value unless it is already `SafeHtml`, so forgetting to escape is not possible by construction;
+ * only `trustedHtml` (our own QR SVG) skips escaping. In src/util so that the portal's pages and
+ * src/http's renderer share it without either importing the other.
  */
 
 /** Escapes text for element content and for double- or single-quoted attribute values. */

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { escapeHtml, html, SafeHtml, trustedHtml } from '../../../src/portal/pages/escape.js';
+import { escapeHtml, html, SafeHtml, trustedHtml } from '../../src/util/html.js';
 
 t.test('escapeHtml: the five characters that matter in text and quoted attributes (HTML 13.1.2.3, 13.1.2.6)', async (t) => {
   const table: [string, string][] = [
