@@ -8,6 +8,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { openJson, sealJson, type FieldCipher } from '../encryption.js';
 import { insertOnce } from '../errors.js';
+import { createGroupCommit } from '../group-commit.js';
 import { sendRevocationNotice } from '../revocation-notice.js';
 import type { RevocationNotice } from '../revocation-types.js';
 import { flag, list, listText, ms, msOrNull, type Database, type TokenSessionTable } from '../schema.js';
@@ -167,8 +168,11 @@ export function createTokenSessions(db: Kysely<Database>, cipher: FieldCipher, n
     return row ? toRecord(row) : null;
   };
 
+  // Tokens issued at once (concurrent client_credentials requests) share one commit.
+  const store = createGroupCommit<{ kind: TokenKind; record: NewTokenSession }>(db, 'store tokens', (trx, { kind, record }) => insert(trx, kind, record));
+
   return {
-    create: (kind, record) => insert(db, kind, record),
+    create: (kind, record) => store({ kind, record }),
 
     get: find,
 
