@@ -145,7 +145,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     await whileAlive(swept.wait);
     await sweeper.stop();
 
-    const everyStore = [['tokens', 1], ['par', 1], ['interactions', 1], ['jwt_blacklist', 1], ['sessions', 1], ['consents', 1], ['totp_history', 1], ['authentication_logs', 1]];
+    const everyStore = [['tokens', 1], ['par', 1], ['interactions', 1], ['jwt_blacklist', 1], ['sessions', 1], ['session_clients', 1], ['consents', 1], ['totp_history', 1], ['authentication_logs', 1]];
     t.same(recorded.slice(0, everyStore.length), everyStore, 'metrics hear every store, by its snake_case label');
     const lines = logger.records().map((r) => [r.level, r.msg, r.deleted]);
     t.same(lines, [['debug', 'expired rows deleted', ONE_EACH]], 'one debug line for the sweep that deleted rows, none for empty sweeps');

@@ -154,7 +154,6 @@ export async function issue(interaction: ActiveInteraction, person: Person, gran
       requested_at_s: Math.floor(nowMs / 1000),
       redirect_uri: request.redirect_uri,
       ...(request.nonce ? { nonce: request.nonce } : {}),
-      ...(session.sid ? { sid: session.sid } : {}),
       ...(request.code_challenge ? { code_challenge: request.code_challenge, code_challenge_method: request.code_challenge_method! } : {}),
       ...(granted.answered ? { consent_challenge_id: granted.answered.challenge_id } : {}),
     },
