@@ -16,15 +16,13 @@ import { mediaType, type HttpRequest } from '../http/request.js';
 import { empty, json, type HttpResponse } from '../http/response.js';
 import type { Route } from '../http/router.js';
 import { findActiveAccessToken } from '../oauth/access-token.js';
-import { bearerChallenge, type BearerErrorCode } from '../oauth/bearer-challenge.js';
+import { bearerChallenge, bearerTokenFromHeader, type BearerErrorCode } from '../oauth/bearer-token.js';
 import { OAuthError } from '../oauth/errors.js';
 import { scopeClaims } from '../oidc/claims.js';
 import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
-import { signResponse, signingAlgOf } from '../oidc/signed-response.js';
+import { signResponse, signingAlgOf } from '../oauth/signed-response.js';
 import type { UserDetails } from '../users/user.js';
 
-/** RFC 6750 §2.1 b64token. */
-const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const OPENID_SCOPE = 'openid';
 /** The headers that carry the token or say how the body carrying it is read. */
 const CREDENTIAL_HEADERS = ['Authorization', 'Content-Type'] as const;
@@ -59,14 +57,11 @@ export async function readAccessToken(req: HttpRequest, policy: BearerErrorPolic
   return fromHeader ?? fromBody;
 }
 
-/** RFC 6750 §2.1: `Bearer <b64token>`, the scheme case-insensitive (RFC 7235 §2.1). Other schemes carry no bearer token. */
+/** RFC 6750 §2.1 (src/oauth/bearer-token.ts): other schemes carry no bearer token; `Bearer` with no b64token is malformed. */
 function bearerFromAuthorization(value: string | undefined, policy: BearerErrorPolicy): string | null {
-  if (value === undefined) return null;
-  const match = /^([^\s]+)(?:\s+(.*))?$/.exec(value.trim());
-  if (!match || match[1]!.toLowerCase() !== 'bearer') return null;
-  const token = (match[2] ?? '').trim();
-  if (!B64TOKEN.test(token)) throw bearerError(policy, 'invalid_request', 'The Authorization header is not a valid Bearer credential.');
-  return token;
+  const read = bearerTokenFromHeader(value);
+  if (read.kind === 'malformed') throw bearerError(policy, 'invalid_request', 'The Authorization header is not a valid Bearer credential.');
+  return read.kind === 'token' ? read.token : null;
 }
 
 /** RFC 6750 §2.2: `access_token` in an application/x-www-form-urlencoded body, once. */

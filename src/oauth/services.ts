@@ -4,7 +4,7 @@
  */
 import type { OidcConfig } from '../config/index.js';
 import type { Logger } from '../observability/log.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import { createRegulator, type RegulationSettings } from '../authn/regulation.js';
 import type { AuthenticationLog, JwtBlacklist } from '../storage/types.js';
 import type { Clock } from '../util/clock.js';

@@ -4,6 +4,7 @@
  * half-trusted one.
  */
 import { z } from 'zod';
+import { AUTHENTICATION_LEVELS } from '../level.js';
 import type { JsonObject } from '../../storage/types.js';
 import type { PortalSession } from './types.js';
 
@@ -15,7 +16,7 @@ const storedSession = z
     sid: z.string().min(1).optional(),
     username: z.string().min(1).nullable(),
     display_name: z.string().optional(),
-    level: z.enum(['none', 'one_factor', 'two_factor']),
+    level: z.enum(AUTHENTICATION_LEVELS),
     auth_time_s: z.number().int().nonnegative().nullable(),
     amr: z.array(z.enum(['pwd', 'otp', 'mfa'])),
     remember_me: z.boolean(),

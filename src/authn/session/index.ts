@@ -1,5 +1,5 @@
 /** Portal sessions: the model, the manager, and the cookie helpers the endpoints and the cookie strategy share. */
-export type { AmrValue, AuthenticationLevel, LoadedSession, PortalSession, SessionCookieSettings, SessionManager } from './types.js';
+export type { AmrValue, LoadedSession, PortalSession, SessionCookieSettings, SessionManager } from './types.js';
 export { createSessionManager, type SessionManagerDeps } from './manager.js';
 export { parseCookies, serializeCookie, type CookieAttributes, type SameSiteAttribute } from './cookies.js';
 export { cookieIsSecure, cookieSettingsForHost, isLoopbackHost, clearSessionSetCookie, sessionCookieAttributes, sessionSetCookie } from './cookie-settings.js';

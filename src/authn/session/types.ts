@@ -2,6 +2,7 @@
  * The login portal's session model: who signed in, how strongly (authentication level and RFC 8176
  * `amr`), since when, and the pending flow state carried from page to page.
  */
+import type { AuthenticationLevel } from '../level.js';
 
 /** One `session.cookies[]` entry, already validated and with the session-level defaults applied (durations in seconds). */
 export interface SessionCookieSettings {
@@ -15,8 +16,6 @@ export interface SessionCookieSettings {
   /** -1: "remember me" is disabled for this domain. */
   remember_me: number;
 }
-
-export type AuthenticationLevel = 'none' | 'one_factor' | 'two_factor';
 
 /** RFC 8176 §2 authentication method reference values. */
 export type AmrValue = 'pwd' | 'otp' | 'mfa';
