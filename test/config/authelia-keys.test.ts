@@ -193,6 +193,13 @@ t.test('discovery_signed_response_alg other than none: accepted, and said to be 
   t.same(parse(withClient({}, { discovery_signed_response_alg: 'none' })).warnings, []);
 });
 
+t.test('enable_jwt_access_token_stateless_introspection: true is said to be not implemented (introspection stays stateful); false says nothing', async (t) => {
+  t.same(parse(withClient({}, { enable_jwt_access_token_stateless_introspection: true })).warnings, [
+    `config key ${O}.enable_jwt_access_token_stateless_introspection is accepted for compatibility with Authelia but not implemented: introspection always looks a JWT access token up in storage, so a revoked one is reported inactive (RFC 7662 §2.2)`,
+  ]);
+  t.same(parse(withClient({}, { enable_jwt_access_token_stateless_introspection: false })).warnings, []);
+});
+
 t.test("access_control regexes are checked as they are compiled: Go's (?P<User>…) and a leading (?i) are Authelia's", async (t) => {
   const rules = (domain_regex: string) => ({ ...baseConfig(), access_control: { rules: [{ domain_regex, policy: 'one_factor' }] } });
   t.same(problemsOf(rules('^(?P<User>\\w+)\\.example\\.com$')), []);

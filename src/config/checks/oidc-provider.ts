@@ -35,6 +35,11 @@ export function checkOidc(oidc: ParsedOidc, nowMs: number): CheckReport {
   if (oidc.discovery_signed_response_alg !== 'none') {
     warnings.push('config key identity_providers.oidc.discovery_signed_response_alg is accepted for compatibility with Authelia but not implemented: the discovery document is plain JSON, without signed_metadata');
   }
+  if (oidc.enable_jwt_access_token_stateless_introspection) {
+    warnings.push(
+      'config key identity_providers.oidc.enable_jwt_access_token_stateless_introspection is accepted for compatibility with Authelia but not implemented: introspection always looks a JWT access token up in storage, so a revoked one is reported inactive (RFC 7662 §2.2)',
+    );
+  }
   const keys = issuerKeyModel(oidc);
   const problems = [...checkIssuerKeys(oidc, nowMs, keys), ...checkCors(oidc)];
   const ids = new Map<string, number>();
