@@ -14,13 +14,13 @@ import type { Route } from '../http/router.js';
 import { CSRF_FIELD_NAME } from '../authn/csrf.js';
 import { OAuthError } from '../oauth/errors.js';
 import {
-  END_SESSION_PATH,
   checkEndSessionRequest,
   createIdTokenHintVerifier,
   decideLogout,
   postLogoutRedirectUrl,
   type EndSessionRequest,
 } from '../oidc/logout/index.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import { LOGOUT_CHOICE_FIELD, type LogoutChoice } from '../portal/pages/index.js';
 import { checkCsrf, errorPage, openPortalRequest, redirectTo, type PortalRequest } from './portal/portal-request.js';
 import { confirmationPage, signedOutAnswer, signOutAndAnswer } from './portal/sign-out.js';
@@ -31,7 +31,7 @@ export function endSessionRoutes(ctx: AppContext): Route[] {
   const { issuer, keys, services } = ctx.oidc;
   const deps = { clients: services.clients, verifyHint: createIdTokenHintVerifier({ issuer, keys, clients: services.clients }) };
   const handler = (req: HttpRequest): Promise<HttpResponse> => endSession(ctx, deps, req);
-  return [{ name: 'oidc_end_session', path: END_SESSION_PATH, errorStyle: 'page', methods: { GET: handler, POST: handler } }];
+  return [{ name: 'oidc_end_session', path: OIDC_PATHS.end_session, errorStyle: 'page', methods: { GET: handler, POST: handler } }];
 }
 
 async function endSession(ctx: AppContext, deps: Parameters<typeof checkEndSessionRequest>[1], req: HttpRequest): Promise<HttpResponse> {
@@ -61,7 +61,7 @@ async function endSession(ctx: AppContext, deps: Parameters<typeof checkEndSessi
     case 'sign_out':
       return signOutAndAnswer(ctx, pr, continueUrl);
     case 'confirm':
-      return confirmationPage(pr, END_SESSION_PATH, request.params, { clientName: request.client?.config.client_name, logoutHint: request.logout_hint });
+      return confirmationPage(pr, OIDC_PATHS.end_session, request.params, { clientName: request.client?.config.client_name, logoutHint: request.logout_hint });
   }
 }
 

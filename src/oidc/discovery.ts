@@ -7,7 +7,6 @@ import type { OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
 import { SCOPE_CLAIM_NAMES } from './claims.js';
 import { OIDC_PATHS } from './endpoint-paths.js';
-import { END_SESSION_PATH } from './logout/end-session-request.js';
 
 export interface DiscoveryDeps {
   issuer: string;
@@ -81,7 +80,7 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     claims_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent'],
     // RP-Initiated Logout 1.0 §2.1: GET and POST, id_token_hint, post_logout_redirect_uri, state.
-    end_session_endpoint: at(END_SESSION_PATH),
+    end_session_endpoint: at(OIDC_PATHS.end_session),
     // Front-Channel Logout 1.0 §3 and Back-Channel Logout 1.0 §2.1: each client's logout URI is
     // called at sign-out, with iss and sid (a frame's query, the Logout Token's claims).
     frontchannel_logout_supported: true,

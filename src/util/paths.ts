@@ -15,6 +15,8 @@ export const OIDC_PATHS = Object.freeze({
   introspection: '/api/oidc/introspection',
   revocation: '/api/oidc/revocation',
   pushed_authorization_request: '/api/oidc/pushed-authorization-request',
+  /** RP-Initiated Logout 1.0 §2 "Logout Endpoint". */
+  end_session: '/api/oidc/end-session',
 });
 
 /** The portal's pages. */

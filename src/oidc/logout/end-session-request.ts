@@ -9,9 +9,6 @@ import { OAuthError } from '../../oauth/errors.js';
 import { optionalParameter, rejectDuplicateParameters } from '../../oauth/parameters.js';
 import type { IdTokenHint, IdTokenHintVerifier } from './id-token-hint.js';
 
-/** RP-Initiated Logout 1.0 §2 "Logout Endpoint", relative to the issuer (discovery's `end_session_endpoint`). */
-export const END_SESSION_PATH = '/api/oidc/end-session';
-
 /** The parameters of §2, in the order the confirmation form carries them. */
 export const END_SESSION_PARAMETERS = ['id_token_hint', 'logout_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'] as const;
 
