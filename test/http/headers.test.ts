@@ -1,5 +1,5 @@
 import t from 'tap';
-import { headerText, PAGE_SECURITY_HEADERS } from '../../src/http/headers.js';
+import { headerText, PAGE_SECURITY_HEADERS, pageSecurityHeadersAllowing } from '../../src/http/headers.js';
 
 t.test('headerText: ASCII as it is; beyond ASCII as UTF-8 octets (RFC 9110 §5.5); control characters become spaces', async (t) => {
   t.equal(headerText('Alice Liddell'), 'Alice Liddell');
@@ -28,4 +28,10 @@ t.test("portal CSP: no form-action (CSP3 §6.3.1 checks it on the redirect chain
   });
   t.equal(PAGE_SECURITY_HEADERS['X-Frame-Options'], 'DENY');
   t.equal(PAGE_SECURITY_HEADERS['Cross-Origin-Opener-Policy'], 'same-origin');
+});
+
+t.test('OIDC Front-Channel Logout 1.0 §4: a page that frames exactly the given origins and runs exactly the given script', async (t) => {
+  t.equal(pageSecurityHeadersAllowing({}), PAGE_SECURITY_HEADERS, 'nothing allowed: the portal policy as it is');
+  const csp = pageSecurityHeadersAllowing({ frameOrigins: ['https://a.example.com', 'http://127.0.0.1:8080'], scriptHashes: ["'sha256-abc='"] })['Content-Security-Policy'];
+  t.equal(csp, `${PAGE_SECURITY_HEADERS['Content-Security-Policy']}; frame-src https://a.example.com http://127.0.0.1:8080; script-src 'sha256-abc='`);
 });

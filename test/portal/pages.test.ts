@@ -1,12 +1,15 @@
 import t from 'tap';
+import { createHash } from 'node:crypto';
 import {
   describeScope,
   renderConsent,
   renderError,
   renderSecondFactor,
   renderSignedIn,
+  renderLogoutConfirmation,
   renderSignedOut,
   renderSignIn,
+  SIGNED_OUT_SCRIPT_HASH,
   renderTotpEnrolment,
 } from '../../src/portal/pages/index.js';
 import { qrCodeSvg } from '../../src/portal/pages/qr-code.js';
@@ -44,6 +47,11 @@ const PAGES: Record<string, { render: Page; forms: number }> = {
       }),
   },
   'signed-out': { forms: 0, render: (s) => renderSignedOut({ portalUrl: s }) },
+  'signed-out with front-channel frames': { forms: 0, render: (s) => renderSignedOut({ portalUrl: s, frames: [{ client_id: s, src: s }] }) },
+  'logout-confirmation': {
+    forms: 1,
+    render: (s, csrfToken) => renderLogoutConfirmation({ csrfToken, action: s, username: s, clientName: s, logoutHint: `${s}!`, hidden: { state: s, [s]: s } }),
+  },
   error: { forms: 0, render: (s) => renderError({ title: s, message: s, status: 400 }) },
   'signed-in': {
     forms: 1,
@@ -242,4 +250,14 @@ t.test('signed in: who, which level, enrol link only without TOTP, sign-out form
     t.equal(out.includes('<a href="/totp/enrol">Set up one-time codes</a>'), enrolLink, `${name}: enrol link`);
     t.match(forms(out)[0]!, /^<form method="post" action="\/logout"/, `${name}: sign-out form`);
   }
+});
+
+t.test('OIDC Front-Channel Logout 1.0 §4: the signed-out page runs its one script only when it has somewhere to go, and the CSP hash is of exactly that script', async (t) => {
+  const page = renderSignedOut({ portalUrl: '/', frames: [{ client_id: 'a', src: 'https://a.example.com/fc?sid=1' }], continueUrl: HOSTILE });
+  const scripts = [...page.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]!);
+  t.equal(scripts.length, 1);
+  t.equal(`'sha256-${createHash('sha256').update(scripts[0]!, 'utf8').digest('base64')}'`, SIGNED_OUT_SCRIPT_HASH);
+  t.notMatch(page, '<script>alert', 'the continue URL is escaped');
+  t.match(page, '<iframe class="front-channel" src="https://a.example.com/fc?sid=1" title="Signing out of a" hidden></iframe>');
+  t.notMatch(renderSignedOut({ portalUrl: '/', frames: [{ client_id: 'a', src: 'https://a.example.com/fc' }] }), '<script>', 'no redirect to follow: no script');
 });
