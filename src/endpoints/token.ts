@@ -67,7 +67,7 @@ export function tokenRoutes(ctx: AppContext): Route[] {
     logger: ctx.logger,
     grants: {
       storage: ctx.storage, tokens: oidc.tokens, config: oidc.config, issuer: oidc.issuer, keys: oidc.keys, users: ctx.users, logger: ctx.logger, random: ctx.random,
-      signIdToken: grantIdTokenSigner({ keys: oidc.keys, issuer: oidc.issuer, config: oidc.config, users: ctx.users }),
+      signIdToken: grantIdTokenSigner({ keys: oidc.keys, issuer: oidc.issuer, config: oidc.config, users: ctx.users, random: ctx.random }),
     },
   };
   return [{

@@ -4,7 +4,6 @@
  * or a combination. Everything issued here shares one `request_id`, so a replayed code revokes
  * the access token issued beside it too.
  */
-import { randomUUID } from 'node:crypto';
 import type { OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
 import type { UsersBackend } from '../users/user.js';
@@ -16,6 +15,7 @@ import type { Storage } from '../storage/types.js';
 import { formatScope, grantsOfflineAccess } from './scopes.js';
 import { signGrantIdToken } from '../oidc/grant-id-token.js';
 import { issueAccessToken, issueToken, type AccessTokenIssuerDeps, type IssuableGrant } from './token-issuer.js';
+import { systemRandom } from '../util/random.js';
 
 export interface AuthorizationResponseDeps extends AccessTokenIssuerDeps {
   /** `sessionClients`: a grant made in a portal session is remembered with it, for logout. */
@@ -42,7 +42,7 @@ export interface AuthorizationGrant {
 /** The response parameters before delivery (state and iss included, RFC 9207 §2). */
 export async function issueAuthorizationResponse(deps: AuthorizationResponseDeps, input: AuthorizationGrant): Promise<Record<string, string>> {
   const grant: IssuableGrant = {
-    request_id: randomUUID(),
+    request_id: (deps.random ?? systemRandom).uuid(),
     client: input.client.config,
     subject: input.subject,
     requested_scopes: input.requested_scopes,

@@ -9,10 +9,11 @@
  * userinfo and the bearer strategy find it the same way and it stays revocable. A presented JWT
  * reaches storage only after its signature verified against our keys (`verifiedJwtSignature`).
  */
-import { hash, randomUUID } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, SignJWT, type JWTPayload } from 'jose';
 import type { IssuerKeySet, SigningAlg } from '../crypto/keys.js';
 import { memoizeByObject } from '../util/memo.js';
+import { systemRandom, type Random } from '../util/random.js';
 import type { IssuableGrant } from './issuable-grant.js';
 
 /** RFC 9068 §2.1: the `typ` header of a JWT access token. */
@@ -113,12 +114,12 @@ export interface SignedJwtAccessToken {
 
 /** Signs the RFC 9068 token of a grant; throws KeySelectionError when no issuer key fits. */
 export async function signJwtAccessToken(
-  deps: { keys: IssuerKeySet; issuer: string },
+  deps: { keys: IssuerKeySet; issuer: string; random?: Random | undefined },
   alg: SigningAlg,
   input: { grant: IssuableGrant; now_s: number; expires_in: number },
 ): Promise<SignedJwtAccessToken> {
   const key = deps.keys.select(alg, input.grant.client.access_token_signed_response_key_id);
-  const claims = jwtAccessTokenClaims({ issuer: deps.issuer, jti: randomUUID(), ...input });
+  const claims = jwtAccessTokenClaims({ issuer: deps.issuer, jti: (deps.random ?? systemRandom).uuid(), ...input });
   const token = await new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ: AT_JWT_TYP }).sign(key.privateKey);
   return { token, signature: storageSignatureOf(token.slice(token.lastIndexOf('.') + 1)), audience: claims.aud as string[] };
 }

@@ -11,6 +11,7 @@ import type { OpaqueTokenKind, OpaqueTokenStrategy } from '../crypto/opaque-toke
 import type { NewTokenSession, Storage, TokenKind } from '../storage/types.js';
 import { grantSessionToJson } from './grant-session.js';
 import type { IssuableGrant } from './issuable-grant.js';
+import type { Random } from '../util/random.js';
 import { jwtAccessTokenAlgOf, signJwtAccessToken } from './jwt-access-token.js';
 
 export type { IssuableGrant } from './issuable-grant.js';
@@ -30,6 +31,8 @@ export interface TokenIssuerDeps {
 export interface AccessTokenIssuerDeps extends TokenIssuerDeps {
   keys: IssuerKeySet;
   issuer: string;
+  /** Where a JWT access token's `jti` comes from; default: the system's UUIDs. */
+  random?: Random;
 }
 
 

@@ -11,6 +11,7 @@ import type { GrantIdTokenInput, SignGrantIdToken } from '../oauth/grant-id-toke
 import type { IssuableGrant } from '../oauth/issuable-grant.js';
 import { lifespanSeconds } from '../oauth/token-issuer.js';
 import type { UsersBackend } from '../users/user.js';
+import type { Random } from '../util/random.js';
 import { signIdToken } from './id-token.js';
 
 export interface GrantIdTokenDeps {
@@ -18,12 +19,13 @@ export interface GrantIdTokenDeps {
   issuer: string;
   config: Pick<OidcConfig, 'lifespans'>;
   users: UsersBackend | null;
+  random?: Random;
 }
 
 export function signGrantIdToken(deps: GrantIdTokenDeps, grant: IssuableGrant, input: GrantIdTokenInput): Promise<string> {
   const { session } = grant;
   return signIdToken(
-    { keys: deps.keys, issuer: deps.issuer, lifespanSeconds: lifespanSeconds(deps.config, grant.client, 'id_token') },
+    { keys: deps.keys, issuer: deps.issuer, lifespanSeconds: lifespanSeconds(deps.config, grant.client, 'id_token'), ...(deps.random ? { random: deps.random } : {}) },
     {
       client: grant.client,
       subject: input.subject,

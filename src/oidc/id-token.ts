@@ -3,12 +3,12 @@
  * `id_token_signed_response_alg` (and `..._key_id` when set), carrying the authentication event
  * and the scope claims of the user as the users backend knows them *now* (a refresh re-reads them).
  */
-import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { OidcClientConfig } from '../config/index.js';
 import type { IssuerKeySet, SigningAlg } from '../crypto/keys.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { UserDetails, UsersBackend } from '../users/user.js';
+import { systemRandom, type Random } from '../util/random.js';
 import { scopeClaims } from './claims.js';
 import { halfHash } from './token-hash.js';
 
@@ -16,6 +16,8 @@ export interface IdTokenDeps {
   keys: IssuerKeySet;
   issuer: string;
   lifespanSeconds: number;
+  /** Where the `jti` comes from; default: the system's UUIDs. */
+  random?: Random;
 }
 
 export interface IdTokenInput {
@@ -75,7 +77,7 @@ export async function signIdToken(deps: IdTokenDeps, input: IdTokenInput): Promi
   const key = deps.keys.select(alg, input.client.id_token_signed_response_key_id);
   // Read fresh (a refresh re-reads them); a directory that cannot be asked rejects (UsersUnavailableError).
   const user = input.username === null || input.users === null ? null : await input.users.lookup(input.username);
-  const claims = idTokenClaims(deps, input, user, alg, randomUUID());
+  const claims = idTokenClaims(deps, input, user, alg, (deps.random ?? systemRandom).uuid());
   return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
 }
 
