@@ -5,14 +5,13 @@
  */
 import t, { type Test } from 'tap';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { commands } from '../../src/cli/commands.js';
 import type { CliIO } from '../../src/cli/command.js';
 import { dispatch } from '../../src/cli/dispatch.js';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
+import { startBackChannelEndpoint } from '../helpers/back-channel-endpoint.js';
 import { BrowserClient } from '../helpers/browser-client.js';
 import { followAuthorization } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
@@ -33,17 +32,8 @@ async function start(t: Test) {
   const dir = tempDir(t);
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
-  const tokens: string[] = [];
-  const rp = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      tokens.push(new URLSearchParams(body).get('logout_token') ?? '');
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => rp.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => rp.close(() => resolve())));
+  const rp = await startBackChannelEndpoint(t);
+  const tokens = rp.tokens;
   const users = join(dir, 'users.yml');
   writeFileSync(users, `users:\n  alice:\n    displayname: Alice\n    password: '${await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 })}'\n    email: alice@example.com\n`);
   const server = await startTestServer(t, {
@@ -58,7 +48,7 @@ async function start(t: Test) {
           redirect_uris: [CALLBACK],
           authorization_policy: 'one_factor',
           consent_mode: 'implicit',
-          backchannel_logout_uri: `http://127.0.0.1:${(rp.address() as AddressInfo).port}/logout`,
+          backchannel_logout_uri: rp.uri,
         }],
       },
     },

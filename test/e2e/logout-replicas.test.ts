@@ -6,12 +6,11 @@
  */
 import t, { type Test } from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
+import { startBackChannelEndpoint } from '../helpers/back-channel-endpoint.js';
 import { BrowserClient } from '../helpers/browser-client.js';
 import { followAuthorization } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
@@ -30,17 +29,8 @@ async function start(t: Test) {
   const schema = randomSchema('logout');
   const [portA, portB] = [await freePort(), await freePort()];
   const issuer = `http://localhost:${portA}`;
-  const logoutTokens: string[] = [];
-  const rp = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      logoutTokens.push(new URLSearchParams(body).get('logout_token') ?? '');
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => rp.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => rp.close(() => resolve())));
+  const rp = await startBackChannelEndpoint(t);
+  const logoutTokens = rp.tokens;
   const users = join(dir, 'users.yml');
   writeFileSync(users, `users:\n  alice:\n    displayname: Alice\n    password: '${await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 })}'\n    email: alice@example.com\n`);
   const config = (port: number) => ({
@@ -64,7 +54,7 @@ async function start(t: Test) {
           redirect_uris: [CALLBACK],
           authorization_policy: 'one_factor',
           consent_mode: 'implicit',
-          backchannel_logout_uri: `http://127.0.0.1:${(rp.address() as AddressInfo).port}/logout`,
+          backchannel_logout_uri: rp.uri,
         }],
       },
     },

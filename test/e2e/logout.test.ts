@@ -6,13 +6,12 @@
  */
 import t, { type Test } from 'tap';
 import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as client from 'openid-client';
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
+import { startBackChannelEndpoint } from '../helpers/back-channel-endpoint.js';
 import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
 import { followAuthorization } from '../helpers/authorization-flow.js';
 import { freePort } from '../helpers/free-port.js';
@@ -22,31 +21,6 @@ const CALLBACK = 'http://localhost:8080/callback';
 const BYE = 'http://localhost:8080/bye';
 const SECRET = 'app-secret-0123456789-abcdefghij';
 
-/** A relying party's back-channel endpoint: the logout tokens it received. */
-async function backChannelEndpoint(t: Test): Promise<{ uri: string; tokens: string[]; next(): Promise<string> }> {
-  const tokens: string[] = [];
-  const waiting: Array<(token: string) => void> = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      const token = new URLSearchParams(body).get('logout_token') ?? '';
-      const waiter = waiting.shift();
-      if (waiter) waiter(token);
-      else tokens.push(token);
-      res.writeHead(200, { 'cache-control': 'no-store' }).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return {
-    uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backchannel`,
-    tokens,
-    next: () => (tokens.length > 0 ? Promise.resolve(tokens.shift()!) : new Promise((resolve) => waiting.push(resolve))),
-  };
-}
-
 async function start(t: Test) {
   const dir = tempDir(t);
   const port = await freePort();
@@ -55,7 +29,7 @@ async function start(t: Test) {
   const users = join(dir, 'users.yml');
   const digest = await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
   writeFileSync(users, `users:\n  alice:\n    displayname: Alice\n    password: '${digest}'\n    email: alice@example.com\n    groups: [dev]\n`);
-  const rp = await backChannelEndpoint(t);
+  const rp = await startBackChannelEndpoint(t);
   const secret = await hashPassword(SECRET, { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
   const base = {
     client_secret: secret,
