@@ -13,7 +13,7 @@ import type { RegisteredClient } from './clients.js';
 import type { GrantSession } from './grant-session.js';
 import type { Storage } from '../storage/types.js';
 import { formatScope, grantsOfflineAccess } from './scopes.js';
-import { signGrantIdToken } from '../oidc/grant-id-token.js';
+import type { SignGrantIdToken } from './grant-id-token.js';
 import { issueAccessToken, issueToken, type AccessTokenIssuerDeps, type IssuableGrant } from './token-issuer.js';
 import { systemRandom } from '../util/random.js';
 
@@ -24,6 +24,8 @@ export interface AuthorizationResponseDeps extends AccessTokenIssuerDeps {
   keys: IssuerKeySet;
   issuer: string;
   users: UsersBackend | null;
+  /** Signs the ID Token (src/oidc/grant-id-token.ts implements it): oauth does not import oidc. */
+  signIdToken: SignGrantIdToken;
 }
 
 export interface AuthorizationGrant {
@@ -82,7 +84,7 @@ export async function issueAuthorizationResponse(deps: AuthorizationResponseDeps
 
 /** OIDC Core §3.2.2.10 (at_hash when a token is returned) and §3.3.2.11 (c_hash when a code is). */
 function idTokenOf(deps: AuthorizationResponseDeps, grant: IssuableGrant, input: AuthorizationGrant, issued: Record<string, string>): Promise<string> {
-  return signGrantIdToken(deps, grant, {
+  return deps.signIdToken(grant, {
     subject: input.subject,
     scopes: input.scopes,
     nonce: input.session.nonce,

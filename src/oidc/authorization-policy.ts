@@ -10,7 +10,6 @@ import { compileSubjectCondition } from '../authn/subject-matcher.js';
 import type { OidcConfig } from '../config/index.js';
 import type { UserDetails } from '../users/index.js';
 
-export { levelSatisfies } from '../authn/level.js';
 
 /** A level to reach, or `deny`: no level is enough. */
 export type RequiredLevel = FactorLevel | 'deny';

@@ -14,6 +14,7 @@ import { UnsafeAuthorizationError } from '../../oauth/authorize/index.js';
 import type { OAuthError } from '../../oauth/errors.js';
 import { decide, INTERACTION_PARAMETER, receive, resume, type ActiveInteraction, type Arrival, type InteractionOutcome, type Person, type StepDeps } from '../../oidc/interaction/index.js';
 import { resolveSubject } from '../../oidc/subject.js';
+import { grantIdTokenSigner } from '../../oidc/grant-id-token.js';
 import type { Logger } from '../../observability/log.js';
 import type { Storage } from '../../storage/types.js';
 import type { UsersBackend } from '../../users/index.js';
@@ -37,6 +38,10 @@ interface AuthorizationDeps {
 export function authorizationRoutes(ctx: AppContext): Route[] {
   const { oidc, storage } = ctx;
   if (!oidc) return [];
+  const issuing = {
+    storage, tokens: oidc.tokens, config: oidc.config, keys: oidc.keys, issuer: oidc.issuer, users: ctx.users, random: ctx.random,
+    signIdToken: grantIdTokenSigner({ keys: oidc.keys, issuer: oidc.issuer, config: oidc.config, users: ctx.users, random: ctx.random }),
+  };
   const deps: AuthorizationDeps = {
     ctx,
     oidc,
@@ -50,7 +55,7 @@ export function authorizationRoutes(ctx: AppContext): Route[] {
       consents: storage.consents,
       interactions: storage.interactions,
       subjectOf: (client, username) => resolveSubject(storage, client.config, username),
-      issue: (grant) => issueAuthorizationResponse({ storage, tokens: oidc.tokens, config: oidc.config, keys: oidc.keys, issuer: oidc.issuer, users: ctx.users }, grant),
+      issue: (grant) => issueAuthorizationResponse(issuing, grant),
     },
   };
   const handler = (req: HttpRequest): Promise<HttpResponse> => authorize(deps, req);

@@ -5,7 +5,7 @@
  */
 import type { OidcClientConfig } from '../../config/index.js';
 import type { IssuerKeySet, SigningAlg } from '../../crypto/keys.js';
-import { signResponse } from '../../oidc/signed-response.js';
+import { signResponse } from '../signed-response.js';
 
 /** JARM §2.1 asks for a short lifetime; 10 minutes, like a code. */
 export const JARM_LIFETIME_SECONDS = 600;

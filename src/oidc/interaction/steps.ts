@@ -17,7 +17,8 @@ import type { RegisteredClient } from '../../oauth/clients.js';
 import { OAuthError } from '../../oauth/errors.js';
 import type { AuthorizationInteractions, ConsentSession, Consents } from '../../storage/types.js';
 import type { UserDetails } from '../../users/index.js';
-import { levelSatisfies, requiredLevel } from '../authorization-policy.js';
+import { levelSatisfies } from '../../authn/level.js';
+import { requiredLevel } from '../authorization-policy.js';
 import { consentNeed } from '../consent.js';
 import type { ActiveInteraction, InteractionOutcome } from './types.js';
 
