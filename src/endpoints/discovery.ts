@@ -11,7 +11,7 @@ import type { AppContext } from '../context.js';
 import { JSON_CONTENT_TYPE, type HttpResponse } from '../http/response.js';
 import type { Route } from '../http/router.js';
 import { discoveryMetadata } from '../oidc/discovery.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 
 export const DISCOVERY_MAX_AGE_SECONDS = 300;
 

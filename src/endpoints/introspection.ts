@@ -26,7 +26,7 @@ import { findToken, isTokenActive, parseTokenTypeHint, type FoundToken } from '.
 import { grantSessionFromJson } from '../oauth/grant-session.js';
 import { requiredParameter } from '../oauth/parameters.js';
 import { formatScope } from '../oauth/scopes.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import { signResponse, signingAlgOf } from '../oauth/signed-response.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';
 

@@ -8,7 +8,7 @@
 import type { AppContext } from '../context.js';
 import { JSON_CONTENT_TYPE, type HttpResponse } from '../http/response.js';
 import type { Route } from '../http/router.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 
 export const JWKS_MAX_AGE_SECONDS = 60;
 

@@ -13,7 +13,7 @@ import { resolveRequestObject } from '../oauth/authorize/request-object.js';
 import { newRequestUri, toStoredParameters } from '../oauth/authorize/resolve-par.js';
 import { OAuthError } from '../oauth/errors.js';
 import type { Logger } from '../observability/log.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import type { JwtBlacklist, PushedAuthorizationRequests } from '../storage/types.js';
 import type { Clock } from '../util/clock.js';
 import { clientAuthRequestOf, noStore, readForm } from './back-channel.js';

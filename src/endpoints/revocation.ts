@@ -19,7 +19,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { findToken, parseTokenTypeHint, type FoundToken } from '../oauth/find-token.js';
 import { requiredParameter } from '../oauth/parameters.js';
 import type { Storage } from '../storage/types.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import { clientAuthRequestOf, noStore, readForm } from './back-channel.js';
 
 /** RFC 7009 §2.1: "verifies whether the token was issued to the client making the revocation request. If this validation fails, the request is refused". */

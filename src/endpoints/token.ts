@@ -13,7 +13,7 @@ import { GRANTS, type GrantDeps, type GrantHandler } from '../oauth/grants/index
 import { requiredParameter } from '../oauth/parameters.js';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import { grantIdTokenSigner } from '../oidc/grant-id-token.js';
 import type { Clock } from '../util/clock.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';

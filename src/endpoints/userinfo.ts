@@ -19,7 +19,7 @@ import { findActiveAccessToken } from '../oauth/access-token.js';
 import { bearerChallenge, bearerTokenFromHeader, type BearerErrorCode } from '../oauth/bearer-token.js';
 import { OAuthError } from '../oauth/errors.js';
 import { scopeClaims } from '../oidc/claims.js';
-import { OIDC_PATHS } from '../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 import { signResponse, signingAlgOf } from '../oauth/signed-response.js';
 import type { UserDetails } from '../users/user.js';
 

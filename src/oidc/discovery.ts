@@ -6,7 +6,7 @@
 import type { OidcConfig } from '../config/index.js';
 import type { IssuerKeySet } from '../crypto/keys.js';
 import { SCOPE_CLAIM_NAMES } from './claims.js';
-import { OIDC_PATHS } from './endpoint-paths.js';
+import { OIDC_PATHS } from '../util/paths.js';
 
 export interface DiscoveryDeps {
   issuer: string;

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../../src/util/paths.js';
 import { launchChromium, watchCspViolations } from '../helpers/chromium.js';
 import { freePort } from '../helpers/oidc-fixtures.js';
 import { startTestServer, tempDir } from '../helpers/server.js';

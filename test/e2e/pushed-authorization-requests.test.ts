@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../../src/util/paths.js';
 import { fixedClock, type Clock } from '../../src/util/clock.js';
 import { BrowserClient } from '../helpers/browser-client.js';
 import { followAuthorization, type FlowOptions } from '../helpers/authorization-flow.js';

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { startTestServer } from '../helpers/server.js';
 import { bearerProvider, machineForm } from '../helpers/bearer-client.js';
 import { createRequest, sentMoreThanOnce } from '../../src/http/request.js';
-import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../../src/util/paths.js';
 import { rawExchange, requestBytes } from './raw-exchange.js';
 
 const provider = bearerProvider({ enable_client_debug_messages: true });

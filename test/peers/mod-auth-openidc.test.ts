@@ -22,7 +22,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
-import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../../src/util/paths.js';
 import { parseEnvPage, SSI_DIRECTIVES, startApache, writeEnvPage, type RunningApache } from '../helpers/apache.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { fixtureKeyPair } from '../helpers/fixture-keys.js';

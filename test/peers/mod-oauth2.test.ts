@@ -18,7 +18,7 @@ import { startApache, parseEnvPage, SSI_DIRECTIVES, writeEnvPage, type RunningAp
 import { freePort } from '../helpers/free-port.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { Clock } from '../../src/util/clock.js';
-import { OIDC_PATHS } from '../../src/oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../../src/util/paths.js';
 
 /** mod_oauth2 introspects with this client (RFC 7662 §2.1: the resource server authenticates). */
 const RS = { id: 'apache-rs', secret: 'rs-secret:with/characters+to=escape' };

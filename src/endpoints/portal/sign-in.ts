@@ -10,7 +10,7 @@ import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { checkFirstFactor } from '../../authn/regulation.js';
 import { UsersUnavailableError } from '../../users/index.js';
-import { OIDC_PATHS } from '../../oidc/endpoint-paths.js';
+import { OIDC_PATHS } from '../../util/paths.js';
 import { redirectAfterSignIn, safeRedirectTarget } from '../../authn/redirect.js';
 import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/index.js';
 import type { PortalSession } from '../../authn/session/index.js';
