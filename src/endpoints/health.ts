@@ -1,6 +1,7 @@
 /** GET /api/health: 200 once storage answers, 503 while it does not (for orchestrators' probes). */
 import { json } from '../http/response.js';
 import type { Route } from '../http/router.js';
+import { SERVICE_PATHS } from '../util/paths.js';
 
 export interface HealthDeps {
   storage: { health(): Promise<void> };
@@ -9,7 +10,7 @@ export interface HealthDeps {
 export function healthRoute({ storage }: HealthDeps): Route {
   return {
     name: 'health',
-    path: '/api/health',
+    path: SERVICE_PATHS.health,
     errorStyle: 'api',
     accessLogLevel: 'debug',
     methods: {

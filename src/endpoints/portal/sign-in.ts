@@ -14,15 +14,11 @@ import { OIDC_PATHS } from '../../util/paths.js';
 import { redirectAfterSignIn, safeRedirectTarget } from '../../authn/redirect.js';
 import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/index.js';
 import type { PortalSession } from '../../authn/session/index.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
 import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 
-export const PORTAL_PATHS = {
-  home: '/',
-  login: '/login',
-  secondFactor: '/login/2fa',
-  totpEnrolment: '/settings/totp',
-  logout: '/logout',
-} as const;
+/** The portal's paths live in the one table (src/util/paths.ts); re-exported for the portal's endpoints. */
+export { PORTAL_PATHS };
 
 const INVALID_CREDENTIALS = 'Incorrect username or password.';
 const SIGN_IN_BUSY = 'Too many sign-ins are being checked right now. Please try again in a moment.';

@@ -1,9 +1,10 @@
 /** Pieces every portal form shares: the CSRF field, pass-through hidden fields, the sign-out form. */
 import { CSRF_FIELD_NAME } from '../../authn/csrf.js';
 import { html, type SafeHtml } from '../../util/html.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
 
 /** Where the sign-out form posts. */
-export const LOGOUT_PATH = '/logout';
+export const LOGOUT_PATH = PORTAL_PATHS.logout;
 
 export function csrfInput(csrfToken: string): SafeHtml {
   return html`<input type="hidden" name="${CSRF_FIELD_NAME}" value="${csrfToken}">`;

@@ -3,8 +3,9 @@
  * the only styling is the stylesheet at STYLESHEET_PATH and nothing here needs JavaScript.
  */
 import { html, type HtmlValue, type SafeHtml } from '../../util/html.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
 
-export const STYLESHEET_PATH = '/static/style.css';
+export const STYLESHEET_PATH = PORTAL_PATHS.stylesheet;
 export const SITE_NAME = 'Gatehouse';
 
 export interface LayoutModel {
