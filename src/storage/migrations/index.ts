@@ -8,6 +8,7 @@ import { initialMigration } from './0001_initial.js';
 import { regulationAttemptsMigration } from './0002_regulation_attempts.js';
 import { authorizationInteractionsMigration } from './0003_authorization_interactions.js';
 import { sessionIdsMigration } from './0004_session_ids.js';
+import { webauthnMigration } from './0005_webauthn.js';
 
 export function migrationsFor(engine: StorageEngine): Record<string, Migration> {
   return {
@@ -15,6 +16,7 @@ export function migrationsFor(engine: StorageEngine): Record<string, Migration> 
     '0002_regulation_attempts': regulationAttemptsMigration,
     '0003_authorization_interactions': authorizationInteractionsMigration(engine),
     '0004_session_ids': sessionIdsMigration,
+    '0005_webauthn': webauthnMigration(engine),
   };
 }
 
