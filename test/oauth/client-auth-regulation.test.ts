@@ -69,7 +69,8 @@ function world(storage: Storage, settings: Partial<RegulationSettings> = {}) {
     config: oidcConfig(),
     logger: silentLogger,
     clock,
-    secretCache: { verify, ttlSeconds: 0 },
+    // An hour: every use in a test is remembered (the cache runs on its own monotonic clock).
+    secretCache: { verify, ttlSeconds: 3600 },
     regulation: { settings: { ...SETTINGS, ...settings }, authLog: storage.authLog, onBan: () => bans++ },
   });
   return { clock, startMs, services, verified: () => verified, bans: () => bans };
