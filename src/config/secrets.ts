@@ -17,6 +17,8 @@ export const SECRET_PATHS: readonly ConfigPath[] = [
   ['storage', 'postgres', 'password'],
   ['authentication_backend', 'ldap', 'password'],
   ['server', 'endpoints', 'remote_introspection', 'client_secret'],
+  ['notifier', 'smtp', 'password'],
+  ['identity_validation', 'reset_password', 'jwt_secret'],
 ];
 
 export const ENV_PREFIXES = ['GATEHOUSE_', 'AUTHELIA_'] as const;

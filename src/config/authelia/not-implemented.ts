@@ -16,7 +16,6 @@ import { isRecord } from '../legacy.js';
 export type NotImplementedKey = { key: string; instead: string } | { key: string; refused: string };
 
 const TOTP_ONLY = 'TOTP (totp) is the only second factor';
-const NO_NOTIFIER = 'Gatehouse has no notifier yet and sends no e-mail; no flow needs one (there is no password reset or identity verification by e-mail)';
 const NO_ENCRYPTION = 'responses are signed (or plain JSON), never encrypted: a client that requires JWE will refuse them';
 const CLIENT_AUTH_EVERYWHERE = "the client authenticates at this endpoint with its token_endpoint_auth_method (and token_endpoint_auth_signing_alg)";
 
@@ -34,15 +33,17 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   { key: 'theme', instead: "the portal has one theme, light or dark following the browser's preference" },
   { key: 'default_2fa_method', instead: TOTP_ONLY },
   { key: 'default_redirection_url', instead: 'set session.cookies[].default_redirection_url; the top-level key is only read together with the legacy session.domain' },
-  { key: 'jwt_secret', instead: 'there is no password reset, so no reset JWT is signed' },
+  { key: 'jwt_secret', instead: 'the password reset link is signed with identity_validation.reset_password.jwt_secret: move the value there' },
   { key: 'definitions', instead: 'name networks in access_control.networks; custom user attributes are not supported' },
   { key: 'duo_api', instead: `${TOTP_ONLY}; Duo push is not offered` },
   { key: 'webauthn', instead: `${TOTP_ONLY}; WebAuthn and passkeys are not offered` },
-  { key: 'identity_validation', instead: 'there is no password reset and no session elevation by a code sent to the user' },
-  { key: 'notifier', instead: NO_NOTIFIER },
   { key: 'ntp', instead: 'the system clock is trusted as is: keep it synchronised (chrony, systemd-timesyncd)' },
-  { key: 'password_policy', instead: 'passwords are set in the users file, never in the portal, so no policy is checked' },
   { key: 'privacy_policy', instead: 'the portal shows no privacy policy link' },
+  { key: 'notifier.template_path', instead: "messages use Gatehouse's built-in templates" },
+  { key: 'notifier.smtp.startup_check_address', instead: 'the start-up check connects, upgrades to TLS and authenticates, and stops before naming any recipient' },
+  { key: 'notifier.smtp.host', instead: 'set notifier.smtp.address (smtp://host:port)' },
+  { key: 'notifier.smtp.port', instead: 'set notifier.smtp.address (smtp://host:port)' },
+  { key: 'authentication_backend.password_reset.custom_url', instead: "the portal's own reset page is always used" },
   // server
   { key: 'server.tls', instead: 'Gatehouse listens on plain HTTP: terminate TLS (and client certificates) at the reverse proxy and do not expose server.address' },
   { key: 'server.asset_path', instead: "the portal's built-in pages and styles are always used" },
@@ -57,7 +58,6 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   // authentication_backend
   ...LDAP_PROFILE_ATTRIBUTES.map((name) => ({ key: `authentication_backend.ldap.attributes.${name}`, instead: LDAP_STANDARD_ONLY })),
   { key: 'authentication_backend.ldap.attributes.extra', instead: LDAP_STANDARD_ONLY },
-  { key: 'authentication_backend.password_reset', instead: 'the portal offers no password reset: change passwords in the users file' },
   { key: 'authentication_backend.password_change', instead: 'the portal offers no password change: change passwords in the users file' },
   { key: 'authentication_backend.file.search', instead: 'users sign in with their username, matched exactly (not by e-mail, not case-insensitively)' },
   { key: 'authentication_backend.file.extra_attributes', instead: 'users have the standard attributes only (displayname, email, groups)' },
@@ -78,9 +78,6 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
     refused: "is Authelia's deprecated form of storage.postgres.tls and is not implemented: ignoring it would connect to PostgreSQL without TLS; use storage.postgres.tls",
   },
   // totp
-  { key: 'totp.allowed_algorithms', instead: 'users enrol with totp.algorithm only; they cannot choose another' },
-  { key: 'totp.allowed_digits', instead: 'users enrol with totp.digits only; they cannot choose another' },
-  { key: 'totp.allowed_periods', instead: 'users enrol with totp.period only; they cannot choose another' },
   { key: 'totp.disable_reuse_security_policy', instead: 'a code is never accepted twice; that policy cannot be turned off' },
   // identity_providers.oidc
   { key: 'identity_providers.oidc.discovery_signed_response_key_id', instead: 'the discovery document is plain JSON, without signed_metadata' },

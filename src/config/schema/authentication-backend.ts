@@ -56,6 +56,8 @@ export const authenticationBackendSchema = z.strictObject({
     })
     .optional(),
   ldap: ldapSchema.optional(),
+  /** The portal's "forgot password" (identity_validation.reset_password, password_policy). */
+  password_reset: z.strictObject({ disable: z.boolean().default(false) }).prefault({}),
   /** How long a user's details (groups, e-mail, whether they still exist) read from LDAP are trusted. */
   refresh_interval: refreshIntervalSchema,
 });

@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { accessControlSchema } from './access-control.js';
 import { authenticationBackendSchema } from './authentication-backend.js';
+import { identityValidationSchema } from './identity-validation.js';
 import { logSchema } from './log.js';
+import { notifierSchema } from './notifier.js';
 import { oidcSchema } from './oidc.js';
+import { passwordPolicySchema } from './password-policy.js';
 import { regulationSchema } from './regulation.js';
 import { serverSchema } from './server.js';
 import { sessionSchema } from './session.js';
@@ -23,6 +26,9 @@ export const configSchema = z.strictObject({
   access_control: accessControlSchema,
   regulation: regulationSchema,
   totp: totpSchema,
+  notifier: notifierSchema.optional(),
+  identity_validation: identityValidationSchema,
+  password_policy: passwordPolicySchema,
   telemetry: telemetrySchema,
 });
 
