@@ -50,7 +50,7 @@ function conclude(access: CompiledAccessControl, object: RequestObject, anonymou
 /** Strategies in order from `from`: the first non-absent answer settles the chain. */
 function authenticate(strategies: readonly AuthnStrategy[], input: StrategyInput, from: number): Awaitable<Authentication> {
   for (let i = from; i < strategies.length; i++) {
-    const strategy = strategies[i]!;
+    const strategy = strategies[i];
     const result = strategy.authenticate(input);
     if (result instanceof Promise) {
       return result.then((settled) => (settled.kind === 'absent' ? authenticate(strategies, input, i + 1) : settle(settled, strategy)));

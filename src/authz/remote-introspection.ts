@@ -37,7 +37,7 @@ type Json = Record<string, unknown>;
 
 const strings = (value: unknown): string[] | undefined => {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   return undefined;
 };
 

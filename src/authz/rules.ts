@@ -135,7 +135,7 @@ function createAnonymousMemo(evaluate: (object: RequestObject, subject: null) =>
   const byTarget = new WeakMap<URL, Map<string, AccessDecision>>();
   return (object) => {
     let byMethod = byTarget.get(object.url);
-    if (byMethod === undefined) byTarget.set(object.url, (byMethod = new Map()));
+    if (byMethod === undefined) byTarget.set(object.url, (byMethod = new Map<string, AccessDecision>()));
     let found = byMethod.get(object.method);
     if (found === undefined) {
       found = evaluate(object, null);

@@ -50,7 +50,7 @@ function parsePlaceholder(domain: string): PlaceholderDomain | null {
   const found = [...domain.matchAll(PLACEHOLDER)];
   if (found.length === 0) return null;
   if (found.length > 1) throw new Error(`domain '${domain}' may hold only one {user} or {group} placeholder`);
-  const match = found[0]!;
+  const match = found[0];
   return {
     placeholder: match[1] as Placeholder,
     prefix: asciiDomain(domain.slice(0, match.index)),

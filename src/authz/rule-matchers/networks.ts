@@ -28,7 +28,7 @@ export function compileNetworks(networks: readonly string[], named: NamedNetwork
   for (const entry of networks) {
     const cidrs = named.get(entry);
     if (cidrs) for (const cidr of cidrs) addCidr(list, cidr);
-    else if (isIPv4(entry.split('/')[0]!) || isIPv6(entry.split('/')[0]!)) addCidr(list, entry);
+    else if (isIPv4(entry.split('/')[0]) || isIPv6(entry.split('/')[0])) addCidr(list, entry);
     else throw new Error(`network '${entry}' is neither a name from access_control.networks nor a CIDR range`);
   }
   return ({ remoteIp }) => addressInList(list, remoteIp);
