@@ -112,7 +112,7 @@ Example:
     if (args.positionals.length !== 1) throw new UsageError('give exactly one DIGEST argument');
     let matches: boolean;
     try {
-      matches = await parseDigest(args.positionals[0]!).verify(password);
+      matches = await parseDigest(args.positionals[0]).verify(password);
     } catch (err) {
       if (!(err instanceof DigestFormatError)) throw err;
       io.err(`The digest is malformed: ${err.message}.\n`);

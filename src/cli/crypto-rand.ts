@@ -29,14 +29,14 @@ Example:
     characters: { type: 'string' },
   },
   allowPositionals: false,
-  async run(args, io) {
+  run(args, io) {
     const length = integerOption(args, 'length', 1, MAX_RANDOM_LENGTH) ?? DEFAULT_RANDOM_LENGTH;
     const characters = stringOption(args, 'characters');
     const charsetName = stringOption(args, 'charset');
     if (characters !== undefined && charsetName !== undefined) throw new UsageError('give --charset or --characters, not both');
     const value = characters !== undefined ? randomWithCharacters(length, characters) : randomWithCharset(length, charsetName);
     io.out(`Random Value: ${value}\n`);
-    return EXIT_OK;
+    return Promise.resolve(EXIT_OK);
   },
 };
 
