@@ -33,7 +33,7 @@ export function parseDuration(input: string | number): number {
     const start = PART.lastIndex;
     const match = PART.exec(text);
     if (!match) throw new Error(durationSentence(input));
-    const unit = unitSeconds(match[2]!);
+    const unit = unitSeconds(match[2]);
     if (unit === undefined) {
       throw new Error(`has the unknown unit '${match[2]}' in '${input}': use s, m, h, d, w, M or y`);
     }

@@ -149,7 +149,8 @@ function migrateHostPort(section: Data, path: ConfigPath, m: Migration, scheme: 
     }
   }
   if (section['address'] === undefined) {
-    const host = String(section['host'] ?? '');
+    const rawHost = section['host'];
+    const host = typeof rawHost === 'string' || typeof rawHost === 'number' ? String(rawHost) : '';
     section['address'] = `${scheme}${host.includes(':') ? `[${host}]` : host}${'port' in section ? `:${String(section['port'])}` : ''}`;
   }
   delete section['host'];

@@ -38,7 +38,7 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntax: ConfigProblem[] = doc.errors.map((err) => {
     const { line, col } = lineCounter.linePos(syntaxErrorOffset(doc, err));
-    return { path: '', message: err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), line, column: col };
+    return { path: '', message: err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), line, column: col };
   });
   if (syntax.length > 0) throw new ConfigError(syntax);
 
@@ -64,12 +64,12 @@ export function parseConfig(text: string, opts: ParseOptions): LoadedConfig {
     else problems.push(...issuesToProblems(result.error.issues, [key], locate));
   }
 
-  const checks = checkConfig(sections as Partial<ParsedConfig>, opts.nowMs);
+  const checks = checkConfig(sections, opts.nowMs);
   problems.push(...checks.problems.map(place));
   if (problems.length > 0) throw new ConfigError(sortByPosition(problems));
 
   const warnings = [...doc.warnings.map((w) => w.message), ...legacy.warnings, ...setAside.warnings, ...checks.warnings];
-  return { config: deepFreeze(sections as ParsedConfig) as Config, warnings };
+  return { config: deepFreeze(sections as ParsedConfig), warnings };
 }
 
 export async function loadConfigFile(path: string, opts: Omit<ParseOptions, 'fileName'>): Promise<LoadedConfig> {

@@ -22,7 +22,7 @@ export function createLocator(doc: Document, lineCounter: LineCounter, aliases: 
   return (path) => {
     const written = rewrite(path, aliases);
     let node: unknown = doc.contents;
-    let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
+    let offset: number | undefined = doc.contents?.range?.[0];
     for (const segment of written) {
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));

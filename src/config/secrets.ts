@@ -42,7 +42,7 @@ export function applySecretFiles(data: Record<string, unknown>, env: NodeJS.Proc
       problems.push({ path: where, message: `is set by both ${set.join(' and ')}: keep one` });
       continue;
     }
-    const variable = set[0]!;
+    const variable = set[0];
     const file = env[variable]!;
     const parent = parentOf(data, path);
     const key = String(path[path.length - 1]);

@@ -18,6 +18,12 @@ const TYPE_NAMES: Record<string, string> = {
   record: 'a map',
 };
 
+/** A scalar as written (`1.5`), a map or list by its kind: never `[object Object]`. */
+function valueText(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return describeType(value);
+}
+
 function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -35,7 +41,7 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required';
       if (issue.expected === 'int' || (issue.expected === 'number' && typeof issue.input === 'number')) {
-        return `must be a whole number but is ${String(issue.input)}`;
+        return `must be a whole number but is ${valueText(issue.input)}`;
       }
       return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected} but is ${describeType(issue.input)}`;
     case 'invalid_value':

@@ -15,7 +15,7 @@ import { isRecord } from '../legacy.js';
 /** Either a warning that ends with what Gatehouse does instead, or, where ignoring the key would weaken security, a problem. */
 export type NotImplementedKey = { key: string; instead: string } | { key: string; refused: string };
 
-const TOTP_ONLY = 'TOTP (totp) is the only second factor';
+const TOTP_ONLY = 'the second factors are TOTP (totp) and WebAuthn (webauthn); the second-factor page opens on the one each user used last';
 const NO_ENCRYPTION = 'responses are signed (or plain JSON), never encrypted: a client that requires JWE will refuse them';
 const CLIENT_AUTH_EVERYWHERE = "the client authenticates at this endpoint with its token_endpoint_auth_method (and token_endpoint_auth_signing_alg)";
 
@@ -36,7 +36,9 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   { key: 'jwt_secret', instead: 'the password reset link is signed with identity_validation.reset_password.jwt_secret: move the value there' },
   { key: 'definitions', instead: 'name networks in access_control.networks; custom user attributes are not supported' },
   { key: 'duo_api', instead: `${TOTP_ONLY}; Duo push is not offered` },
-  { key: 'webauthn', instead: `${TOTP_ONLY}; WebAuthn and passkeys are not offered` },
+  { key: 'webauthn.filtering', instead: 'every authenticator may be registered: no AAGUID or backup-eligibility filtering' },
+  { key: 'webauthn.metadata', instead: 'attestation is not checked against the FIDO Metadata Service' },
+  { key: 'webauthn.experimental_enable_passkey_upgrade', instead: 'a security key registered as a second factor is not offered as a passkey upgrade' },
   { key: 'ntp', instead: 'the system clock is trusted as is: keep it synchronised (chrony, systemd-timesyncd)' },
   { key: 'privacy_policy', instead: 'the portal shows no privacy policy link' },
   { key: 'notifier.template_path', instead: "messages use Gatehouse's built-in templates" },
@@ -122,7 +124,7 @@ function matches(data: unknown, pattern: readonly string[], path: ConfigPath = [
   if (head === '[]') return Array.isArray(data) ? data.flatMap((item, i) => matches(item, rest, [...path, i])) : [];
   if (!isRecord(data)) return [];
   if (head === '*') return Object.keys(data).flatMap((key) => matches(data[key], rest, [...path, key]));
-  return head! in data ? matches(data[head!], rest, [...path, head!]) : [];
+  return head in data ? matches(data[head], rest, [...path, head]) : [];
 }
 
 /** Keys inside a set-aside value that Authelia does not have either. */

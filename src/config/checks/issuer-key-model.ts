@@ -33,7 +33,7 @@ export function issuerKeyModel(oidc: Pick<ParsedOidc, 'jwks'>): ModelKey[] {
     return {
       index: i,
       kid: jwk.key_id ?? (key ? defaultKeyId(key.key) : undefined),
-      algorithms: served[i]!,
+      algorithms: served[i],
     };
   });
 }

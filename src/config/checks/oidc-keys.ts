@@ -76,7 +76,7 @@ function derivedKeyIdClashes(oidc: ParsedOidc, keys: readonly ModelKey[]): Check
       firstWith.set(key.kid, i);
       return;
     }
-    const [earlier, later] = [oidc.jwks[first]!, oidc.jwks[i]!];
+    const [earlier, later] = [oidc.jwks[first], oidc.jwks[i]];
     if (earlier.key_id !== undefined && later.key_id !== undefined) return;
     if (earlier.key_id === undefined && later.key_id === undefined && earlier.algorithm === later.algorithm) return;
     const at = [...OIDC_PATH, 'jwks', i];

@@ -36,7 +36,7 @@ const queryCondition = z
     }
     if ((operator === 'pattern' || operator === 'not pattern') && typeof condition.value === 'string') {
       const error = regex.safeParse(condition.value);
-      if (!error.success) ctx.addIssue({ code: 'custom', path: ['value'], message: error.error.issues[0]!.message });
+      if (!error.success) ctx.addIssue({ code: 'custom', path: ['value'], message: error.error.issues[0].message });
     }
   })
   .transform((condition) => ({

@@ -117,7 +117,7 @@ export function parseAddress(value: string, defaultPort: number): ListenAddress 
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `tcp://${value}`;
   const match = /^tcp:\/\/(\[[^\]]*\]|[^:/]*)(?::(\d{1,5}))?(\/.*)?$/i.exec(withScheme);
   if (!match) return null;
-  const host = match[1]!.replace(/^\[(.*)\]$/, '$1');
+  const host = match[1].replace(/^\[(.*)\]$/, '$1');
   const port = match[2] === undefined ? defaultPort : Number(match[2]);
   if (port < 0 || port > 65_535) return null;
   return { host, port, path: match[3] ?? '' };
