@@ -64,9 +64,9 @@ export async function loadOrCreateSecrets(dataDir: string, need: SecretNeeds, lo
     return value;
   };
 
-  if (need.hmacSecret) result.hmacSecret = await obtain('hmac_secret', async () => alphanumericSecret(SECRET_LENGTH), checkSecretText);
+  if (need.hmacSecret) result.hmacSecret = await obtain('hmac_secret', () => Promise.resolve(alphanumericSecret(SECRET_LENGTH)), checkSecretText);
   if (need.issuerKey) result.issuerKeyPem = await obtain('issuer_private_key', generateIssuerKeyPem, checkIssuerKey);
-  if (need.encryptionKey) result.encryptionKey = await obtain('encryption_key', async () => alphanumericSecret(SECRET_LENGTH), checkSecretText);
+  if (need.encryptionKey) result.encryptionKey = await obtain('encryption_key', () => Promise.resolve(alphanumericSecret(SECRET_LENGTH)), checkSecretText);
   return result;
 }
 

@@ -63,7 +63,7 @@ export function checkCertificateChain(chainPem: string, privateKey: KeyObject, n
     return [(err as Error).message];
   }
   const problems: string[] = [];
-  if (!chain[0]!.checkPrivateKey(privateKey)) {
+  if (!chain[0].checkPrivateKey(privateKey)) {
     problems.push('the first certificate does not match the private key');
   }
   chain.forEach((cert, i) => {

@@ -62,13 +62,14 @@ interface ParsedKey {
 }
 
 /** Async so that a bad entry reaches the caller as a rejection, as start-up awaits it. */
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a throw must become a rejection (see above)
 export async function loadIssuerKeys(jwks: ReadonlyArray<JwkConfig>): Promise<IssuerKeySet> {
   if (jwks.length === 0) throw new Error('jwks: at least one signing key is required');
   const parsed = jwks.map((entry, i) => parseEntry(entry, `jwks[${i}]`));
   const served = servedAlgorithms(parsed.map((key) => ({ alg: key.alg, kty: key.kind.kty })));
 
   const keys = parsed.map((key, i): IssuerKey => {
-    const algorithms = served[i]!;
+    const algorithms = served[i];
     const kid = key.kid ?? defaultKeyId(key.privateKey);
     const chain = key.chainPem === undefined ? [] : readChain(key.chainPem, key.privateKey, `jwks[${i}]`);
     const publicJwk = publicJwkOf(key.privateKey, { kid, alg: algorithms.length === 1 ? key.alg : undefined, chain });
@@ -133,7 +134,7 @@ function readChain(pem: string, privateKey: KeyObject, at: string): ReturnType<t
     throw new Error(`${at}.certificate_chain ${(err as Error).message}`);
   }
   // A leaf for another key would make relying parties that check x5c reject every signature.
-  if (!chain[0]!.checkPrivateKey(privateKey)) {
+  if (!chain[0].checkPrivateKey(privateKey)) {
     throw new Error(`${at}.certificate_chain: the first certificate does not match the private key`);
   }
   return chain;

@@ -44,7 +44,7 @@ export function randomBytes(n: number): Buffer {
  * `length` characters drawn uniformly from a named charset, or from the given characters when
  * `charset` is not a name (2 to 256 distinct characters, so one byte picks one).
  */
-export function randomString(length: number, charset: Charset | string): string {
+export function randomString(length: number, charset: string): string {
   return randomStringFrom(length, isCharset(charset) ? CHARSETS[charset] : charset);
 }
 
@@ -61,7 +61,7 @@ export function randomStringFrom(length: number, characters: string): string {
   while (picked.length < length) {
     for (const byte of cryptoRandomBytes(length - picked.length + 16)) {
       if (byte >= limit) continue;
-      picked.push(chars[byte % chars.length]!);
+      picked.push(chars[byte % chars.length]);
       if (picked.length === length) break;
     }
   }

@@ -29,7 +29,7 @@ function defaultKeyByAlgorithm(keys: readonly AlgorithmOwner[]): Map<SigningAlg,
     if (!defaults.has(key.alg)) defaults.set(key.alg, i);
   });
   const rsaIndexes = keys.flatMap((key, i) => (key.kty === 'RSA' ? [i] : []));
-  const fallback = rsaIndexes.find((i) => keys[i]!.alg === 'RS256') ?? rsaIndexes[0];
+  const fallback = rsaIndexes.find((i) => keys[i].alg === 'RS256') ?? rsaIndexes[0];
   if (fallback !== undefined) {
     for (const alg of RSA_ALGS) if (!defaults.has(alg)) defaults.set(alg, fallback);
   }

@@ -36,10 +36,10 @@ export const DEFAULT_HASH_PARAMS: Readonly<{
 export function resolveHashParams(input: HashParamsInput): HashParams {
   const defined = withoutUndefined(input);
   switch (input.algorithm) {
-    case 'argon2': return checkArgon2({ ...DEFAULT_HASH_PARAMS.argon2, ...defined } as Argon2Params);
-    case 'pbkdf2': return checkPbkdf2({ ...DEFAULT_HASH_PARAMS.pbkdf2, ...defined } as Pbkdf2Params);
-    case 'scrypt': return checkScrypt({ ...DEFAULT_HASH_PARAMS.scrypt, ...defined } as ScryptParams);
-    case 'bcrypt': return checkBcrypt({ ...DEFAULT_HASH_PARAMS.bcrypt, ...defined } as BcryptParams);
+    case 'argon2': return checkArgon2({ ...DEFAULT_HASH_PARAMS.argon2, ...defined });
+    case 'pbkdf2': return checkPbkdf2({ ...DEFAULT_HASH_PARAMS.pbkdf2, ...defined });
+    case 'scrypt': return checkScrypt({ ...DEFAULT_HASH_PARAMS.scrypt, ...defined });
+    case 'bcrypt': return checkBcrypt({ ...DEFAULT_HASH_PARAMS.bcrypt, ...defined });
     default: throw new HashParamsError(`algorithm must be one of ${HASH_ALGORITHMS.join(', ')}`);
   }
 }

@@ -36,9 +36,9 @@ function parsePbkdf2(encoded: string): PasswordDigest {
   if (iterations === undefined || iterations < 1) {
     throw new DigestFormatError('the pbkdf2 digest iterations are not a whole number from 1 to 2147483647');
   }
-  const salt = decodeBase64Loose(fields[3]!);
+  const salt = decodeBase64Loose(fields[3]);
   if (salt === undefined || salt.length === 0) throw new DigestFormatError('the pbkdf2 digest salt is not base64');
-  const hash = decodeBase64Loose(fields[4]!);
+  const hash = decodeBase64Loose(fields[4]);
   if (hash === undefined || hash.length < MIN_KEY_BYTES || hash.length > 1024) {
     throw new DigestFormatError(`the pbkdf2 digest hash is not base64 of ${MIN_KEY_BYTES} to 1024 bytes`);
   }

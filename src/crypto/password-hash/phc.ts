@@ -19,13 +19,13 @@ export function splitPhc(encoded: string, label: string): PhcParts {
     throw new DigestFormatError(`the ${label} digest does not have the form $id$params$salt$hash`);
   }
   const hasVersion = fields.length === 6;
-  const versionField = hasVersion ? fields[2]! : undefined;
+  const versionField = hasVersion ? fields[2] : undefined;
   if (versionField !== undefined && !versionField.startsWith('v=')) {
     throw new DigestFormatError(`the ${label} digest has an unexpected field where the version (v=) belongs`);
   }
   const [paramsField, salt, hash] = fields.slice(hasVersion ? 3 : 2) as [string, string, string];
   return {
-    id: fields[1]!,
+    id: fields[1],
     version: versionField?.slice(2),
     params: parseParams(paramsField, label),
     salt,

@@ -35,11 +35,11 @@ export const shaCryptFormat: DigestFormat = { ids: ['6', '5'], parse: parseShaCr
 function parseShaCrypt(encoded: string): PasswordDigest {
   const fields = encoded.split('$');
   const sha = SHA_BY_ID[fields[1] ?? ''];
-  const hasRounds = fields.length === 5 && fields[2]!.startsWith('rounds=');
+  const hasRounds = fields.length === 5 && fields[2].startsWith('rounds=');
   if (sha === undefined || fields[0] !== '' || (fields.length !== 4 && !hasRounds)) {
     throw new DigestFormatError('the SHA-crypt digest does not have the form $6$[rounds=N$]salt$hash');
   }
-  const rounds = hasRounds ? parseDecimal(fields[2]!.slice('rounds='.length), 999_999_999) : DEFAULT_ROUNDS;
+  const rounds = hasRounds ? parseDecimal(fields[2].slice('rounds='.length), 999_999_999) : DEFAULT_ROUNDS;
   if (rounds === undefined || rounds < 1000) throw new DigestFormatError('the SHA-crypt digest rounds are not from 1000 to 999999999');
   const [salt, hash] = fields.slice(hasRounds ? 3 : 2) as [string, string];
   if (salt.length > 16 || /[$:\n]/.test(salt)) throw new DigestFormatError('the SHA-crypt digest salt is longer than 16 characters');
@@ -64,7 +64,7 @@ async function shaCrypt(sha: ShaName, password: Buffer, salt: Buffer, rounds: nu
   for (let n = password.length; n > 0; n >>= 1) a.update(n & 1 ? b : password);
   let c = a.digest();
   const p = repeatTo(h(...Array<Buffer>(password.length).fill(password)), password.length);
-  const s = repeatTo(h(...Array<Buffer>(16 + c[0]!).fill(salt)), salt.length);
+  const s = repeatTo(h(...Array<Buffer>(16 + c[0]).fill(salt)), salt.length);
   for (let i = 0; i < rounds; i++) {
     const round = createHash(sha).update(i & 1 ? p : c);
     if (i % 3) round.update(s);
@@ -84,7 +84,7 @@ function encodeHash64(digest: Buffer, sha: ShaName): string {
   let out = '';
   for (const group of sha === 'sha512' ? SHA512_ORDER : SHA256_ORDER) {
     let value = 0;
-    for (const index of group) value = (value << 8) | digest[index]!;
+    for (const index of group) value = (value << 8) | digest[index];
     for (let i = 0; i < group.length + 1; i++, value >>= 6) out += HASH64[value & 0x3f];
   }
   return out;
