@@ -47,7 +47,7 @@ async function endSession(ctx: AppContext, deps: Parameters<typeof checkEndSessi
     request = await checkEndSessionRequest(withoutFormState(params), deps);
   } catch (err) {
     if (!(err instanceof OAuthError)) throw err;
-    ctx.logger.info('end-session request refused', { client_id: params.get('client_id') ?? undefined, error: err.error, reason: err.description, cause: String(err.cause ?? '') });
+    ctx.logger.info('end-session request refused', { client_id: params.get('client_id') ?? undefined, error: err.error, reason: err.description, cause: err.cause instanceof Error ? String(err.cause) : err.cause === undefined ? '' : JSON.stringify(err.cause) });
     return errorPage('Sign-out failed', `${err.description} (${err.error})`, 400);
   }
   const continueUrl = postLogoutRedirectUrl(request);

@@ -57,7 +57,7 @@ interface VerifyEndpoint {
   implementation: AuthzImplementation;
   access: CompiledAccessControl;
   strategies: readonly AuthnStrategy[];
-  cookieDomainOf(target: URL): SessionCookieSettings | null;
+  cookieDomainOf: (target: URL) => SessionCookieSettings | null;
 }
 
 const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User': '', 'Remote-Groups': '', 'Remote-Name': '', 'Remote-Email': '' });
