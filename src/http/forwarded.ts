@@ -38,9 +38,9 @@ export function clientAddress(peer: string, forwardedFor: string | undefined, tr
   if (!forwardedFor || !trusted(socketAddress)) return socketAddress;
   const hops = forwardedFor.split(',').map((h) => h.trim()).filter((h) => h.length > 0);
   for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = unmapIPv4(hops[i]!);
+    const hop = unmapIPv4(hops[i]);
     if (!isIPv4(hop) && !isIPv6(hop)) return socketAddress;
     if (!trusted(hop)) return hop;
   }
-  return hops.length > 0 ? unmapIPv4(hops[0]!) : socketAddress;
+  return hops.length > 0 ? unmapIPv4(hops[0]) : socketAddress;
 }

@@ -167,7 +167,7 @@ export function createRequest(init: RequestInit): HttpRequest {
 export function sentMoreThanOnce(rawHeaders: readonly string[], lowerName: string): boolean {
   let seen = false;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
+    const name = rawHeaders[i];
     if (name.length !== lowerName.length || !sameName(name, lowerName)) continue;
     if (seen) return true;
     seen = true;
@@ -187,7 +187,7 @@ function sameName(name: string, lowerName: string): boolean {
 
 /** `application/x-www-form-urlencoded; charset=UTF-8` → `application/x-www-form-urlencoded`. */
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
 function requireMediaType(contentType: string | undefined, expected: string): void {
