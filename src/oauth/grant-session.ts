@@ -45,8 +45,8 @@ export function grantSessionToJson(session: GrantSession): JsonObject {
 
 /** Reads a stored session back; throws on a shape that this version never wrote. */
 export function grantSessionFromJson(json: JsonObject): GrantSession {
-  const str = (k: string): string | undefined => (typeof json[k] === 'string' ? (json[k] as string) : undefined);
-  const num = (k: string): number | null => (typeof json[k] === 'number' ? (json[k] as number) : null);
+  const str = (k: string): string | undefined => (typeof json[k] === 'string' ? json[k] : undefined);
+  const num = (k: string): number | null => (typeof json[k] === 'number' ? json[k] : null);
   const amr = Array.isArray(json['amr']) ? json['amr'].filter((v): v is string => typeof v === 'string') : [];
   const requested = num('requested_at_s');
   if (requested === null) throw new Error('grant session without requested_at_s');

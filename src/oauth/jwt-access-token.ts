@@ -81,7 +81,7 @@ export const isJwtShaped = (token: string): boolean => token.length <= MAX_JWT_L
 export function claimedJwtSignature(token: string): string | null {
   if (token.length > MAX_JWT_LENGTH) return null;
   const match = JWS_SHAPE.exec(token);
-  return match ? storageSignatureOf(match[1]!) : null;
+  return match ? storageSignatureOf(match[1]) : null;
 }
 
 /** The published keys as a jose key resolver, made once per key set. */

@@ -5,7 +5,7 @@
  * `*_signed_response_key_id` pins one. In oauth because two of its three users are OAuth; oidc
  * builds on it.
  */
-import { SignJWT, type JWTPayload } from 'jose';
+import { SignJWT } from 'jose';
 import type { IssuerKeySet, SigningAlg } from '../crypto/keys.js';
 
 export interface SignedResponseInput {
@@ -22,7 +22,7 @@ export interface SignedResponseInput {
 export async function signResponse(keys: IssuerKeySet, input: SignedResponseInput): Promise<string> {
   const key = keys.select(input.alg, input.kid);
   const header = input.typ === undefined ? { alg: input.alg, kid: key.kid } : { alg: input.alg, kid: key.kid, typ: input.typ };
-  return new SignJWT(input.claims as JWTPayload).setProtectedHeader(header).sign(key.privateKey);
+  return new SignJWT(input.claims).setProtectedHeader(header).sign(key.privateKey);
 }
 
 /** A client's `*_signed_response_alg`: null for 'none' (answer plain JSON), else the algorithm. */

@@ -140,6 +140,7 @@ function hmacSecret(client: RegisteredClient): Uint8Array {
  * The fallback resolver: the config `jwks` PEM keys, by `kid` when the header names one, else the
  * only key whose `algorithm` (when set) matches. `jwks_uri` needs src/oauth/client-keys.ts.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async like every ClientKeyResolver: no matching key must reject, not throw
 export async function configJwksKey(client: RegisteredClient, header: RequestObjectHeader): Promise<KeyObject> {
   const candidates = (client.config.jwks ?? []).filter(
     (jwk) => (header.kid === undefined || jwk.key_id === header.kid) && (jwk.algorithm === undefined || jwk.algorithm === header.alg),
@@ -204,5 +205,6 @@ function claimAsParameter(value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(' ');
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }

@@ -17,7 +17,7 @@ export function formUrlDecode(value: string): string {
 export function parseBasicCredentials(authorization: string | undefined): PresentedCredentials | null {
   if (authorization === undefined || !/^basic(\s|$)/i.test(authorization)) return null;
   const match = BASIC.exec(authorization);
-  const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+  const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
   if (colon <= 0) throw clientAuthFailure('The HTTP Basic credentials are malformed (RFC 6749 §2.3.1, RFC 7617 §2).', true);
   try {
