@@ -92,8 +92,8 @@ export class SeriesHistogram<T extends string> {
     return {
       observe(value) {
         let i = 0;
-        while (i < bounds.length && value > bounds[i]!) i++;
-        series.counts[i]!++;
+        while (i < bounds.length && value > bounds[i]) i++;
+        series.counts[i]++;
         series.sum += value;
         series.count++;
       },
@@ -101,12 +101,12 @@ export class SeriesHistogram<T extends string> {
   }
 
   /** Cumulative `_bucket` values with `le` first, then `+Inf`, `_sum` and `_count`, as prom-client reports a histogram. */
-  async get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: MetricValueWithName<string>[] }> {
+  get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: MetricValueWithName<string>[] }> {
     const values: MetricValueWithName<string>[] = [];
     for (const series of this.#series) {
       let cumulative = 0;
       this.#bounds.forEach((bound, i) => {
-        cumulative += series.counts[i]!;
+        cumulative += series.counts[i];
         values.push({ metricName: `${this.name}_bucket`, labels: { le: bound, ...series.labels }, value: cumulative });
       });
       values.push(
@@ -115,7 +115,7 @@ export class SeriesHistogram<T extends string> {
         { metricName: `${this.name}_count`, labels: series.labels, value: series.count },
       );
     }
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+    return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values });
   }
 
   reset(): void {
