@@ -10,5 +10,5 @@ const SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = Object.freeze({
 
 /** Plain words for a scope; an unknown (client-defined) scope is shown by its own name. */
 export function describeScope(scope: string): string {
-  return Object.hasOwn(SCOPE_DESCRIPTIONS, scope) ? SCOPE_DESCRIPTIONS[scope]! : scope;
+  return Object.hasOwn(SCOPE_DESCRIPTIONS, scope) ? SCOPE_DESCRIPTIONS[scope] : scope;
 }
