@@ -19,8 +19,8 @@ export const MAX_BATCH = 256;
 
 interface Pending<T> {
   item: T;
-  resolve(): void;
-  reject(err: unknown): void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 export function createGroupCommit<T>(db: Kysely<Database>, what: string, write: (trx: Kysely<Database>, item: T) => Promise<void>): (item: T) => Promise<void> {
@@ -31,7 +31,7 @@ export function createGroupCommit<T>(db: Kysely<Database>, what: string, write: 
   const flush = async (): Promise<void> => {
     const batch = queue.splice(0, MAX_BATCH);
     if (queue.length > 0) setImmediate(() => void flush());
-    if (batch.length === 1) return alone(batch[0]!);
+    if (batch.length === 1) return alone(batch[0]);
     try {
       await writeTransaction(db, what, async (trx) => {
         for (const p of batch) await write(trx, p.item);

@@ -27,7 +27,7 @@ export async function applyMigrations(connection: Connection): Promise<string[]>
   const { error, results = [] } = await migrator(connection).migrateToLatest();
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
     throw new Error(failed ? `storage migration ${failed} failed: ${reason}` : `storage migrations failed: ${reason}`);
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

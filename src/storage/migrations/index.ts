@@ -9,6 +9,7 @@ import { regulationAttemptsMigration } from './0002_regulation_attempts.js';
 import { authorizationInteractionsMigration } from './0003_authorization_interactions.js';
 import { sessionIdsMigration } from './0004_session_ids.js';
 import { webauthnMigration } from './0005_webauthn.js';
+import { oneTimeCodesMigration } from './0006_one_time_codes.js';
 
 export function migrationsFor(engine: StorageEngine): Record<string, Migration> {
   return {
@@ -17,11 +18,12 @@ export function migrationsFor(engine: StorageEngine): Record<string, Migration> 
     '0003_authorization_interactions': authorizationInteractionsMigration(engine),
     '0004_session_ids': sessionIdsMigration,
     '0005_webauthn': webauthnMigration(engine),
+    '0006_one_time_codes': oneTimeCodesMigration,
   };
 }
 
 export function migrationProvider(engine: StorageEngine): MigrationProvider {
-  return { getMigrations: async () => migrationsFor(engine) };
+  return { getMigrations: () => Promise.resolve(migrationsFor(engine)) };
 }
 
 /** Our own names for Kysely's bookkeeping tables. */

@@ -43,8 +43,8 @@ export function createSessionClients(db: Kysely<Database>): SessionClients {
       const result = await db
         .deleteFrom('oidc_session_clients')
         .where('created_at_ms', '<=', nowMs - SESSION_CLIENT_GRACE_MS)
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('portal_sessions').select(sql.lit(1).as('one')).whereRef('portal_sessions.sid', '=', 'oidc_session_clients.sid').where('portal_sessions.expires_at_ms', '>', nowMs))),
+        .where((eb) =>
+          eb.not(eb.exists(eb.selectFrom('portal_sessions').select(sql.lit(1).as('one')).whereRef('portal_sessions.sid', '=', 'oidc_session_clients.sid').where('portal_sessions.expires_at_ms', '>', nowMs))),
         )
         .executeTakeFirst();
       return Number(result.numDeletedRows);
