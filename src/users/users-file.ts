@@ -28,7 +28,7 @@ export function parseUsersFile(text: string): ParsedUsersFile {
   const users = new Map<string, UserRecord>();
   // A syntax error leaves the tree unreliable: report it alone rather than a cascade of guesses.
   if (reader.problems.length === 0) readRoot(reader, users);
-  return { users: reader.problems.length === 0 ? users : new Map(), problems: reader.problems, warnings: reader.warnings };
+  return { users: reader.problems.length === 0 ? users : new Map<string, UserRecord>(), problems: reader.problems, warnings: reader.warnings };
 }
 
 function readRoot(reader: YamlReader, users: Map<string, UserRecord>): void {

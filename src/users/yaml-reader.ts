@@ -31,7 +31,9 @@ export class YamlReader {
     const resolved = this.resolve(node);
     if (!isScalar(resolved) || resolved.value === null || resolved.value === undefined) return null;
     if (typeof resolved.value === 'string') return resolved.value;
-    return resolved.source ?? String(resolved.value);
+    if (resolved.source !== undefined) return resolved.source;
+    const value: unknown = resolved.value;
+    return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : null;
   }
 
   problem(path: string, node: unknown, message: string): void {

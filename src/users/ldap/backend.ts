@@ -81,9 +81,9 @@ export async function openLdapBackend(options: LdapBackendOptions): Promise<Ldap
       if (entries.length > 1) logger.error('LDAP users filter matched more than one entry; nobody signs in as this input', { input, filter });
       return null;
     }
-    const profile = profileFromEntry(entries[0]!, settings.attributes);
+    const profile = profileFromEntry(entries[0], settings.attributes);
     if (typeof profile === 'string') {
-      logger.error(`LDAP user entry ${profile}; nobody signs in as it`, { dn: entries[0]!.dn });
+      logger.error(`LDAP user entry ${profile}; nobody signs in as it`, { dn: entries[0].dn });
       return null;
     }
     return profile;

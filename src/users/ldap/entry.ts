@@ -33,7 +33,7 @@ export function firstValueOf(entry: Entry, attribute: string | undefined): strin
 export function profileFromEntry(entry: Entry, attributes: LdapAttributeNames & { username: string }): LdapProfile | string {
   const usernames = valuesOf(entry, attributes.username);
   if (usernames.length !== 1) return `must have exactly one value of '${attributes.username}' but has ${usernames.length}`;
-  const username = usernames[0]!;
+  const username = usernames[0];
   return {
     dn: entry.dn,
     username,
@@ -53,7 +53,7 @@ export function groupNamesOf(entries: readonly Entry[], groupName: string, onlyM
   for (const entry of entries) {
     if (memberOf !== null && !memberOf.has(entry.dn.toLowerCase())) continue;
     const names = valuesOf(entry, groupName);
-    if (names.length === 1) groups.push(names[0]!);
+    if (names.length === 1) groups.push(names[0]);
   }
   return groups;
 }

@@ -101,12 +101,12 @@ export function unescapeDnValue(value: string): string {
   const bytes: number[] = [];
   const text = value.trim();
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (c === '\\' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
       bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
       i += 2;
     } else if (c === '\\' && i + 1 < text.length) {
-      bytes.push(...Buffer.from(text[i + 1]!, 'utf8'));
+      bytes.push(...Buffer.from(text[i + 1], 'utf8'));
       i += 1;
     } else {
       bytes.push(...Buffer.from(c, 'utf8'));
