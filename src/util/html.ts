@@ -8,7 +8,7 @@
 
 /** Escapes text for element content and for double- or single-quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 const ESCAPES: Readonly<Record<string, string>> = Object.freeze({

@@ -52,8 +52,8 @@ export function createMemo3<T>(compute: (a: string, b: string, c: string) => T, 
         size = 0;
         byB = byC = undefined;
       }
-      if (byB === undefined) values.set(a, (byB = new Map()));
-      if (byC === undefined) byB.set(b, (byC = new Map()));
+      if (byB === undefined) values.set(a, (byB = new Map<string, Map<string, T>>()));
+      if (byC === undefined) byB.set(b, (byC = new Map<string, T>()));
       const value = compute(a, b, c);
       byC.set(c, value);
       size++;
