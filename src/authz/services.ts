@@ -26,6 +26,8 @@ export interface AuthzServices {
   access: CompiledAccessControl;
   verifiers: { bearer?: BearerVerifier; basic?: BasicVerifier };
   introspection: IntrospectionCache | null;
+  /** The same cache when it holds this provider's own access tokens (null with remote introspection): the introspection endpoint answers from it. */
+  accessTokens: IntrospectionCache | null;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
     access: compileAccessControl(config.access_control),
     verifiers,
     introspection,
+    accessTokens: remoteSource ? null : introspection,
     async close() {
       introspection?.close();
       await remoteSource?.close();
@@ -95,10 +98,13 @@ function timed(source: IntrospectionSource, metrics: MetricsRecorder): Introspec
   return {
     async introspect(token, nowMs) {
       const started = process.hrtime.bigint();
+      let outcome: 'success' | 'failure' = 'failure';
       try {
-        return await source.introspect(token, nowMs);
+        const result = await source.introspect(token, nowMs);
+        outcome = 'success';
+        return result;
       } finally {
-        metrics.recordRemoteIntrospection(Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.recordRemoteIntrospection(Number(process.hrtime.bigint() - started) / 1e9, outcome);
       }
     },
   };

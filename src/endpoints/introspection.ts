@@ -15,6 +15,7 @@
  * that registered none but sends `Accept: application/token-introspection+jwt` (§4) gets RS256,
  * §6's default for that metadata when omitted.
  */
+import type { TokenIntrospection } from '../authz/introspection-cache.js';
 import type { AppContext } from '../context.js';
 import type { SigningAlg } from '../crypto/keys.js';
 import { json, type HttpResponse } from '../http/response.js';
@@ -83,6 +84,19 @@ export function introspectionOf(found: FoundToken | null, issuer: string, nowMs:
   return answer;
 }
 
+/** The same answer for an access token, from the introspection cache's entry (its times to the second, as §2.2 gives them). */
+export function introspectionOfCached({ result, exp_s, iat_s }: TokenIntrospection, issuer: string): IntrospectionResponse {
+  if (!result.active) return { active: false };
+  const answer: IntrospectionResponse = { active: true, scope: formatScope(result.scope ?? []), client_id: result.client_id, token_type: 'Bearer' };
+  if (exp_s !== null) answer.exp = exp_s;
+  if (iat_s !== null) answer.iat = iat_s;
+  answer.aud = [...(result.aud ?? [])];
+  answer.iss = issuer;
+  if (result.username != null) answer.username = result.username;
+  answer.sub = result.sub ?? result.client_id;
+  return answer;
+}
+
 /** RFC 9110 §12.5.1: does the Accept header list the JWT media type (with a non-zero q)? */
 export function acceptsIntrospectionJwt(accept: string | undefined): boolean {
   if (accept === undefined) return false;
@@ -115,9 +129,11 @@ export function introspectionRoutes(ctx: AppContext): Route[] {
     const { client } = await oidc.services.authenticateClient(clientAuthRequestOf(req, params, `${oidc.issuer}${OIDC_PATHS.introspection}`), req.clientIp);
     requireConfidentialCaller(client);
     const token = requiredParameter(params, 'token');
-    const found = await findToken(lookup, token, parseTokenTypeHint(params.get('token_type_hint'), 'ignore'));
+    const hint = parseTokenTypeHint(params.get('token_type_hint'), 'ignore');
     const nowMs = ctx.clock.nowMs();
-    const answer = introspectionOf(found, oidc.issuer, nowMs);
+    // An access token from the verify path's cache (revocations evict it at once); anything else from storage.
+    const cached = ctx.authz.accessTokens === null ? null : await ctx.authz.accessTokens.introspect(token, nowMs);
+    const answer = cached !== null ? introspectionOfCached(cached, oidc.issuer) : introspectionOf(await findToken(lookup, token, hint), oidc.issuer, nowMs);
     const alg = introspectionAlgOf(client, req.header('accept'));
     if (alg === null) return json(200, answer, NO_STORE_HEADERS);
     const jwt = await signResponse(oidc.keys, {

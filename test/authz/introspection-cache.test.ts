@@ -7,8 +7,10 @@ import t, { type Test } from 'tap';
 import {
   createIntrospectionCache,
   createLocalIntrospection,
+  ENTRY_BYTES,
   entrySizeEstimate,
   entryTtlMs,
+  grantSizeEstimate,
   IntrospectionUnavailable,
   type IntrospectionCacheOptions,
   type IntrospectionResult,
@@ -59,17 +61,49 @@ async function setUp(t: Test, over: Partial<IntrospectionCacheOptions> = {}) {
 }
 
 t.test('local introspection: RFC 7662 §2.2 fields from the stored record', async (t) => {
-  const { world, cache } = await setUp(t);
+  const { world, source } = await setUp(t);
   const { token } = await world.seed({ amr: ['pwd', 'otp', 'mfa'] });
-  t.strictSame(await cache.lookup(token, NOW_MS), {
+  t.strictSame(await source.introspect(token, NOW_MS), {
     active: true,
     client_id: 'app',
     scope: ['openid', 'authelia.bearer.authz'],
     aud: [API_AUDIENCE],
     exp_ms: NOW_MS + 3_600_000,
+    iat_ms: NOW_MS,
     username: 'john',
     amr: ['pwd', 'otp', 'mfa'],
+    sub: 'sub-john',
   });
+});
+
+t.test('a hit is the grant the tokens of one grant share, without exp_ms: the entry expires no later than the token', async (t) => {
+  const { world, cache } = await setUp(t);
+  const a = await world.seed();
+  const b = await world.seed();
+  const other = await world.seed({ username: 'harry' });
+  for (const { token } of [a, b, other]) await cache.lookup(token, NOW_MS);
+  const grantA = cache.peek(a.token, NOW_MS);
+  t.equal(grantA, cache.peek(b.token, NOW_MS), 'one object for two tokens of one grant');
+  t.not(grantA, cache.peek(other.token, NOW_MS), 'another user: another grant');
+  t.equal(grantA?.exp_ms, undefined);
+  t.ok(Object.isFrozen(grantA));
+  t.equal(cache.peek(a.token, NOW_MS + 300 * SECOND), undefined, 'gone at max_ttl');
+});
+
+t.test('introspect: the answer with exp and iat in seconds, from the source and then from the cache; null for what is not a key', async (t) => {
+  const { world, source, cache } = await setUp(t);
+  const { token } = await world.seed({ expiresAtMs: NOW_MS + 3_600_500 });
+  const fromSource = await cache.introspect(token, NOW_MS);
+  const fromCache = await cache.introspect(token, NOW_MS + 1);
+  t.equal(source.calls, 1);
+  for (const answer of [fromSource, fromCache]) {
+    t.equal(answer?.result.active, true);
+    t.equal(answer?.result.sub, 'sub-john');
+    t.equal(answer?.exp_s, Math.floor((NOW_MS + 3_600_500) / 1000));
+    t.equal(answer?.iat_s, Math.floor(NOW_MS / 1000));
+  }
+  t.equal(await cache.introspect('gatehouse_rt_not-an-access-token', NOW_MS), null);
+  t.strictSame(await cache.introspect(`${token.slice(0, -2)}xx`, NOW_MS), null, 'a forged signature is no key');
 });
 
 t.test('entryTtlMs: an active entry lives ≤ exp and ≤ max_ttl; an inactive one negative_ttl', async (t) => {
@@ -228,10 +262,18 @@ t.test('the size bound keeps a huge entry out', async (t) => {
   t.equal(cache.size, 1, 'only the small one is kept');
 });
 
-t.test('the size estimate counts the token digest an entry keeps', async (t) => {
-  const result = { active: true, client_id: 'app', scope: ['authelia.bearer.authz'], aud: ['https://app.example.com'] };
-  const key = 'k'.repeat(43);
-  t.equal(entrySizeEstimate(key, result, 'd'.repeat(43)) - entrySizeEstimate(key, result), 2 * 43, 'two bytes a character, as for the other strings');
+t.test('size accounting: each entry its fixed part and strings; a grant once, by the entry that interned it', async (t) => {
+  const { world, cache } = await setUp(t);
+  const a = await world.seed();
+  const b = await world.seed();
+  await cache.lookup(a.token, NOW_MS);
+  const first = cache.sizeBytes;
+  await cache.lookup(b.token, NOW_MS);
+  const grant = cache.peek(a.token, NOW_MS)!;
+  const perEntry = entrySizeEstimate('k'.repeat(43), 'd'.repeat(22), null);
+  t.equal(cache.sizeBytes - first, perEntry, 'the second token of the grant adds only its entry');
+  t.equal(first, perEntry + grantSizeEstimate(grant), 'the first carries the grant');
+  t.equal(perEntry, ENTRY_BYTES + 64 + 40, 'a 43-character key and a 22-character digest, as V8 lays them out');
 });
 
 t.test('max_entries 0: no caching, but still one in flight', async (t) => {

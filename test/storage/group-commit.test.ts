@@ -32,9 +32,9 @@ t.test('one bad row fails only its own caller: the others are stored', async (t)
   const { write, stored } = await setup(t);
   await write('taken');
   const results = await Promise.allSettled(['x', 'taken', 'y'].map((id) => write(id)));
-  t.equal(results[0]!.status, 'fulfilled');
-  t.equal(results[2]!.status, 'fulfilled');
-  t.ok(results[1]!.status === 'rejected' && results[1].reason instanceof StorageConflictError, 'the duplicate is a StorageConflictError');
+  t.equal(results[0].status, 'fulfilled');
+  t.equal(results[2].status, 'fulfilled');
+  t.ok(results[1].status === 'rejected' && results[1].reason instanceof StorageConflictError, 'the duplicate is a StorageConflictError');
   t.strictSame(await stored(), ['taken', 'x', 'y']);
 });
 
