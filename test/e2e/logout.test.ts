@@ -28,7 +28,7 @@ async function start(t: Test) {
   const issuer = `http://localhost:${port}`;
   const users = join(dir, 'users.yml');
   const digest = await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
-  writeFileSync(users, `users:\n  alice:\n    displayname: Alice\n    password: '${digest}'\n    email: alice@example.com\n    groups: [dev]\n`);
+  writeFileSync(users, `users:\n  alice:\n    displayname: Alice\n    password: '${digest}'\n    email: alice@example.com\n    groups: [dev]\n  bob:\n    displayname: Bob\n    password: '${digest}'\n    email: bob@example.com\n    groups: [dev]\n`);
   const rp = await startBackChannelEndpoint(t);
   const secret = await hashPassword(SECRET, { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
   const base = {
@@ -134,6 +134,22 @@ t.test('OIDC RP-Initiated Logout 1.0 §2, §3: buildEndSessionUrl with id_token_
   t.equal(await introspect(s, tokens.access_token), false, 'a grant without offline_access ends with the session');
   t.equal(await introspect(s, offline.refresh_token!), true, 'OIDC Core §11: an offline_access grant outlives it');
   t.equal((await s.browser.get('/')).body.includes('name="password"'), true, 'the next visit asks for the password');
+});
+
+t.test("OIDC Back-Channel Logout 1.0 §2.7: another person signing in over a live session ends the first person's session everywhere: a Logout Token for their sid, their grant revoked", async (t) => {
+  const s = await start(t);
+  const tokens = await signInTo(s, 'openid profile');
+  const sid = tokens.claims()!['sid'] as string;
+  const form = await s.browser.get('/?reauth=1');
+  t.ok(form.body.includes('name="password"'), 'the sign-in form, over the live session');
+  const signedIn = await s.browser.post('/login', { ...hiddenFields(form.body), username: 'bob', password: 'correct horse' });
+  t.equal(signedIn.status, 303, 'bob is signed in');
+  const { payload } = await jwtVerify(await s.rp.next(), createRemoteJWKSet(new URL(`${s.issuer}/jwks.json`)), { issuer: s.issuer, audience: 'app', typ: 'logout+jwt' });
+  t.equal(payload['sid'], sid, "alice's session id");
+  t.equal(await introspect(s, tokens.access_token), false, "alice's grant ends with her session");
+  const bobs = await signInTo(s, 'openid profile');
+  t.not(bobs.claims()!['sid'], sid, 'bob has a session id of his own');
+  t.equal(bobs.claims()!.sub === tokens.claims()!.sub, false);
 });
 
 t.test('OIDC RP-Initiated Logout 1.0 §3: no front-channel frames to load: redirected straight to post_logout_redirect_uri with state', async (t) => {

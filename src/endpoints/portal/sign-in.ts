@@ -138,6 +138,10 @@ async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpRespo
     last_activity_at_ms: pr.nowMs,
   };
   // A new session id after every successful factor: no fixation (OWASP session management).
+  // Another person signing in over a live session ends that person's session everywhere first
+  // (OIDC Back-Channel Logout 1.0 §2.7: their relying parties hear of it); the new one gets a new sid.
+  const previous = pr.loaded?.session;
+  if (previous?.sid !== undefined && previous.username !== null && previous.username !== session.username) await ctx.signOut.endSession(previous.sid);
   const { setCookie } = await ctx.portal.sessions.establish(pr.loaded?.id ?? null, session, pr.settings, pr.https, pr.nowMs);
   ctx.logger.info('first factor succeeded', { username: session.username, client_ip: req.clientIp });
   return onwards(ctx, pr, session, flow, [setCookie]);
