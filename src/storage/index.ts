@@ -21,6 +21,7 @@ import { createSubjectIdentifiers } from './stores/subjects.js';
 import { systemRandom } from '../util/random.js';
 import { createTokenSessions } from './stores/token-sessions.js';
 import { createTotpConfigurations } from './stores/totp.js';
+import { createUserPreferences, createWebAuthnChallenges, createWebAuthnCredentials } from './stores/webauthn.js';
 import { createAuthenticationLogRetention, type AuthenticationLogRetention } from './sweeper.js';
 import type { MigrationState, OpenStorageOptions, Storage, StorageConfig } from './types.js';
 
@@ -71,6 +72,9 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
       subjects: createSubjectIdentifiers(db, options.random ?? systemRandom),
       jwtBlacklist: createJwtBlacklist(db),
       totp: createTotpConfigurations(db, cipher),
+      webauthn: createWebAuthnCredentials(db, cipher),
+      webauthnChallenges: createWebAuthnChallenges(db),
+      preferences: createUserPreferences(db),
       authLog: createAuthenticationLog(db, engine),
       authLogRetention: createAuthenticationLogRetention(db),
       sessions: createPortalSessions(db, cipher),

@@ -146,6 +146,47 @@ export interface Database {
   portal_sessions: PortalSessionTable;
   oidc_session_clients: SessionClientTable;
   encryption: EncryptionTable;
+  webauthn_credentials: WebAuthnCredentialTable;
+  webauthn_users: WebAuthnUserTable;
+  webauthn_challenges: WebAuthnChallengeTable;
+  user_preferences: UserPreferencesTable;
+}
+
+/** Migration 0005. */
+export interface WebAuthnCredentialTable {
+  credential_id: string;
+  username: string;
+  description: string;
+  rp_id: string;
+  aaguid: string;
+  public_key: Uint8Array;
+  sign_count: Ms;
+  transports: string;
+  discoverable: Flag;
+  user_verified: Flag;
+  backup_eligible: Flag;
+  backup_state: Flag;
+  attestation_format: string;
+  created_at_ms: Ms;
+  last_used_at_ms: Ms | null;
+}
+
+export interface WebAuthnUserTable {
+  username: string;
+  user_handle: string;
+}
+
+export interface WebAuthnChallengeTable {
+  challenge: string;
+  ceremony: string;
+  binding: string;
+  username: string | null;
+  expires_at_ms: Ms;
+}
+
+export interface UserPreferencesTable {
+  username: string;
+  second_factor_method: string | null;
 }
 
 /** Converts a selected millisecond column (number, or string from `pg`) to a number. */

@@ -8,10 +8,12 @@ import type { Logger } from '../observability/log.js';
 import type { SessionClients, StoredPortalSession } from './logout-types.js';
 import type { AuthenticationLog } from './regulation-types.js';
 import type { RevocationNotice } from './revocation-types.js';
+import type { UserPreferences, WebAuthnChallenges, WebAuthnCredentials } from './webauthn-types.js';
 import type { Random } from '../util/random.js';
 
 export type * from './regulation-types.js';
 export type * from './logout-types.js';
+export type * from './webauthn-types.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -295,6 +297,10 @@ export interface Storage {
   subjects: SubjectIdentifiers;
   jwtBlacklist: JwtBlacklist;
   totp: TotpConfigurations;
+  /** WebAuthn credentials and user handles, ceremony challenges, preferred second factor (webauthn-types.ts). */
+  webauthn: WebAuthnCredentials;
+  webauthnChallenges: WebAuthnChallenges;
+  preferences: UserPreferences;
   authLog: AuthenticationLog;
   sessions: PortalSessions;
   /** Which clients each portal session signed into (logout-types.ts). */

@@ -15,6 +15,7 @@ import { portalContract } from './contract-portal.js';
 import { regulationContract } from './contract-regulation.js';
 import { atRestContract } from './contract-at-rest.js';
 import { logoutContract } from './contract-logout.js';
+import { webauthnContract } from './contract-webauthn.js';
 
 export interface ContractHarness {
   engine: StorageEngine;
@@ -82,5 +83,5 @@ export function storageContract(t: Test, h: ContractHarness): void {
     await t.rejects(h.open({ encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
     await t.rejects(migrateUp({ ...h.location, encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
   });
-  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract, logoutContract]) section(t, h, s);
+  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract, logoutContract, webauthnContract]) section(t, h, s);
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AUTHENTICATION_LEVELS } from '../level.js';
 import type { JsonObject } from '../../storage/types.js';
-import type { PortalSession } from './types.js';
+import { AMR_VALUES, type PortalSession } from './types.js';
 
 const epochMs = z.number().int().nonnegative();
 
@@ -18,7 +18,7 @@ const storedSession = z
     display_name: z.string().optional(),
     level: z.enum(AUTHENTICATION_LEVELS),
     auth_time_s: z.number().int().nonnegative().nullable(),
-    amr: z.array(z.enum(['pwd', 'otp', 'mfa'])),
+    amr: z.array(z.enum(AMR_VALUES)),
     remember_me: z.boolean(),
     created_at_ms: epochMs,
     last_activity_at_ms: epochMs,

@@ -18,7 +18,10 @@ export interface SessionCookieSettings {
 }
 
 /** RFC 8176 §2 authentication method reference values. */
-export type AmrValue = 'pwd' | 'otp' | 'mfa';
+export type AmrValue = 'pwd' | 'otp' | 'mfa' | 'hwk' | 'user' | 'pop';
+
+/** Every AmrValue, for parsing stored sessions. */
+export const AMR_VALUES = ['pwd', 'otp', 'mfa', 'hwk', 'user', 'pop'] as const satisfies readonly AmrValue[];
 
 export interface PortalSession {
   /**
@@ -32,7 +35,7 @@ export interface PortalSession {
   level: AuthenticationLevel;
   /** When authentication completed (after the last factor it took), epoch seconds: the OIDC `auth_time` claim (Core §2). */
   auth_time_s: number | null;
-  /** 'pwd' after the first factor, plus 'otp' and 'mfa' after TOTP. */
+  /** 'pwd' after the first factor, plus 'otp' and 'mfa' after TOTP; WebAuthn and passkeys: authn/webauthn/amr.ts. */
   amr: AmrValue[];
   remember_me: boolean;
   created_at_ms: number;

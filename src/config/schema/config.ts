@@ -13,6 +13,7 @@ import { sessionSchema } from './session.js';
 import { storageSchema } from './storage.js';
 import { telemetrySchema } from './telemetry.js';
 import { totpSchema } from './totp.js';
+import { webauthnSchema } from './webauthn.js';
 
 export const configSchema = z.strictObject({
   /** PEM certificates (`*.pem`, `*.crt`) trusted beside Node's store for the LDAP directory's TLS. */
@@ -29,6 +30,7 @@ export const configSchema = z.strictObject({
   notifier: notifierSchema.optional(),
   identity_validation: identityValidationSchema,
   password_policy: passwordPolicySchema,
+  webauthn: webauthnSchema,
   telemetry: telemetrySchema,
 });
 
