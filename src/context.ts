@@ -103,6 +103,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     close: () => opened.close(),
   };
   const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
+  metrics.observeStorageHealth(() => storage.health());
   let users: (UsersBackend & { close(): void }) | null = null;
   try {
     users = await openUsers(config, { logger, clock, metrics });

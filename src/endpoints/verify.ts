@@ -14,6 +14,7 @@ import type { Headers, HttpResponse } from '../http/response.js';
 import type { Handler, Method, Route } from '../http/router.js';
 import { authorize, type AuthzOutcome } from '../authz/authorizer.js';
 import { isBrowserRequest, proxyKinds, type ProxyKind } from '../authz/proxies/index.js';
+import { HOST_OUTSIDE_COOKIE_DOMAINS, refusalHint } from '../authz/proxies/refusal-hint.js';
 import type { CompiledAccessControl } from '../authz/rules.js';
 import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js';
 import { cookieSettingsForHost, type SessionCookieSettings } from '../authn/session/index.js';
@@ -47,7 +48,7 @@ export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
     });
     const anyMethod = endpoint.implementation === 'ExtAuthz' || endpoint.implementation === 'Legacy';
     const methods: Partial<Record<Method | '*', Handler>> = anyMethod ? { '*': handler } : { GET: handler, HEAD: handler };
-    return { name: `authz_${name}`, path, prefix: endpoint.implementation === 'ExtAuthz', errorStyle: 'api', accessLogLevel: 'debug', securityHeaders: false, methods };
+    return { name: `authz_${metricLabel(name)}`, path, prefix: endpoint.implementation === 'ExtAuthz', errorStyle: 'api', accessLogLevel: 'debug', securityHeaders: false, methods };
   });
 }
 
@@ -65,18 +66,19 @@ const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User':
 /** One endpoint's handler. Synchronous on a cached bearer token (see util/awaitable.ts). */
 function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
   const { name, path, access, strategies, cookieDomainOf } = endpoint;
+  const label = metricLabel(name);
   const kind = proxyKinds[endpoint.implementation];
   const badTarget = endpoint.implementation === 'Legacy' ? 401 : 400;
   const { metrics, logger, clock } = ctx;
-  // A proxy wired wrongly sends every request wrong: say why, at warn, but not once per request.
+  // A proxy wired wrongly sends every request wrong: say why and what to change, at warn, but not once per request.
   const refusedLog = throttledLog(logger, 'warn', clock, { perWindow: 10, windowMs: 60_000 });
   const refused = (req: HttpRequest, reason: string): HttpResponse => {
-    refusedLog('authz target refused', { endpoint: name, reason, proxy: req.raw.socket.remoteAddress });
+    refusedLog('authz target refused', { endpoint: name, reason, hint: refusalHint(reason) ?? undefined, proxy: req.raw.socket.remoteAddress });
     return done(req, { status: badTarget }, 'none', 'bad_target');
   };
 
   const done = (req: HttpRequest, response: HttpResponse, strategy: string, decision: string): HttpResponse => {
-    metrics.recordAuthz(name, strategy, decision, (performance.now() - req.receivedAt) / 1000);
+    metrics.recordAuthz(label, strategy, decision, (performance.now() - req.receivedAt) / 1000);
     return response;
   };
   /** The outcome as the proxy's answer: a function, not a closure per request. */
@@ -96,7 +98,7 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
     const target = kind.target(new ProxyView(req, path));
     if (!target.ok) return refused(req, target.reason);
     const settings = cookieDomainOf(target.url);
-    if (!settings) return refused(req, `host ${target.url.hostname} is not inside any session.cookies domain`);
+    if (!settings) return refused(req, `host ${target.url.hostname} ${HOST_OUTSIDE_COOKIE_DOMAINS}`);
 
     const call = new VerifyCall(req, target.url, target.method, clock.nowMs());
     const outcome = authorize(access, strategies, call, call);
@@ -106,6 +108,9 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
 }
 
 type VerifyTarget = { url: URL; method: string };
+
+/** Endpoint names are Authelia's (`forward-auth`); metric label values are snake_case. */
+const metricLabel = (name: string): string => name.replaceAll('-', '_');
 
 /** The answer to the proxy; null: the kind's "authenticate first" answer (`unauthenticated`). */
 function answer(outcome: AuthzOutcome): HttpResponse | null {

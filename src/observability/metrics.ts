@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { hashVerifications } from '../crypto/password-hash/verification-queue.js';
 import type { LdapOperation, LdapOutcome, LdapPoolStats } from '../users/ldap/client-pool.js';
+import { readBuildInfo } from './build-info.js';
 import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from './hot-series.js';
 
 export interface MetricsRecorder {
@@ -21,8 +22,10 @@ export interface MetricsRecorder {
   recordAuthz(endpoint: string, strategy: string, decision: string, durationSeconds: number): void;
   /** The introspection cache: 'hit' | 'miss' | 'eviction'. */
   recordIntrospectionCache(event: 'hit' | 'miss' | 'eviction'): void;
-  /** One call to a remote RFC 7662 introspection endpoint. */
-  recordRemoteIntrospection(durationSeconds: number): void;
+  /** One call to a remote RFC 7662 introspection endpoint: 'failure' is anything but a well-formed answer (the verify endpoint answered 503). */
+  recordRemoteIntrospection(durationSeconds: number, outcome: 'success' | 'failure'): void;
+  /** Storage's health check (the one /api/health runs), asked at scrape time: gatehouse_storage_up 1 or 0. */
+  observeStorageHealth(check: () => Promise<void>): void;
   /** Tokens issued at the token endpoint, by grant type and token kind. */
   recordTokenIssued(grantType: string, kind: 'access_token' | 'refresh_token' | 'id_token'): void;
   /** Rows removed by the periodic expiry sweep (src/storage/sweeper.ts), by store: a snake_case SweptStore. */
@@ -40,11 +43,30 @@ export type AuthenticationOutcome = 'success' | 'invalid_credentials' | 'banned'
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'OTHER'] as const;
 const OTHER_METHOD = METHODS.length - 1;
+const STORAGE_HEALTH_TIMEOUT_MS = 2000;
+
+async function answersWithin(check: () => Promise<void>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), timeoutMs); });
+  try {
+    return await Promise.race([check().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const METHOD_INDEX: ReadonlyMap<string, number> = new Map(METHODS.slice(0, OTHER_METHOD).map((m, i) => [m, i]));
 
 export function createMetrics(options: { collectProcessMetrics: boolean } = { collectProcessMetrics: true }): MetricsRecorder {
   const registry = new Registry();
   if (options.collectProcessMetrics) collectDefaultMetrics({ register: registry });
+
+  // Always 1; the labels say what runs (join on it in queries, compare replicas after an upgrade).
+  new Gauge({
+    name: 'gatehouse_build_info',
+    help: 'The running Gatehouse: its version and the Node.js version, as labels (the value is always 1).',
+    labelNames: ['version', 'node'] as const,
+    registers: [registry],
+  }).set(readBuildInfo(), 1);
 
   const requests = new SeriesCounter({
     name: 'gatehouse_http_requests_total',
@@ -101,6 +123,22 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const remoteRequests = new Counter({
+    name: 'gatehouse_introspection_remote_requests_total',
+    help: "Calls to the remote introspection endpoint, by outcome ('failure': no well-formed answer; the verify endpoint answered 503).",
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  let storageHealth: (() => Promise<void>) | null = null;
+  registry.registerMetric(new Gauge({
+    name: 'gatehouse_storage_up',
+    help: 'Whether storage answered its health check (the one /api/health runs) at scrape time: 1 or 0; 0 after 2 s without an answer.',
+    registers: [],
+    async collect() {
+      if (storageHealth === null) return;
+      this.set((await answersWithin(storageHealth, STORAGE_HEALTH_TIMEOUT_MS)) ? 1 : 0);
+    },
+  }));
   const tokensIssued = new Counter({
     name: 'gatehouse_tokens_issued_total',
     help: 'Tokens issued at the token endpoint, by grant type and kind.',
@@ -192,7 +230,13 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
       series.duration.observe(durationSeconds);
     },
     recordIntrospectionCache: (event) => cacheEvents[event].inc(),
-    recordRemoteIntrospection: (seconds) => remoteDuration.observe(seconds),
+    recordRemoteIntrospection: (seconds, outcome) => {
+      remoteDuration.observe(seconds);
+      remoteRequests.inc({ outcome });
+    },
+    observeStorageHealth(check) {
+      storageHealth = check;
+    },
     recordTokenIssued: (grantType, kind) => tokensIssued.inc({ grant_type: grantType, kind }),
     recordAuthentication: (factor, outcome) => authentications.inc({ factor, outcome }),
     recordBan: () => bans.inc(),

@@ -22,8 +22,8 @@ t.test('tokens issued, forward-auth decisions and portal sign-ins are counted', 
   t.equal(verify.status, 200);
   const text = await (await fetch(server.app.metricsUrl!)).text();
   t.match(text, /gatehouse_tokens_issued_total\{grant_type="client_credentials",kind="access_token"\} 1/);
-  t.match(text, /gatehouse_authz_requests_total\{endpoint="forward-auth",strategy="none",decision="allow"\} 1/);
-  t.match(text, /gatehouse_authz_duration_seconds_count\{endpoint="forward-auth"\} 1/);
-  t.match(text, /gatehouse_http_requests_total\{route="authz_forward-auth",method="GET",status="200"\} 1/);
+  t.match(text, /gatehouse_authz_requests_total\{endpoint="forward_auth",strategy="none",decision="allow"\} 1/);
+  t.match(text, /gatehouse_authz_duration_seconds_count\{endpoint="forward_auth"\} 1/);
+  t.match(text, /gatehouse_http_requests_total\{route="authz_forward_auth",method="GET",status="200"\} 1/);
   t.notMatch(text, /route="\/api/, 'route labels are names, never raw paths');
 });

@@ -53,7 +53,7 @@ export function tempDir(t: Test, prefix = 'gatehouse-test-'): string {
 export async function startTestServer(
   t: Test,
   config: ConfigObject | ((dir: string) => ConfigObject) = {},
-  options: { clock?: Clock; dir?: string; portalTimingMs?: number } = {},
+  options: { clock?: Clock; dir?: string; portalTimingMs?: number; collectProcessMetrics?: boolean } = {},
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir(t);
   const over = typeof config === 'function' ? config(dir) : config;
@@ -63,7 +63,7 @@ export async function startTestServer(
   const logger = memoryLogger('debug');
   // The portal's uniform-timing floor (500 ms) is proven in test/portal/regulation.test.ts; e2e tests shorten it.
   const timing = { minimumMs: options.portalTimingMs ?? 5, jitterMs: 0 };
-  const app = await startApp(parsed, { logger, clock: options.clock ?? systemClock, collectProcessMetrics: false, portalTiming: timing });
+  const app = await startApp(parsed, { logger, clock: options.clock ?? systemClock, collectProcessMetrics: options.collectProcessMetrics ?? false, portalTiming: timing });
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
