@@ -71,7 +71,7 @@ async function bearerFromForm(req: HttpRequest, policy: BearerErrorPolicy): Prom
   if (values.length === 0) return null;
   if (values.length > 1) throw bearerError(policy, 'invalid_request', "The parameter 'access_token' must not be repeated.");
   if (values[0] === '') throw bearerError(policy, 'invalid_request', "The parameter 'access_token' is empty.");
-  return values[0]!;
+  return values[0];
 }
 
 export function userinfoRoutes(ctx: Pick<AppContext, 'oidc' | 'storage' | 'users' | 'clock'>): Route[] {
