@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import { StorageConflictError } from '../../storage/errors.js';
-import type { AuthenticatorTransport, WebAuthnChallenges, WebAuthnCredentialRecord, WebAuthnCredentials } from '../../storage/types.js';
+import type { WebAuthnChallenges, WebAuthnCredentialRecord, WebAuthnCredentials } from '../../storage/types.js';
 import { WebAuthnError } from './errors.js';
 import type { RelyingParty, WebAuthnPolicy } from './policy.js';
 import { consumeChallenge } from './challenge.js';
@@ -86,7 +86,7 @@ export async function finishRegistration(deps: WebAuthnDeps, input: FinishRegist
     aaguid: info.aaguid,
     public_key: Buffer.from(info.credential.publicKey),
     sign_count: info.credential.counter,
-    transports: (info.credential.transports ?? []) as AuthenticatorTransport[],
+    transports: info.credential.transports ?? [],
     // credProps (§10.1.3) tells whether the credential is discoverable; without it, what was required.
     discoverable: response.clientExtensionResults.credProps?.rk ?? deps.policy.residentKey === 'required',
     user_verified: info.userVerified,
