@@ -6,7 +6,8 @@
  * token is refused by every endpoint.
  */
 import t from 'tap';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { fixtureKeyPair, fixturePem } from '../helpers/fixture-keys.js';
 import { base64url, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { issueAuthorizationCode } from '../../src/oauth/authorization-code.js';
@@ -22,10 +23,9 @@ const API = 'https://app.example.com/api';
 const SUBJECT = 'f1c2a7e0-0000-4000-8000-000000000001';
 const BEARER_SCOPE = 'authelia.bearer.authz';
 
-const pem = (key: ReturnType<typeof generateKeyPairSync>['privateKey']): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
 const JWKS = [
-  { key_id: 'rsa', algorithm: 'RS256', key: pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) },
-  { key_id: 'p256', algorithm: 'ES256', key: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey) },
+  { key_id: 'rsa', algorithm: 'RS256', key: fixturePem('rsa') },
+  { key_id: 'p256', algorithm: 'ES256', key: fixturePem('p256') },
 ];
 
 const userClient = (client_id: string, fields: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -227,7 +227,7 @@ t.test('JWT access tokens over the real server', async (t) => {
     const [header, payload, signature] = access_token.split('.') as [string, string, string];
     const claims = decodeJwt(access_token);
     const forgeries: Array<[string, string]> = [
-      ['another key, our kid', await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa', typ: 'at+jwt' }).sign(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)],
+      ['another key, our kid', await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa', typ: 'at+jwt' }).sign(fixtureKeyPair('rsaB').privateKey)],
       ['alg none, our signature kept', `${base64url.encode(JSON.stringify({ alg: 'none', kid: 'rsa', typ: 'at+jwt' }))}.${payload}.${signature}`],
       ['alg none, unsecured', `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'at+jwt' }))}.${payload}.`],
       ['tampered payload, our signature kept', `${header}.${base64url.encode(JSON.stringify({ ...claims, sub: 'someone-else' }))}.${signature}`],

@@ -5,7 +5,8 @@
  * refused, and a request_uri that is not a pushed request's refused at the client's redirect URI.
  */
 import t, { type Test } from 'tap';
-import { generateKeyPairSync, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
+import { fixtureKeyPair } from '../helpers/fixture-keys.js';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import * as oidc from 'openid-client';
 import { freePort } from '../helpers/free-port.js';
@@ -22,7 +23,7 @@ const JOHN = { username: 'john', password: 'demo' };
 async function start(t: Test) {
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { publicKey, privateKey } = fixtureKeyPair('rsaB');
   await startTestServer(t, (dir) => ({
     authentication_backend: { file: { path: writeUsersFile(dir), watch: false } },
     server: { address: `tcp://127.0.0.1:${port}` },

@@ -3,7 +3,8 @@
  * presented JWT must give before any look-up (signed by one of our published keys, typ at+jwt).
  */
 import t from 'tap';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { fixtureKeyPair } from '../helpers/fixture-keys.js';
 import { base64url, decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
 import { loadIssuerKeys } from '../../src/crypto/keys.js';
 import { createOpaqueTokenStrategy } from '../../src/crypto/opaque-token.js';
@@ -106,7 +107,7 @@ t.test('RFC 9068 §4 a presented JWT is refused before any look-up unless our ke
   const { token } = await signed(grantOf());
   const [header, payload, sig] = token.split('.') as [string, string, string];
   const claims = decodeJwt(token);
-  const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const otherKey = fixtureKeyPair('rsaB').privateKey;
   const cases: Array<[string, string]> = [
     ['signed by another key with our kid', await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rsa', typ: AT_JWT_TYP }).sign(otherKey)],
     ['alg none, our signature kept (RFC 8725 §3.1)', `${base64url.encode(JSON.stringify({ alg: 'none', kid: 'rsa', typ: AT_JWT_TYP }))}.${payload}.${sig}`],

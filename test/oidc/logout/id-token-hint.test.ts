@@ -3,7 +3,7 @@
  * accepted; a forged, foreign, mistyped or misaddressed one is refused with invalid_request.
  */
 import t from 'tap';
-import { generateKeyPairSync } from 'node:crypto';
+import { fixturePem } from '../../helpers/fixture-keys.js';
 import { SignJWT } from 'jose';
 import { loadIssuerKeys } from '../../../src/crypto/keys.js';
 import { createClientRegistry } from '../../../src/oauth/clients.js';
@@ -14,9 +14,9 @@ import { oidcClient } from '../../helpers/oidc-fixtures.js';
 
 const ISSUER = 'https://auth.example.com';
 const NOW_S = 1_700_000_000;
-const pem = (): string => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const keys = await loadIssuerKeys([{ key_id: 'ours', algorithm: 'RS256', key: pem() }]);
-const stranger = await loadIssuerKeys([{ key_id: 'ours', algorithm: 'RS256', key: pem() }]);
+const keys = await loadIssuerKeys([{ key_id: 'ours', algorithm: 'RS256', key: fixturePem('rsa') }]);
+// Another key under the same key id: a stranger's token must not verify.
+const stranger = await loadIssuerKeys([{ key_id: 'ours', algorithm: 'RS256', key: fixturePem('rsaB') }]);
 const app = oidcClient({ client_id: 'app' });
 const clients = createClientRegistry([app, oidcClient({ client_id: 'other' })]);
 const verify = createIdTokenHintVerifier({ issuer: ISSUER, keys, clients });

@@ -1,6 +1,6 @@
 /** OIDC Back-Channel Logout 1.0 §2.4: the Logout Token's claims and header, verified as an RP would. */
 import t from 'tap';
-import { generateKeyPairSync } from 'node:crypto';
+import { fixturePem } from '../../helpers/fixture-keys.js';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { loadIssuerKeys } from '../../../src/crypto/keys.js';
 import { BACKCHANNEL_LOGOUT_EVENT, logoutTokenClaims, signLogoutToken } from '../../../src/oidc/logout/index.js';
@@ -24,9 +24,7 @@ t.test('OIDC Back-Channel Logout 1.0 §2.4: iss, sub, aud, iat, exp, jti, events
 });
 
 t.test('OIDC Back-Channel Logout 1.0 §2.4: typed logout+jwt, signed like the client\'s ID Tokens (alg and key id)', async (t) => {
-  const pem = (curve?: string): string =>
-    (curve ? generateKeyPairSync('ec', { namedCurve: curve }) : generateKeyPairSync('rsa', { modulusLength: 2048 })).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const keys = await loadIssuerKeys([{ key_id: 'rsa', algorithm: 'RS256', key: pem() }, { key_id: 'ec', algorithm: 'ES256', key: pem('P-256') }]);
+  const keys = await loadIssuerKeys([{ key_id: 'rsa', algorithm: 'RS256', key: fixturePem('rsa') }, { key_id: 'ec', algorithm: 'ES256', key: fixturePem('p256') }]);
   const client = oidcClient({ client_id: 'app', id_token_signed_response_alg: 'ES256' });
   const token = await signLogoutToken(keys, { issuer: 'https://auth.example.com', client, sub: 'sub-1', sid: 'sid-1', jti: 'j-1', now_s: Math.floor(Date.now() / 1000) });
   const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: 'https://auth.example.com', audience: 'app', typ: 'logout+jwt' });
