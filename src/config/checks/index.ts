@@ -6,6 +6,7 @@ import { checkAccessControl } from './access-control.js';
 import { checkIssuer } from './issuer.js';
 import { checkAuthenticationBackend } from './ldap.js';
 import { checkOidc } from './oidc-provider.js';
+import { checkProxySetup } from './proxy-setup.js';
 import { checkSession } from './session.js';
 import { checkAuthenticationLogRetention, checkSharedSecrets, checkStorage } from './storage.js';
 import type { CheckReport, ParsedConfig } from './types.js';
@@ -31,5 +32,6 @@ export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): Che
   if (sections.storage && oidcParsed) report.problems.push(...checkSharedSecrets(sections.storage, oidc));
   if (sections.storage && sections.regulation) report.problems.push(...checkAuthenticationLogRetention(sections.storage, sections.regulation));
   if (sections.access_control) report.problems.push(...checkAccessControl(sections.access_control));
+  if (sections.server) report.warnings.push(...checkProxySetup(sections.server, sections.session));
   return report;
 }

@@ -1,0 +1,38 @@
+/**
+ * Proxy setups that cannot work, as warnings (the configuration is valid; the deployment around
+ * it is what fails): the verify endpoints believe X-Forwarded-* and X-Original-* only from
+ * `server.trusted_proxies`, and the portal behind an https proxy needs X-Forwarded-Proto too.
+ */
+import type { ParsedConfig } from './types.js';
+
+type Server = ParsedConfig['server'];
+type Session = ParsedConfig['session'];
+
+const ANY_INTERFACE: ReadonlySet<string> = new Set(['', '0.0.0.0', '::', '[::]']);
+
+/** A CIDR inside 127.0.0.0/8 or ::1 (the same host only). */
+function isLoopback(cidr: string): boolean {
+  const address = cidr.split('/')[0]!.toLowerCase();
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}
+
+export function checkProxySetup(server: Server, session: Session | undefined): string[] {
+  const warnings: string[] = [];
+  const endpoints = Object.keys(server.endpoints.authz);
+  const httpsPortal = (session?.cookies ?? []).some((c) => c.authelia_url?.startsWith('https://'));
+  if (server.trusted_proxies.length === 0) {
+    if (endpoints.length > 0) {
+      warnings.push(
+        `server.trusted_proxies is empty: X-Forwarded-* and X-Original-* headers are believed from no proxy, so every request to the verify endpoints (${endpoints.map((n) => `/api/authz/${n}`).join(', ')}) is refused with 400: add your proxy's address`,
+      );
+    }
+    if (httpsPortal) {
+      warnings.push("server.trusted_proxies is empty while the portal's authelia_url is https: Gatehouse serves plain http and needs X-Forwarded-Proto from the TLS-terminating proxy, so sign-in cookies and redirects cannot work: add the proxy's address");
+    }
+  } else if (endpoints.length > 0 && ANY_INTERFACE.has(server.host) && server.trusted_proxies.every(isLoopback)) {
+    warnings.push(
+      `server.address listens on every interface but server.trusted_proxies has only loopback addresses (${server.trusted_proxies.join(', ')}): a proxy on another host or container is not trusted, and every verify request it sends is refused with 400; add its address or network`,
+    );
+  }
+  return warnings;
+}
