@@ -10,6 +10,7 @@ import { createMetrics, type MetricsRecorder } from './observability/metrics.js'
 import type { Clock } from './util/clock.js';
 import { systemRandom, type Random } from './util/random.js';
 import { openStorage } from './storage/index.js';
+import { openNotifier, type Notifier } from './notifier/index.js';
 import type { Storage } from './storage/types.js';
 import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
 import { loadOrCreateSecrets } from './crypto/generated-secrets.js';
@@ -49,6 +50,8 @@ export interface AppContext {
   sweeper: ExpirySweeper;
   /** The users database (`authentication_backend.file` or `.ldap`), when configured. */
   users: UsersBackend | null;
+  /** Sends messages to users (identity verification codes, password reset links): `notifier`, when configured. */
+  notifier: Notifier | null;
   /** Login portal: sessions, regulation, CSRF, TOTP policy. */
   portal: PortalServices;
   /** Forward auth: compiled access control and credential verifiers. */
@@ -92,6 +95,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     subjects: opened.subjects,
     jwtBlacklist: opened.jwtBlacklist,
     totp: opened.totp,
+    oneTimeCodes: opened.oneTimeCodes,
     webauthn: opened.webauthn,
     webauthnChallenges: opened.webauthnChallenges,
     preferences: opened.preferences,
@@ -105,6 +109,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   const metrics = createMetrics({ collectProcessMetrics: deps.collectProcessMetrics ?? true });
   metrics.observeStorageHealth(() => storage.health());
   let users: (UsersBackend & { close(): void }) | null = null;
+  let notifier: Notifier | null = null;
   try {
     users = await openUsers(config, { logger, clock, metrics });
     const oidc: OidcContext | null = oidcConfig
@@ -123,12 +128,15 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
           }),
         }
       : null;
+    // Its start-up check fails the start, saying where and why, unless notifier.disable_startup_check.
+    notifier = await openNotifier(config.notifier, { clock });
     const portal = createPortalServices({
       config,
       storage,
       users,
       logger,
       secret: secrets.encryptionKey,
+      notifier,
       onBan: () => metrics.recordBan(),
       ...(deps.portalTiming ? { timing: deps.portalTiming } : {}),
     });
@@ -172,8 +180,9 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       logger: logger.child({ component: 'logout' }),
       clock,
     });
-    return { config, logger, clock, random, metrics, storage, sweeper, users, portal, authz, revocationChannel, oidc, signOut };
+    return { config, logger, clock, random, metrics, storage, sweeper, users, notifier, portal, authz, revocationChannel, oidc, signOut };
   } catch (err) {
+    notifier?.close();
     users?.close();
     await storage.close();
     throw err;
@@ -188,6 +197,7 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.revocationChannel?.close();
   await ctx.authz.close();
   ctx.users?.close();
+  ctx.notifier?.close();
   await ctx.storage.close();
 }
 

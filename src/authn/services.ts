@@ -7,6 +7,9 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../observability/log.js';
 import type { Storage } from '../storage/types.js';
 import type { UsersBackend } from '../users/index.js';
+import type { Notifier } from '../notifier/index.js';
+import { createIdentityVerifier, type IdentityVerifier } from './identity-verification.js';
+import { totpFactors, type SecondFactorSource } from './second-factors.js';
 import { createCsrfProtection, type CsrfProtection } from './csrf.js';
 import { createRegulator, DEFAULT_UNIFORM_TIMING, type Regulator, type UniformTimingOptions } from './regulation.js';
 import { createSessionManager, type SessionCookieSettings, type SessionManager } from './session/index.js';
@@ -17,7 +20,11 @@ export interface PortalServices {
   sessions: SessionManager;
   regulator: Regulator;
   csrf: CsrfProtection;
-  totp: TotpPolicy & { disabled: boolean };
+  totp: TotpPolicy & { disabled: boolean; allowed_algorithms: readonly TotpPolicy['algorithm'][]; allowed_digits: readonly TotpPolicy['digits'][]; allowed_periods: readonly number[] };
+  /** Identity verification by a code the notifier sends; null without a notifier (then no second factor can be registered or removed). */
+  identity: IdentityVerifier | null;
+  /** Registered second factors by method, for the settings page (WebAuthn adds its source). */
+  secondFactors: SecondFactorSource[];
   timing: UniformTimingOptions;
 }
 
@@ -28,6 +35,8 @@ export interface PortalServicesDeps {
   logger: Logger;
   /** Secret input keying material for the CSRF HMAC (the storage encryption key: always present). */
   secret: string;
+  /** Sends identity verification codes; none: identity verification is impossible. */
+  notifier?: Notifier | null;
   /** Told about every ban regulation places (metrics). */
   onBan?: () => void;
   /** Tests shorten the uniform-timing floor; production keeps the default. */
@@ -49,10 +58,12 @@ export function createPortalServices(deps: PortalServicesDeps): PortalServices {
     remember_me: c.remember_me,
   }));
   const csrfKey = Buffer.from(hkdfSync('sha256', deps.secret, Buffer.alloc(0), 'gatehouse portal csrf', 32));
+  const codeKey = Buffer.from(hkdfSync('sha256', deps.secret, Buffer.alloc(0), 'gatehouse one-time codes', 32));
+  const regulator = createRegulator(config.regulation, { authLog: storage.authLog, logger: logger.child({ component: 'regulation' }), ...(deps.onBan ? { onBan: deps.onBan } : {}) });
   return {
     cookies,
     sessions: createSessionManager({ sessions: storage.sessions, users: deps.users ?? NO_USERS, logger: logger.child({ component: 'session' }) }),
-    regulator: createRegulator(config.regulation, { authLog: storage.authLog, logger: logger.child({ component: 'regulation' }), ...(deps.onBan ? { onBan: deps.onBan } : {}) }),
+    regulator,
     csrf: createCsrfProtection(csrfKey),
     totp: {
       disabled: config.totp.disable,
@@ -62,7 +73,12 @@ export function createPortalServices(deps: PortalServicesDeps): PortalServices {
       period: config.totp.period,
       skew: config.totp.skew,
       secret_size: config.totp.secret_size,
+      allowed_algorithms: config.totp.allowed_algorithms,
+      allowed_digits: config.totp.allowed_digits,
+      allowed_periods: config.totp.allowed_periods,
     },
+    secondFactors: [totpFactors(storage.totp)],
+    identity: deps.notifier ? createIdentityVerifier(config.identity_validation.elevated_session, { codes: storage.oneTimeCodes, notifier: deps.notifier, regulator, key: codeKey }) : null,
     timing: deps.timing ?? { ...DEFAULT_UNIFORM_TIMING },
   };
 }

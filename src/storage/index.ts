@@ -21,6 +21,7 @@ import { createSubjectIdentifiers } from './stores/subjects.js';
 import { systemRandom } from '../util/random.js';
 import { createTokenSessions } from './stores/token-sessions.js';
 import { createTotpConfigurations } from './stores/totp.js';
+import { createOneTimeCodes } from './stores/one-time-codes.js';
 import { createUserPreferences, createWebAuthnChallenges, createWebAuthnCredentials } from './stores/webauthn.js';
 import { createAuthenticationLogRetention, type AuthenticationLogRetention } from './sweeper.js';
 import type { MigrationState, OpenStorageOptions, Storage, StorageConfig } from './types.js';
@@ -72,6 +73,7 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
       subjects: createSubjectIdentifiers(db, options.random ?? systemRandom),
       jwtBlacklist: createJwtBlacklist(db),
       totp: createTotpConfigurations(db, cipher),
+      oneTimeCodes: createOneTimeCodes(db),
       webauthn: createWebAuthnCredentials(db, cipher),
       webauthnChallenges: createWebAuthnChallenges(db),
       preferences: createUserPreferences(db),

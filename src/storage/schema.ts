@@ -127,6 +127,17 @@ export interface SessionClientTable {
   created_at_ms: Ms;
 }
 
+/** Identity verification's one-time codes (migration 0006). */
+export interface OneTimeCodeTable {
+  id: string;
+  username: string;
+  intent: string;
+  code_hash: string;
+  created_at_ms: Ms;
+  expires_at_ms: Ms;
+  consumed_at_ms: Ms | null;
+}
+
 export interface EncryptionTable {
   name: string;
   value: Uint8Array;
@@ -141,6 +152,7 @@ export interface Database {
   oauth2_blacklisted_jti: JtiTable;
   totp_configurations: TotpTable;
   totp_history: TotpHistoryTable;
+  one_time_codes: OneTimeCodeTable;
   authentication_logs: AuthLogTable;
   bans: BanTable;
   portal_sessions: PortalSessionTable;

@@ -7,12 +7,14 @@
 import type { Logger } from '../observability/log.js';
 import type { SessionClients, StoredPortalSession } from './logout-types.js';
 import type { AuthenticationLog } from './regulation-types.js';
+import type { OneTimeCodes } from './one-time-code-types.js';
 import type { RevocationNotice } from './revocation-types.js';
 import type { UserPreferences, WebAuthnChallenges, WebAuthnCredentials } from './webauthn-types.js';
 import type { Random } from '../util/random.js';
 
 export type * from './regulation-types.js';
 export type * from './logout-types.js';
+export type * from './one-time-code-types.js';
 export type * from './webauthn-types.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -297,6 +299,8 @@ export interface Storage {
   subjects: SubjectIdentifiers;
   jwtBlacklist: JwtBlacklist;
   totp: TotpConfigurations;
+  /** Identity verification's one-time codes (one-time-code-types.ts). */
+  oneTimeCodes: OneTimeCodes;
   /** WebAuthn credentials and user handles, ceremony challenges, preferred second factor (webauthn-types.ts). */
   webauthn: WebAuthnCredentials;
   webauthnChallenges: WebAuthnChallenges;

@@ -25,6 +25,12 @@ export const PORTAL_PATHS = Object.freeze({
   login: '/login',
   secondFactor: '/login/2fa',
   totpEnrolment: '/settings/totp',
+  /** Registered second factors, and their removal (identity verification first). */
+  settings: '/settings',
+  factorRemoval: '/settings/factors/remove',
+  /** Identity verification: a code by e-mail elevates the session. */
+  elevation: '/settings/elevation',
+  elevationSend: '/settings/elevation/send',
   consent: '/consent',
   logout: '/logout',
   stylesheet: '/static/style.css',

@@ -3,7 +3,7 @@
  * replay, sessions (fixation, disabled users, sign-out) and redirect safety.
  */
 import t, { type Test } from 'tap';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret } from 'otpauth';
 import { hashPassword } from '../../src/crypto/password-hash/index.js';
@@ -34,12 +34,20 @@ async function start(t: Test, extra: Record<string, unknown> = {}) {
       authentication_backend: { file: { path, watch: false } },
       session: { cookies: [{ domain: 'localhost', authelia_url: 'http://localhost:9091', default_redirection_url: 'http://localhost:9091/home' }] },
       regulation: { max_retries: 3, find_time: '2m', ban_time: '5m' },
+      notifier: { filesystem: { filename: join(dir, 'notification.txt') } },
       ...extra,
     },
     { clock, dir },
   );
   const url = server.url.replace('127.0.0.1', 'localhost');
   return { server, clock, url, dir, browser: () => new BrowserClient(url) };
+}
+
+/** Identity verification: the code the filesystem notifier wrote, typed in (test/e2e/identity-verification.test.ts has the rules). */
+async function elevate(b: BrowserClient, dir: string): Promise<void> {
+  await b.submit(await b.get('/settings/elevation?next=totp'), '/settings/elevation/send', {});
+  const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(join(dir, 'notification.txt'), 'utf8'))![1]!;
+  await b.submit(await b.get('/settings/elevation?next=totp'), '/settings/elevation', { code });
 }
 
 async function signIn(b: BrowserClient, username: string, password: string, extra: Record<string, string> = {}): Promise<Page> {
@@ -151,9 +159,11 @@ t.test('a disabled user loses their live session at the next request', async (t)
 });
 
 t.test('TOTP: enrol with one valid code, then sign in with password + code; replayed codes refused; two_factor session', async (t) => {
-  const { browser, server, clock } = await start(t);
+  const { browser, server, clock, dir } = await start(t);
   const b = browser();
   t.equal((await signIn(b, 'alice', 'correct horse')).status, 303);
+  t.equal((await b.get('/settings/totp')).location, '/settings/elevation?next=totp', 'a password alone cannot enrol: a code by e-mail first');
+  await elevate(b, dir);
 
   const enrol = await b.get('/settings/totp');
   t.equal(enrol.status, 200);

@@ -23,6 +23,7 @@ const storedSession = z
     created_at_ms: epochMs,
     last_activity_at_ms: epochMs,
     users_version: z.number().int().nonnegative().optional(),
+    elevated_until_ms: epochMs.optional(),
     flow: z.record(z.string(), z.string()).optional(),
   })
   // An authenticated level without a user or an auth_time would be a session nobody can account for.
@@ -42,6 +43,7 @@ export function sessionToJson(session: PortalSession): JsonObject {
   if (session.sid !== undefined) json.sid = session.sid;
   if (session.display_name !== undefined) json.display_name = session.display_name;
   if (session.users_version !== undefined) json.users_version = session.users_version;
+  if (session.elevated_until_ms !== undefined) json.elevated_until_ms = session.elevated_until_ms;
   if (session.flow !== undefined) json.flow = { ...session.flow };
   return json;
 }
@@ -63,6 +65,7 @@ export function sessionFromJson(json: unknown): PortalSession | null {
   if (s.sid !== undefined) session.sid = s.sid;
   if (s.display_name !== undefined) session.display_name = s.display_name;
   if (s.users_version !== undefined) session.users_version = s.users_version;
+  if (s.elevated_until_ms !== undefined) session.elevated_until_ms = s.elevated_until_ms;
   if (s.flow !== undefined) session.flow = s.flow;
   return session;
 }

@@ -42,6 +42,8 @@ export interface PortalSession {
   last_activity_at_ms: number;
   /** The users backend's version when the user was last checked. */
   users_version?: number;
+  /** Identity verification: until when this session may register or remove second factors (epoch ms). */
+  elevated_until_ms?: number;
   /** Pending OIDC/redirect state carried across pages (rd, rm, workflow ids). */
   flow?: Record<string, string>;
 }

@@ -4,10 +4,11 @@ import type { Route } from '../../http/router.js';
 import { consentRoutes } from './consent.js';
 import { logoutRoutes } from './logout.js';
 import { secondFactorRoutes } from './second-factor.js';
+import { settingsRoutes } from './settings.js';
 import { signInRoutes } from './sign-in.js';
 import { stylesheetRoutes } from './stylesheet.js';
 import { totpEnrolmentRoutes } from './totp-enrolment.js';
 
 export function portalRoutes(ctx: AppContext): Route[] {
-  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes()];
+  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...settingsRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes()];
 }

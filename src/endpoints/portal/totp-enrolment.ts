@@ -1,7 +1,9 @@
 /**
  * GET/POST `/settings/totp`: enrol a TOTP authenticator. The secret is generated on GET and kept
  * in the (encrypted) session until one valid code proves the app has it; only then is it saved.
- * Replacing an existing authenticator requires a two_factor session.
+ * Every enrolment, the first included, needs an elevated session (identity verification: a code
+ * sent by e-mail, settings.ts); replacing an existing authenticator also needs a two_factor
+ * session. The algorithm, digits and period are the person's choice among `totp.allowed_*`.
  */
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
@@ -10,11 +12,14 @@ import type { Route } from '../../http/router.js';
 import { PORTAL_FIELDS, renderTotpEnrolment } from '../../portal/pages/index.js';
 import { qrCodeSvg } from '../../portal/pages/qr-code.js';
 import type { LoadedSession } from '../../authn/session/index.js';
-import { generateTotpSecret, matchTotp, totpUri } from '../../authn/totp.js';
+import { generateTotpSecret, matchTotp, totpUri, type TotpAlgorithm } from '../../authn/totp.js';
 import { checkCsrf, errorPage, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
-import { PORTAL_PATHS } from './sign-in.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
+import { elevationUrl, sessionIsElevated } from './settings.js';
 
 const PENDING = 'totp_pending_secret';
+/** The parameters chosen for the pending secret: `SHA1:6:30`. */
+const PENDING_PARAMETERS = 'totp_pending_parameters';
 
 export function totpEnrolmentRoutes(ctx: AppContext): Route[] {
   return [
@@ -27,7 +32,7 @@ export function totpEnrolmentRoutes(ctx: AppContext): Route[] {
   ];
 }
 
-/** Who may enrol now: signed in; and if an authenticator exists already, at two_factor. */
+/** Who may enrol now: signed in, in an elevated session; and if an authenticator exists already, at two_factor. */
 async function mayEnrol(ctx: AppContext, pr: PortalRequest, flow: Record<string, string>): Promise<{ loaded: LoadedSession; username: string } | HttpResponse> {
   if (ctx.portal.totp.disabled) return errorPage('Not available', 'One-time passwords are disabled on this portal.', 404);
   const loaded = pr.loaded;
@@ -35,6 +40,8 @@ async function mayEnrol(ctx: AppContext, pr: PortalRequest, flow: Record<string,
   if (!loaded || !username || loaded.session.level === 'none') return redirectTo(pr, withQuery(PORTAL_PATHS.home, flow));
   const existing = await ctx.storage.totp.get(username);
   if (existing && loaded.session.level !== 'two_factor') return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow));
+  // A password alone must never become a second factor: a code sent by e-mail first.
+  if (!sessionIsElevated(ctx, loaded, pr.nowMs)) return redirectTo(pr, elevationUrl('totp'));
   return { loaded, username };
 }
 
@@ -44,12 +51,30 @@ async function start(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
   const who = await mayEnrol(ctx, pr, flow);
   if ('status' in who) return who;
   const secret = generateTotpSecret(ctx.portal.totp);
-  const session = { ...who.loaded.session, flow: { ...who.loaded.session.flow, [PENDING]: secret.toString('base64url') } };
+  const chosen = chosenParameters(ctx.portal.totp, req.query);
+  const session = { ...who.loaded.session, flow: { ...who.loaded.session.flow, [PENDING]: secret.toString('base64url'), [PENDING_PARAMETERS]: formatParameters(chosen) } };
   await ctx.portal.sessions.save(who.loaded.id, session, pr.settings, pr.nowMs);
-  return render(pr, ctx.portal.totp, who.username, secret, flow, 200);
+  return render(pr, { ...ctx.portal.totp, ...chosen }, who.username, secret, flow, 200);
 }
 
 type TotpPolicy = AppContext['portal']['totp'];
+type TotpParameters = Pick<TotpPolicy, 'algorithm' | 'digits' | 'period'>;
+
+/** The person's choice (query `algorithm`, `digits`, `period`) where `totp.allowed_*` allow it; else the defaults. */
+function chosenParameters(policy: TotpPolicy, query: URLSearchParams): TotpParameters {
+  const algorithm = policy.allowed_algorithms.find((a) => a === query.get('algorithm')) ?? policy.algorithm;
+  const digits = policy.allowed_digits.find((d) => String(d) === query.get('digits')) ?? policy.digits;
+  const period = policy.allowed_periods.find((p) => String(p) === query.get('period')) ?? policy.period;
+  return { algorithm, digits, period };
+}
+
+const formatParameters = (p: TotpParameters): string => `${p.algorithm}:${p.digits}:${p.period}`;
+
+/** The pending parameters, checked again against the policy (a session written by an older configuration). */
+function parsePending(policy: TotpPolicy, value: string | undefined): TotpParameters {
+  const [algorithm, digits, period] = (value ?? '').split(':');
+  return chosenParameters(policy, new URLSearchParams({ algorithm: algorithm ?? '', digits: digits ?? '', period: period ?? '' }));
+}
 
 async function render(pr: PortalRequest, policy: TotpPolicy, username: string, secret: Buffer, flow: Record<string, string>, status: number, error?: string): Promise<HttpResponse> {
   const uri = totpUri(secret, username, policy);
@@ -66,6 +91,12 @@ async function render(pr: PortalRequest, policy: TotpPolicy, username: string, s
       issuer: policy.issuer,
       hidden: flow,
       error,
+      choices: {
+        algorithms: policy.allowed_algorithms as readonly TotpAlgorithm[],
+        digits: policy.allowed_digits,
+        periods: policy.allowed_periods,
+        chosen: { algorithm: policy.algorithm, digits: policy.digits, period: policy.period },
+      },
     }),
   );
 }
@@ -80,7 +111,7 @@ async function confirm(ctx: AppContext, req: HttpRequest): Promise<HttpResponse>
   const pending = who.loaded.session.flow?.[PENDING];
   if (!pending) return redirectTo(pr, withQuery(PORTAL_PATHS.totpEnrolment, flow));
   const secret = Buffer.from(pending, 'base64url');
-  const policy = ctx.portal.totp;
+  const policy = { ...ctx.portal.totp, ...parsePending(ctx.portal.totp, who.loaded.session.flow?.[PENDING_PARAMETERS]) };
   const step = matchTotp((form.get(PORTAL_FIELDS.code) ?? '').trim(), secret, policy, pr.nowMs);
   if (step === null) return render(pr, policy, who.username, secret, flow, 400, 'That code does not match. Check the time on your device and try again.');
 
@@ -95,7 +126,7 @@ async function confirm(ctx: AppContext, req: HttpRequest): Promise<HttpResponse>
   });
   // The code that confirmed enrolment cannot be used again to sign in.
   await ctx.storage.totp.markUsed(who.username, step, pr.nowMs);
-  const { [PENDING]: _done, ...rest } = who.loaded.session.flow ?? {};
+  const { [PENDING]: _done, [PENDING_PARAMETERS]: _chosen, ...rest } = who.loaded.session.flow ?? {};
   await ctx.portal.sessions.save(who.loaded.id, { ...who.loaded.session, flow: rest }, pr.settings, pr.nowMs);
   ctx.logger.info('totp enrolled', { username: who.username });
   const next = who.loaded.session.level === 'two_factor' ? PORTAL_PATHS.home : PORTAL_PATHS.secondFactor;

@@ -1,5 +1,6 @@
 /** The portal home for someone already signed in: who, how strongly, and what to do next. */
 import { html } from '../../util/html.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
 import { signOutForm } from './form-parts.js';
 import { renderLayout } from './layout.js';
 
@@ -31,6 +32,7 @@ export function renderSignedIn(model: SignedInModel): string {
 <dt>Username</dt><dd>${model.username}</dd>
 <dt>Signed in with</dt><dd>${LEVEL_TEXT[model.level]}</dd>
 </dl>
-${enrol}${signOutForm(model.csrfToken)}`,
+${enrol}<p><a href="${PORTAL_PATHS.settings}">Security settings</a></p>
+${signOutForm(model.csrfToken)}`,
   });
 }
