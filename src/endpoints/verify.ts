@@ -20,6 +20,7 @@ import type { AuthnStrategy, AuthzIdentity } from '../authz/strategies/types.js'
 import { cookieSettingsForHost, type SessionCookieSettings } from '../authn/session/index.js';
 import type { Awaitable } from '../util/awaitable.js';
 import { memoizeByObject } from '../util/memo.js';
+import { bearerChallenge } from '../oauth/bearer-token.js';
 import { throttledLog } from '../observability/throttled-log.js';
 import { buildStrategies } from './verify-strategies.js';
 import { ProxyView, VerifyCall } from './verify-views.js';
@@ -45,6 +46,7 @@ export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
       access: deps.access,
       strategies: buildStrategies(ctx, endpoint.authn_strategies),
       cookieDomainOf,
+      bearerRealm: acceptsBearer(endpoint.authn_strategies) && ctx.authz.verifiers.bearer ? (ctx.oidc?.issuer ?? 'Gatehouse') : null,
     });
     const anyMethod = endpoint.implementation === 'ExtAuthz' || endpoint.implementation === 'Legacy';
     const methods: Partial<Record<Method | '*', Handler>> = anyMethod ? { '*': handler } : { GET: handler, HEAD: handler };
@@ -59,6 +61,13 @@ interface VerifyEndpoint {
   access: CompiledAccessControl;
   strategies: readonly AuthnStrategy[];
   cookieDomainOf: (target: URL) => SessionCookieSettings | null;
+  /** The realm of the Bearer challenge sent to clients that are not browsers; null when the endpoint takes no bearer token. */
+  bearerRealm: string | null;
+}
+
+/** `Authorization: Bearer` is one of the endpoint's strategies (its schemes default to Bearer). */
+function acceptsBearer(strategies: ReadonlyArray<{ name: string; schemes?: readonly string[] | undefined }>): boolean {
+  return strategies.some((s) => s.name === 'HeaderAuthorization' && (s.schemes ?? ['Bearer']).some((scheme) => scheme.toLowerCase() === 'bearer'));
 }
 
 const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User': '', 'Remote-Groups': '', 'Remote-Name': '', 'Remote-Email': '' });
@@ -69,6 +78,8 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
   const label = metricLabel(name);
   const kind = proxyKinds[endpoint.implementation];
   const badTarget = endpoint.implementation === 'Legacy' ? 401 : 400;
+  // RFC 6750 §3: a request without credentials gets the challenge without an error code.
+  const apiChallenge = endpoint.bearerRealm === null ? null : bearerChallenge({ realm: endpoint.bearerRealm });
   const { metrics, logger, clock } = ctx;
   // A proxy wired wrongly sends every request wrong: say why and what to change, at warn, but not once per request.
   const refusedLog = throttledLog(logger, 'warn', clock, { perWindow: 10, windowMs: 60_000 });
@@ -88,7 +99,7 @@ function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
       const { host, pathname } = target.url;
       logger.debug('authz decision', { endpoint: name, target_host: host, target_path: pathname, method: target.method, decision: outcome.kind, strategy, rule: 'rule' in outcome ? outcome.rule : undefined });
     }
-    const response = answer(outcome) ?? unauthenticated(kind, settings, target, isBrowserRequest((h) => req.header(h)));
+    const response = answer(outcome) ?? unauthenticated(kind, settings, target, isBrowserRequest((h) => req.header(h)), apiChallenge);
     return done(req, response, strategy, outcome.kind);
   };
 
@@ -132,9 +143,12 @@ function answer(outcome: AuthzOutcome): HttpResponse | null {
   }
 }
 
-function unauthenticated(kind: ProxyKind, settings: SessionCookieSettings, target: VerifyTarget, isBrowser: boolean): HttpResponse {
+/** A client that is not a browser (no text/html in Accept) is also told how to authenticate: the Bearer challenge, when the endpoint takes tokens. */
+function unauthenticated(kind: ProxyKind, settings: SessionCookieSettings, target: VerifyTarget, isBrowser: boolean, apiChallenge: string | null): HttpResponse {
   const result = kind.unauthorized({ portalUrl: settings.authelia_url, targetUrl: target.url.href, method: target.method, isBrowser });
-  return { status: result.status, headers: result.location ? { Location: result.location } : {} };
+  const headers: Headers = result.location ? { Location: result.location } : {};
+  if (!isBrowser && apiChallenge !== null && result.status === 401) headers['WWW-Authenticate'] = apiChallenge;
+  return { status: result.status, headers };
 }
 
 /** Identities of cached tokens are shared objects (bearer.ts): their headers are made once. */

@@ -84,6 +84,16 @@ export async function proveProxy(t: Test, startProxy: StartProxy): Promise<Runni
     t.equal(answer.headers.location, `${PORTAL}/?rd=${encodeURIComponent(target)}&rm=GET`);
   });
 
+  await t.test('RFC 6750 §3: an API client (no text/html in Accept) without a token gets 401 with the Bearer challenge, not a redirect', async (t) => {
+    for (const accept of ['application/json', '*/*', undefined]) {
+      const answer = await app('/private/page?x=1', accept === undefined ? {} : { accept });
+      t.equal(answer.status, 401, `Accept: ${accept ?? '(none)'}`);
+      t.match(answer.headers['www-authenticate'], /^Bearer realm="[^"]+"$/, 'the challenge, without an error code');
+    }
+    const xhr = await app('/private/page?x=1', { accept: 'text/html', 'x-requested-with': 'XMLHttpRequest' });
+    t.equal(xhr.status, 401, 'a script in a page (X-Requested-With: XMLHttpRequest) is not sent to the portal either');
+  });
+
   await t.test('after signing in at the portal, the session cookie (Domain=example.com) reaches the upstream as the user', async (t) => {
     const session = await signIn(gatehouse, target);
     t.equal(session.location, target, 'the portal sends the browser back to the target');
