@@ -7,13 +7,13 @@
  * frames for the signed-out page (OIDC Front-Channel Logout 1.0 §2). Every sign-out goes through
  * here: the portal's, the end-session endpoint's, the CLI's.
  */
-import { randomUUID } from 'node:crypto';
 import type { OidcClientConfig } from '../../config/index.js';
 import type { IssuerKeySet } from '../../crypto/keys.js';
 import type { ClientRegistry } from '../../oauth/clients.js';
 import type { Logger } from '../../observability/log.js';
 import type { SessionClient, Storage } from '../../storage/types.js';
 import type { Clock } from '../../util/clock.js';
+import { systemRandom, type Random } from '../../util/random.js';
 import { deliverLogoutToken, type BackChannelMetrics, type BackChannelOptions } from './back-channel.js';
 import { frontChannelFrames, type FrontChannelFrame } from './front-channel.js';
 import { signLogoutToken } from './logout-token.js';
@@ -26,6 +26,8 @@ export interface SignOutDeps {
   metrics: BackChannelMetrics;
   logger: Logger;
   clock: Clock;
+  /** Logout Token `jti`s (the system source by default). */
+  random?: Random;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -60,6 +62,7 @@ function clientsOf(entries: readonly SessionClient[], registry: Pick<ClientRegis
 
 export function createSignOutService(deps: SignOutDeps): SignOutService {
   const { storage, logger } = deps;
+  const random = deps.random ?? systemRandom;
   const underway = new Set<Promise<void>>();
 
   const track = (work: Promise<void>): Promise<void> => {
@@ -70,13 +73,14 @@ export function createSignOutService(deps: SignOutDeps): SignOutService {
   };
 
   const notify = async (sid: string, clients: ReadonlyArray<{ config: OidcClientConfig; subject: string }>): Promise<void> => {
-    const oidc = deps.oidc!;
+    const { oidc } = deps;
+    if (oidc === null) return;
     const now_s = Math.floor(deps.clock.nowMs() / 1000);
     await Promise.all(
       clients
         .filter(({ config }) => config.backchannel_logout_uri !== undefined)
         .map(async ({ config, subject }) => {
-          const logout_token = await signLogoutToken(oidc.keys, { issuer: oidc.issuer, client: config, sub: subject, sid, jti: randomUUID(), now_s });
+          const logout_token = await signLogoutToken(oidc.keys, { issuer: oidc.issuer, client: config, sub: subject, sid, jti: random.uuid(), now_s });
           await deliverLogoutToken(
             { options: deps.backChannel, metrics: deps.metrics, logger, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
             { client_id: config.client_id, uri: config.backchannel_logout_uri!, logout_token },
