@@ -179,6 +179,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
       metrics,
       logger: logger.child({ component: 'logout' }),
       clock,
+      random,
     });
     return { config, logger, clock, random, metrics, storage, sweeper, users, notifier, portal, authz, revocationChannel, oidc, signOut };
   } catch (err) {
