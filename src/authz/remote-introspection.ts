@@ -3,9 +3,9 @@
  * keep-alive `undici` Pool for the OP's origin, bounded connections, connect/headers/body timeouts
  * and an overall deadline, `client_secret_basic` (RFC 6749 §2.3.1), a bounded response. Anything
  * but a well-formed 200 answer throws `IntrospectionUnavailable`: the verify endpoint answers 503,
- * never a pass.
+ * never a pass. `undici` is loaded with the first introspection, not at start-up (issue #14).
  */
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { IntrospectionUnavailable, INACTIVE, type IntrospectionResult, type IntrospectionSource } from './introspection-cache.js';
 
 export interface RemoteIntrospectionOptions {
@@ -81,16 +81,21 @@ export function createRemoteIntrospection(opts: RemoteIntrospectionOptions): Rem
   const timeoutMs = opts.timeoutSeconds * 1000;
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const authorization = basicAuthorization(opts.client_id, opts.client_secret);
-  const pool = new Pool(url.origin, {
-    connections: opts.pool?.connections ?? DEFAULT_CONNECTIONS,
-    connectTimeout: timeoutMs,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    keepAliveTimeout: KEEP_ALIVE_MS,
-  });
+  let pool: Promise<Pool> | undefined;
+  const poolOnce = (): Promise<Pool> =>
+    (pool ??= import('undici').then(
+      ({ Pool }) =>
+        new Pool(url.origin, {
+          connections: opts.pool?.connections ?? DEFAULT_CONNECTIONS,
+          connectTimeout: timeoutMs,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          keepAliveTimeout: KEEP_ALIVE_MS,
+        }),
+    ));
 
   const post = async (token: string): Promise<IntrospectionResult> => {
-    const { statusCode, headers, body } = await pool.request({
+    const { statusCode, headers, body } = await (await poolOnce()).request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: 'POST',
@@ -133,6 +138,8 @@ export function createRemoteIntrospection(opts: RemoteIntrospectionOptions): Rem
         throw new IntrospectionUnavailable(`the introspection endpoint could not be reached: ${message}`, { cause: err });
       }
     },
-    close: () => pool.close(),
+    close: async () => {
+      if (pool !== undefined) await (await pool).close();
+    },
   };
 }

@@ -2,7 +2,6 @@
  * Fetches a client's JSON Web Key Set from its `jwks_uri` (RFC 7591 §2, RFC 7517 §5) with bounded
  * time and size: a slow or hostile client endpoint must not hold a token request or fill memory.
  */
-import { request } from 'undici';
 
 export interface FetchJwksOptions {
   /** Time allowed for the response headers, then again for the body. */
@@ -27,6 +26,7 @@ export async function fetchJwks(uri: string, options: FetchJwksOptions = {}): Pr
   const maxBytes = options.maxBytes ?? DEFAULT_JWKS_MAX_BYTES;
   let text: string;
   try {
+    const { request } = await import('undici');
     const res = await request(uri, { method: 'GET', headers: { accept: 'application/json' }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     if (res.statusCode !== 200) {
       // dump(), not destroy(): a destroyed undici body emits an 'error' nobody listens to.

@@ -2,14 +2,18 @@
  * The PostgreSQL engine: a `pg` pool whose connections all use the configured schema
  * (`search_path`, set at connection start-up), with `int8` read as a number (milliseconds stay
  * far below 2^53) and timeouts from the config. The schema is created when missing.
+ * `pg` is loaded when PostgreSQL is opened, not at start-up (issue #14: start-up and idle RSS).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { ConnectionOptions } from 'node:tls';
 import type { Database as Tables } from './schema.js';
 import type { PostgresConfig } from './types.js';
 
 const INT8_OID = 20;
+
+/** The `pg` module, loaded on first use. */
+export const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
 const POOL_SIZE = 10;
 
 /** Schema names go into a start-up parameter and DDL, so only plain identifiers are accepted. */
@@ -30,7 +34,8 @@ export function tlsOptions(tls: PostgresConfig['tls']): ConnectionOptions | unde
   };
 }
 
-export function poolConfig(config: PostgresConfig): pg.PoolConfig {
+/** `types`: the loaded module's type parsers (`(await loadPg()).types`). */
+export function poolConfig(config: PostgresConfig, types: typeof pg.types): pg.PoolConfig {
   const schema = checkSchemaName(config.schema || 'public');
   const timeoutMs = config.timeout * 1000;
   return {
@@ -47,13 +52,14 @@ export function poolConfig(config: PostgresConfig): pg.PoolConfig {
     application_name: 'gatehouse',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+        oid === INT8_OID ? (value: string) => Number(value) : (types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
     },
   };
 }
 
 export async function openPostgres(config: PostgresConfig): Promise<Kysely<Tables>> {
-  const pool = new pg.Pool(poolConfig(config));
+  const pg = await loadPg();
+  const pool = new pg.Pool(poolConfig(config, pg.types));
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });

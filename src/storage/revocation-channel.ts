@@ -10,9 +10,9 @@
  * Here rather than in src/authz because it is engine plumbing (a pg client, the schema); the bus's
  * type is storage's own (revocation-types.ts), implemented by src/authz/revocation-bus.ts.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../observability/log.js';
-import { poolConfig } from './postgres.js';
+import { loadPg, poolConfig } from './postgres.js';
 import { parsePayload } from './revocation-notice.js';
 import type { RevocationBus, RevocationNotice } from './revocation-types.js';
 import type { PostgresConfig } from './types.js';
@@ -57,7 +57,8 @@ export async function openRevocationChannel(config: PostgresConfig, deps: Revoca
   const { channel: name, origin } = deps.notice;
   const backoff = deps.backoff ?? DEFAULT_BACKOFF;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-  const { max: _poolSize, ...connection } = poolConfig(config);
+  const pg = await loadPg();
+  const { max: _poolSize, ...connection } = poolConfig(config, pg.types);
   const listenerConfig: pg.ClientConfig = { ...connection, application_name: LISTENER_APPLICATION_NAME, keepAlive: true };
 
   let listener: pg.Client | null = null;

@@ -4,7 +4,7 @@
  * thread pool) from the parameters we parsed and compare the bytes ourselves, so the limits we
  * check here are exactly the ones that apply.
  */
-import { hashRaw, type Options } from '@node-rs/argon2';
+import type { Options } from '@node-rs/argon2';
 import { decodeBase64Loose, encodePhcBase64, parseDecimal } from './encoding.js';
 import { DigestFormatError } from './errors.js';
 import { sameBytes, type DigestFormat } from './format.js';
@@ -12,6 +12,9 @@ import { ARGON2_VARIANTS, MAX_ARGON2_MEMORY_KIB, MIN_KEY_BYTES } from './params.
 import { checkParamNames, splitPhc } from './phc.js';
 import { randomBytes } from '../random.js';
 import type { Argon2Params, Argon2Variant, PasswordDigest } from './types.js';
+
+/** The native module's `hashRaw`, loaded with the first argon2 digest checked or made, not at start-up (issue #14). */
+const hashRaw = async (password: string, options: Options): Promise<Buffer> => (await import('@node-rs/argon2')).hashRaw(password, options);
 
 // @node-rs/argon2 declares Algorithm and Version as ambient const enums, which isolated modules
 // cannot read; these are their documented numeric values.

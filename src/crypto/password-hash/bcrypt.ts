@@ -6,7 +6,7 @@
  * `compare` recomputes with the stored salt and compares the result in constant time.
  */
 import { createHmac } from 'node:crypto';
-import bcrypt from 'bcrypt';
+import type bcryptModule from 'bcrypt';
 import { parseDecimal } from './encoding.js';
 import { DigestFormatError, HashParamsError } from './errors.js';
 import type { DigestFormat } from './format.js';
@@ -53,18 +53,21 @@ function parseBcryptSha256(encoded: string): PasswordDigest {
   });
 }
 
+/** The native module, loaded with the first bcrypt digest checked or made, not at start-up (issue #14). */
+const loadBcrypt = async (): Promise<typeof bcryptModule> => (await import('bcrypt')).default;
+
 export async function hashBcrypt(password: string, params: BcryptParams): Promise<string> {
   if (params.variant === 'sha256') {
     const setting = await bcryptSetting(params.cost);
     const salt = setting.slice(7, 29);
-    const inner = await bcrypt.hash(prehash(password, salt), setting);
+    const inner = await (await loadBcrypt()).hash(prehash(password, salt), setting);
     return `$bcrypt-sha256$v=2,t=2b,r=${params.cost}$${salt}$${inner.slice(29)}`;
   }
   // bcrypt silently ignores bytes past 72; refusing is kinder than a password that is secretly shorter.
   if (Buffer.byteLength(password) > BCRYPT_MAX_PASSWORD_BYTES) {
     throw new HashParamsError(`bcrypt reads at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes of a password; use the sha256 variant for longer ones`);
   }
-  return bcrypt.hash(password, await bcryptSetting(params.cost));
+  return (await loadBcrypt()).hash(password, await bcryptSetting(params.cost));
 }
 
 /** passlib bcrypt_sha256 v2: base64(HMAC-SHA256(key = the 22-character salt, password)). */
@@ -76,10 +79,10 @@ function prehash(password: string, salt22: string): string {
  * `$2y$` (PHP's name for the fixed algorithm) and `$2b$` compute the same hash; the library knows
  * `$2a$`/`$2b$` only, so a `$2y$` digest is checked under its `$2b$` name.
  */
-function bcryptVerify(password: string, digest: string): Promise<boolean> {
-  return bcrypt.compare(password, digest.startsWith('$2y$') ? `$2b$${digest.slice(4)}` : digest);
+async function bcryptVerify(password: string, digest: string): Promise<boolean> {
+  return (await loadBcrypt()).compare(password, digest.startsWith('$2y$') ? `$2b$${digest.slice(4)}` : digest);
 }
 
 async function bcryptSetting(cost: number): Promise<string> {
-  return bcrypt.genSalt(cost, 'b'); // $2b$<cost>$<salt22>
+  return (await loadBcrypt()).genSalt(cost, 'b'); // $2b$<cost>$<salt22>
 }

@@ -7,7 +7,6 @@
  * attempt is counted (`gatehouse_backchannel_logout_total{client,outcome}`) and nothing here ever
  * throws: a client that is down never stops a sign-out.
  */
-import { request } from 'undici';
 import type { Logger } from '../../observability/log.js';
 
 export type BackChannelOutcome = 'success' | 'retry' | 'failure';
@@ -48,6 +47,7 @@ type Attempt = { kind: 'delivered' } | { kind: 'final'; why: string } | { kind: 
 
 async function attemptOnce(delivery: LogoutDelivery, timeoutMs: number): Promise<Attempt> {
   try {
+    const { request } = await import('undici');
     const res = await request(delivery.uri, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
