@@ -223,7 +223,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
       let series = authzSeries.get(endpoint);
       if (series === undefined) authzSeries.set(endpoint, (series = { duration: authzDuration.series({ endpoint }), decisions: new Map() }));
       let byDecision = series.decisions.get(strategy);
-      if (byDecision === undefined) series.decisions.set(strategy, (byDecision = new Map()));
+      if (byDecision === undefined) series.decisions.set(strategy, (byDecision = new Map<string, CounterSeries>()));
       let counter = byDecision.get(decision);
       if (counter === undefined) byDecision.set(decision, (counter = authz.series({ endpoint, strategy, decision })));
       counter.inc();
@@ -249,7 +249,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
       // An unknown method would be an unbounded label value: fold it.
       const m = METHOD_INDEX.get(method) ?? OTHER_METHOD;
       let counter = series.requests.get(status * 16 + m);
-      if (counter === undefined) series.requests.set(status * 16 + m, (counter = requests.series({ route, method: METHODS[m]!, status: String(status) })));
+      if (counter === undefined) series.requests.set(status * 16 + m, (counter = requests.series({ route, method: METHODS[m], status: String(status) })));
       counter.inc();
       series.duration.observe(durationSeconds);
     },
