@@ -43,7 +43,7 @@ export interface PortalServicesDeps {
   timing?: UniformTimingOptions;
 }
 
-const NO_USERS = { lookup: async () => null };
+const NO_USERS = { lookup: () => Promise.resolve(null) };
 
 export function createPortalServices(deps: PortalServicesDeps): PortalServices {
   const { config, storage, logger } = deps;
