@@ -12,7 +12,7 @@ const ANY_INTERFACE: ReadonlySet<string> = new Set(['', '0.0.0.0', '::', '[::]']
 
 /** A CIDR inside 127.0.0.0/8 or ::1 (the same host only). */
 function isLoopback(cidr: string): boolean {
-  const address = cidr.split('/')[0]!.toLowerCase();
+  const address = cidr.split('/')[0].toLowerCase();
   return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
 

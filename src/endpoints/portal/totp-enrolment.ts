@@ -12,7 +12,7 @@ import type { Route } from '../../http/router.js';
 import { PORTAL_FIELDS, renderTotpEnrolment } from '../../portal/pages/index.js';
 import { qrCodeSvg } from '../../portal/pages/qr-code.js';
 import type { LoadedSession } from '../../authn/session/index.js';
-import { generateTotpSecret, matchTotp, totpUri, type TotpAlgorithm } from '../../authn/totp.js';
+import { generateTotpSecret, matchTotp, totpUri } from '../../authn/totp.js';
 import { checkCsrf, errorPage, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from '../../util/paths.js';
 import { elevationUrl, sessionIsElevated } from './settings.js';
@@ -92,7 +92,7 @@ async function render(pr: PortalRequest, policy: TotpPolicy, username: string, s
       hidden: flow,
       error,
       choices: {
-        algorithms: policy.allowed_algorithms as readonly TotpAlgorithm[],
+        algorithms: policy.allowed_algorithms,
         digits: policy.allowed_digits,
         periods: policy.allowed_periods,
         chosen: { algorithm: policy.algorithm, digits: policy.digits, period: policy.period },
