@@ -129,7 +129,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
         }
       : null;
     // Its start-up check fails the start, saying where and why, unless notifier.disable_startup_check.
-    notifier = await openNotifier(config.notifier, { clock });
+    notifier = await openNotifier(config.notifier, { clock, trustedCertificates: config.certificates_directory ? await readCertificates(config.certificates_directory) : [] });
     const portal = createPortalServices({
       config,
       storage,

@@ -9,11 +9,12 @@ export { NotifierError, subjectOf, type Message, type Notifier, type Recipient }
 
 /**
  * Builds the notifier and, unless `disable_startup_check`, runs its start-up check: a server that
- * is down stops the start with a NotifierError saying where and why.
+ * is down stops the start with a NotifierError saying where and why. `trustedCertificates`
+ * (certificates_directory) are trusted beside Node's store for the SMTP server's certificate.
  */
-export async function openNotifier(config: Readonly<NotifierConfig> | undefined, deps: { clock: Clock }): Promise<Notifier | null> {
+export async function openNotifier(config: Readonly<NotifierConfig> | undefined, deps: { clock: Clock; trustedCertificates?: readonly string[] }): Promise<Notifier | null> {
   if (!config) return null;
-  const notifier = config.smtp ? createSmtpNotifier(config.smtp) : config.filesystem ? createFilesystemNotifier(config.filesystem, deps) : null;
+  const notifier = config.smtp ? createSmtpNotifier(config.smtp, deps.trustedCertificates ?? []) : config.filesystem ? createFilesystemNotifier(config.filesystem, deps) : null;
   if (notifier && !config.disable_startup_check) {
     try {
       await notifier.startupCheck();
