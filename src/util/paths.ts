@@ -25,6 +25,11 @@ export const PORTAL_PATHS = Object.freeze({
   login: '/login',
   secondFactor: '/login/2fa',
   totpEnrolment: '/settings/totp',
+  /** WebAuthn: registration, the second factor's assertion, passkey sign-in, the ceremony script. */
+  webauthnRegistration: '/settings/webauthn',
+  secondFactorWebAuthn: '/login/2fa/webauthn',
+  passkeySignIn: '/login/passkey',
+  webauthnScript: '/static/webauthn.js',
   /** Registered second factors, and their removal (identity verification first). */
   settings: '/settings',
   factorRemoval: '/settings/factors/remove',

@@ -5,4 +5,4 @@ export { beginAuthentication, finishAuthentication, type AuthenticationCeremony,
 export { checkSignCount } from './sign-count.js';
 export { secondFactorAmr, passkeyOutcome } from './amr.js';
 export { WebAuthnError, type WebAuthnErrorCode } from './errors.js';
-export { listWebAuthnCredentials, removeWebAuthnCredential, removeAllWebAuthnCredentials, type WebAuthnCredentialSummary } from './credentials.js';
+export { listWebAuthnCredentials, removeWebAuthnCredential, removeAllWebAuthnCredentials, webauthnFactors, type WebAuthnCredentialSummary } from './credentials.js';

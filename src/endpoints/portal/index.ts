@@ -8,7 +8,10 @@ import { settingsRoutes } from './settings.js';
 import { signInRoutes } from './sign-in.js';
 import { stylesheetRoutes } from './stylesheet.js';
 import { totpEnrolmentRoutes } from './totp-enrolment.js';
+import { passkeySignInRoutes } from './passkey-sign-in.js';
+import { webauthnRegistrationRoutes } from './webauthn-registration.js';
+import { webauthnScriptRoutes } from './webauthn-script.js';
 
 export function portalRoutes(ctx: AppContext): Route[] {
-  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...settingsRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes()];
+  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...settingsRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes(), ...webauthnRegistrationRoutes(ctx), ...passkeySignInRoutes(ctx), ...webauthnScriptRoutes()];
 }

@@ -1,20 +1,25 @@
 /**
- * GET/POST `/login/2fa`: the TOTP second factor (RFC 6238). A code is accepted once only (its time
- * step is recorded), attempts are regulated like the first factor, and success moves the session
- * to two_factor under a new id.
+ * GET/POST `/login/2fa`: the second factor — a TOTP code (RFC 6238), or a security key (W3C
+ * WebAuthn §7.2, POST `/login/2fa/webauthn`). The page offers the methods the person has and opens
+ * on `?method=`, else the one they used last (remembered in storage), else TOTP. A code is accepted
+ * once only (its time step is recorded), a key's signature counter must move forward, attempts are
+ * regulated like the first factor, and success moves the session to two_factor under a new id.
  */
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
 import { PORTAL_FIELDS, renderSecondFactor } from '../../portal/pages/index.js';
-import { withUniformTiming } from '../../authn/regulation.js';
+import type { SecondFactorMethodName } from '../../portal/pages/second-factor.js';
+import { beginAuthentication, finishAuthentication, secondFactorAmr, WebAuthnError } from '../../authn/webauthn/index.js';
+import { withUniformTiming, type CheckResult } from '../../authn/regulation.js';
 import { redirectAfterSignIn } from '../../authn/redirect.js';
-import type { PortalSession } from '../../authn/session/index.js';
+import type { AmrValue, PortalSession } from '../../authn/session/index.js';
 import { matchTotp } from '../../authn/totp.js';
 import type { TotpConfiguration } from '../../storage/types.js';
 import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from './sign-in.js';
+import { ceremonyPage, postedCredential, relyingParty, sessionBinding, WEBAUTHN_FAILURE, webauthnDeps } from './webauthn-ceremony.js';
 
 const INVALID_CODE = 'The code is incorrect, or was already used. Wait for the next one and try again.';
 
@@ -26,7 +31,29 @@ export function secondFactorRoutes(ctx: AppContext): Route[] {
       errorStyle: 'page',
       methods: { GET: (req) => show(ctx, req), POST: (req) => verify(ctx, req) },
     },
+    {
+      name: 'portal_second_factor_webauthn',
+      path: PORTAL_PATHS.secondFactorWebAuthn,
+      errorStyle: 'page',
+      methods: { POST: (req) => verifyWebAuthn(ctx, req) },
+    },
   ];
+}
+
+/** The second factors this person has, in the order the page lists them. */
+async function methodsOf(ctx: AppContext, username: string): Promise<{ totp: TotpConfiguration | null; methods: SecondFactorMethodName[] }> {
+  const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
+  const keys = ctx.config.webauthn.disable ? [] : await ctx.storage.webauthn.list(username);
+  return { totp, methods: [...(totp ? (['totp'] as const) : []), ...(keys.length > 0 ? (['webauthn'] as const) : [])] };
+}
+
+/** `?method=` when the person has it, else the one they used last, else the first they have (TOTP when none). */
+async function chosenMethod(ctx: AppContext, username: string, asked: string | null, methods: readonly SecondFactorMethodName[]): Promise<SecondFactorMethodName> {
+  const has = (m: string | null): m is SecondFactorMethodName => m !== null && (methods as readonly string[]).includes(m);
+  if (has(asked)) return asked;
+  const preferred = await ctx.storage.preferences.secondFactorMethod(username);
+  if (has(preferred)) return preferred;
+  return methods[0] ?? 'totp';
 }
 
 /** The signed-in (one factor at least) person, or a redirect to sign in. */
@@ -41,44 +68,97 @@ async function show(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
   const flow = flowParams(req.query);
   const who = signedIn(pr, flow);
   if ('status' in who) return who;
-  const totp = await ctx.storage.totp.get(who.username);
-  return render(pr, who.username, flow, totp, 200);
+  return render(ctx, pr, who, flow, req.query.get('method'), 200);
 }
 
-function render(pr: PortalRequest, username: string, flow: Record<string, string>, totp: TotpConfiguration | null, status: number, error?: string): HttpResponse {
-  return page(
-    pr,
-    status,
-    renderSecondFactor({
-      csrfToken: pr.csrfToken,
-      action: PORTAL_PATHS.secondFactor,
-      username,
-      hidden: flow,
-      error,
-      ...(totp ? {} : { enrolUrl: withQuery(PORTAL_PATHS.totpEnrolment, flow) }),
-    }),
-  );
+type Who = { id: string; session: PortalSession; username: string };
+
+async function render(ctx: AppContext, pr: PortalRequest, who: Who, flow: Record<string, string>, asked: string | null, status: number, error?: string): Promise<HttpResponse> {
+  const { totp, methods } = await methodsOf(ctx, who.username);
+  const method = await chosenMethod(ctx, who.username, asked, methods);
+  const otherMethods = methods.filter((m) => m !== method).map((m) => ({ method: m, url: withQuery(PORTAL_PATHS.secondFactor, { ...flow, method: m }) }));
+  const common = {
+    csrfToken: pr.csrfToken,
+    action: PORTAL_PATHS.secondFactor,
+    username: who.username,
+    hidden: flow,
+    error,
+    otherMethods,
+    ...(totp || ctx.portal.totp.disabled ? {} : { enrolUrl: withQuery(PORTAL_PATHS.totpEnrolment, flow) }),
+  };
+  if (method !== 'webauthn') return page(pr, status, renderSecondFactor({ ...common, method }));
+  const options = await beginAuthentication(webauthnDeps(ctx), { ceremony: 'second_factor', username: who.username, binding: sessionBinding(who.id), rp: relyingParty(pr), nowMs: pr.nowMs });
+  return ceremonyPage(pr, status, renderSecondFactor({ ...common, method, webauthn: { action: PORTAL_PATHS.secondFactorWebAuthn, optionsJson: JSON.stringify(options) } }));
 }
 
-async function verify(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+/** A second factor's POST: the portal request, its CSRF-checked form, the signed-in person. */
+async function openSecondFactorPost(ctx: AppContext, req: HttpRequest): Promise<{ pr: PortalRequest; form: URLSearchParams; flow: Record<string, string>; who: Who } | HttpResponse> {
   const pr = await openPortalRequest(ctx, req);
   const form = await req.form();
   checkCsrf(ctx, pr, form);
   const flow = flowParams(form);
   const who = signedIn(pr, flow);
-  if ('status' in who) return who;
+  return 'status' in who ? who : { pr, form, flow, who };
+}
+
+async function verify(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const opened = await openSecondFactorPost(ctx, req);
+  if ('status' in opened) return opened;
+  const { pr, form, flow, who } = opened;
   const totp = await ctx.storage.totp.get(who.username);
-  if (!totp || ctx.portal.totp.disabled) return render(pr, who.username, flow, totp, 400, 'No one-time password is set up for this account.');
+  if (!totp || ctx.portal.totp.disabled) return render(ctx, pr, who, flow, 'totp', 400, 'No one-time password is set up for this account.');
 
   const code = (form.get(PORTAL_FIELDS.code) ?? '').trim();
   const outcome = await withUniformTiming(() => checkCode(ctx, who.username, code, totp, req.clientIp, pr.nowMs), ctx.portal.timing);
   ctx.metrics.recordAuthentication('2fa', outcome);
-  if (outcome !== 'success') return render(pr, who.username, flow, totp, 401, INVALID_CODE);
+  if (outcome !== 'success') return render(ctx, pr, who, flow, 'totp', 401, INVALID_CODE);
+  return secondFactorDone(ctx, pr, who, flow, 'totp', [...new Set<AmrValue>([...who.session.amr, 'otp', 'mfa'])]);
+}
 
+/** POST `/login/2fa/webauthn`: the assertion of one of the person's own credentials, regulated like a code. */
+async function verifyWebAuthn(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const opened = await openSecondFactorPost(ctx, req);
+  if ('status' in opened) return opened;
+  const { pr, form, flow, who } = opened;
+  if (ctx.config.webauthn.disable) return render(ctx, pr, who, flow, 'totp', 400, 'Security keys are disabled on this portal.');
+  const response = postedCredential(form);
+  if (response === null) return render(ctx, pr, who, flow, 'webauthn', 400, WEBAUTHN_FAILURE.no_credential);
+
+  const attempt = await ctx.portal.regulator.attempt(
+    { username: who.username, ip: req.clientIp, auth_type: '2fa', nowMs: pr.nowMs, request_uri: PORTAL_PATHS.secondFactorWebAuthn, request_method: 'POST' },
+    async (): Promise<CheckResult<WebAuthnCheck>> => {
+      try {
+        const done = await finishAuthentication(webauthnDeps(ctx), { ceremony: 'second_factor', username: who.username, binding: sessionBinding(who.id), rp: relyingParty(pr), response, nowMs: pr.nowMs });
+        return { successful: true, value: { ok: true, userVerified: done.userVerified } };
+      } catch (err) {
+        if (!(err instanceof WebAuthnError)) throw err;
+        return { successful: false, value: { ok: false, error: err } };
+      }
+    },
+  );
+  if (attempt.refused) {
+    ctx.metrics.recordAuthentication('2fa', 'banned');
+    return render(ctx, pr, who, flow, 'webauthn', 401, WEBAUTHN_FAILURE.verification_failed);
+  }
+  if (!attempt.value.ok) {
+    const { error } = attempt.value;
+    ctx.metrics.recordAuthentication('2fa', error.code === 'counter_regression' ? 'replayed' : 'invalid_credentials');
+    ctx.logger.warn('webauthn second factor refused', { username: who.username, client_ip: req.clientIp, code: error.code, detail: error.message });
+    return render(ctx, pr, who, flow, 'webauthn', 401, WEBAUTHN_FAILURE[error.code]);
+  }
+  ctx.metrics.recordAuthentication('2fa', 'success');
+  return secondFactorDone(ctx, pr, who, flow, 'webauthn', secondFactorAmr(who.session.amr, attempt.value.userVerified));
+}
+
+type WebAuthnCheck = { ok: true; userVerified: boolean } | { ok: false; error: WebAuthnError };
+
+/** A second factor succeeded: two_factor under a new session id, the method remembered, on to `rd`. */
+async function secondFactorDone(ctx: AppContext, pr: PortalRequest, who: Who, flow: Record<string, string>, method: SecondFactorMethodName, amr: AmrValue[]): Promise<HttpResponse> {
   // OIDC Core §2 auth_time: the second factor completed this authentication, so its time is the session's.
-  const session: PortalSession = { ...who.session, level: 'two_factor', auth_time_s: Math.floor(ctx.clock.nowMs() / 1000), amr: ['pwd', 'otp', 'mfa'] };
+  const session: PortalSession = { ...who.session, level: 'two_factor', auth_time_s: Math.floor(ctx.clock.nowMs() / 1000), amr };
   const { setCookie } = await ctx.portal.sessions.establish(who.id, session, pr.settings, pr.https, pr.nowMs);
-  ctx.logger.info('second factor succeeded', { username: who.username, client_ip: req.clientIp });
+  await ctx.storage.preferences.setSecondFactorMethod(who.username, method);
+  ctx.logger.info('second factor succeeded', { username: who.username, client_ip: pr.req.clientIp, method });
   const target = redirectAfterSignIn(flow['rd'], pr.settings, ctx.portal.cookies) ?? PORTAL_PATHS.home;
   return redirectTo(pr, target, [setCookie]);
 }

@@ -18,9 +18,12 @@ import { PORTAL_PATHS } from '../../util/paths.js';
 import { checkCsrf, errorPage, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 
 /** Where an elevation returns to: a name, never a URL. */
-const NEXT_PAGES = Object.freeze({ settings: PORTAL_PATHS.settings, totp: PORTAL_PATHS.totpEnrolment } as const);
+const NEXT_PAGES = Object.freeze({ settings: PORTAL_PATHS.settings, totp: PORTAL_PATHS.totpEnrolment, webauthn: PORTAL_PATHS.webauthnRegistration } as const);
 type NextPage = keyof typeof NEXT_PAGES;
-const nextOf = (params: URLSearchParams): NextPage => (params.get('next') === 'totp' ? 'totp' : 'settings');
+const nextOf = (params: URLSearchParams): NextPage => {
+  const next = params.get('next');
+  return next === 'totp' || next === 'webauthn' ? next : 'settings';
+};
 
 const NOTICES: Readonly<Record<string, string>> = Object.freeze({ removed: 'The second factor was removed.', elevated: 'Thank you: you may now add or remove second factors.' });
 

@@ -16,6 +16,8 @@ import { PORTAL_FIELDS, renderSignIn, renderSignedIn } from '../../portal/pages/
 import type { PortalSession } from '../../authn/session/index.js';
 import { PORTAL_PATHS } from '../../util/paths.js';
 import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
+import { beginAuthentication } from '../../authn/webauthn/index.js';
+import { browserBinding, ceremonyPage, relyingParty, webauthnDeps } from './webauthn-ceremony.js';
 
 /** The portal's paths live in the one table (src/util/paths.ts); re-exported for the portal's endpoints. */
 export { PORTAL_PATHS };
@@ -37,18 +39,19 @@ async function home(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
   const session = pr.loaded?.session;
   // reauth=1: a client asked for a fresh sign-in (OIDC prompt=login, max_age).
   const reauth = req.query.get('reauth') === '1';
-  if (!session || session.level === 'none' || !session.username || reauth) return signInPage(pr, flow, 200);
+  if (!session || session.level === 'none' || !session.username || reauth) return signInPage(ctx, pr, flow, 200);
   return onwards(ctx, pr, session, flow);
 }
 
 /**
- * Where a signed-in person goes next: TOTP if they have it, have not used it and the destination
- * asks for two factors, else the target.
+ * Where a signed-in person goes next: the second factor if they have one (TOTP, a security key),
+ * have not used it and the destination asks for two factors, else the target.
  */
-async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSession, flow: Record<string, string>, extraCookies: string[] = []): Promise<HttpResponse> {
+export async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSession, flow: Record<string, string>, extraCookies: string[] = []): Promise<HttpResponse> {
   const username = session.username!;
   const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
-  if (session.level === 'one_factor' && totp && (await asksForSecondFactor(ctx, pr, username, flow))) {
+  const hasKey = !ctx.config.webauthn.disable && (await ctx.storage.webauthn.list(username)).length > 0;
+  if (session.level === 'one_factor' && (totp || hasKey) && (await asksForSecondFactor(ctx, pr, username, flow))) {
     return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow), extraCookies);
   }
   const target = redirectAfterSignIn(flow['rd'], pr.settings, ctx.portal.cookies);
@@ -92,12 +95,12 @@ async function asksForSecondFactor(ctx: AppContext, pr: PortalRequest, username:
 
 const withRetryAfter = (page: HttpResponse, seconds: number): HttpResponse => ({ ...page, headers: { ...page.headers, 'Retry-After': String(seconds) } });
 
-function signInPage(pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): HttpResponse {
-  return page(
-    pr,
-    status,
-    renderSignIn({ csrfToken: pr.csrfToken, action: PORTAL_PATHS.login, rememberMeAllowed: pr.settings.remember_me > 0, hidden: flow, error, username }),
-  );
+/** The sign-in page; with `webauthn.enable_passkey_login`, also a passkey button (its challenge bound to this browser). */
+export async function signInPage(ctx: AppContext, pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): Promise<HttpResponse> {
+  const model = { csrfToken: pr.csrfToken, action: PORTAL_PATHS.login, rememberMeAllowed: pr.settings.remember_me > 0, hidden: flow, error, username };
+  if (ctx.config.webauthn.disable || !ctx.config.webauthn.enable_passkey_login) return page(pr, status, renderSignIn(model));
+  const options = await beginAuthentication(webauthnDeps(ctx), { ceremony: 'passkey', username: null, binding: browserBinding(pr), rp: relyingParty(pr), nowMs: pr.nowMs });
+  return ceremonyPage(pr, status, renderSignIn({ ...model, passkey: { action: PORTAL_PATHS.passkeySignIn, optionsJson: JSON.stringify(options) } }));
 }
 
 async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
@@ -107,7 +110,7 @@ async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpRespo
   const flow = flowParams(form);
   const username = (form.get(PORTAL_FIELDS.username) ?? '').trim();
   const password = form.get(PORTAL_FIELDS.password) ?? '';
-  if (!ctx.users || username === '' || password === '') return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);
+  if (!ctx.users || username === '' || password === '') return signInPage(ctx, pr, flow, 401, INVALID_CREDENTIALS, username);
 
   let outcome: Awaited<ReturnType<typeof checkFirstFactor>>;
   try {
@@ -118,12 +121,12 @@ async function firstFactor(ctx: AppContext, req: HttpRequest): Promise<HttpRespo
   } catch (error) {
     // The process's hash verifications are all taken (a flood), or the directory cannot be asked:
     // nothing was checked, so say "later", not "wrong".
-    if (error instanceof HashVerificationBusyError) return withRetryAfter(signInPage(pr, flow, 503, SIGN_IN_BUSY, username), 1);
-    if (error instanceof UsersUnavailableError) return withRetryAfter(signInPage(pr, flow, 503, DIRECTORY_UNAVAILABLE, username), 5);
+    if (error instanceof HashVerificationBusyError) return withRetryAfter(await signInPage(ctx, pr, flow, 503, SIGN_IN_BUSY, username), 1);
+    if (error instanceof UsersUnavailableError) return withRetryAfter(await signInPage(ctx, pr, flow, 503, DIRECTORY_UNAVAILABLE, username), 5);
     throw error;
   }
   ctx.metrics.recordAuthentication('1fa', outcome.ok ? 'success' : outcome.reason);
-  if (!outcome.ok) return signInPage(pr, flow, 401, INVALID_CREDENTIALS, username);
+  if (!outcome.ok) return signInPage(ctx, pr, flow, 401, INVALID_CREDENTIALS, username);
 
   const remember = form.get(PORTAL_FIELDS.rememberMe) === 'on' && pr.settings.remember_me > 0;
   const session: PortalSession = {

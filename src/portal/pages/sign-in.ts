@@ -3,6 +3,7 @@ import { html } from '../../util/html.js';
 import { PORTAL_FIELDS as F } from './fields.js';
 import { formState } from './form-parts.js';
 import { renderLayout } from './layout.js';
+import { webauthnForm, webauthnScriptTag } from './webauthn-script.js';
 
 export interface SignInModel {
   csrfToken: string;
@@ -15,6 +16,8 @@ export interface SignInModel {
   rememberMeAllowed: boolean;
   /** Carried through unchanged (rd, rm, flow id). */
   hidden: Readonly<Record<string, string>>;
+  /** Passkey sign-in (webauthn.enable_passkey_login): where the assertion posts, the request options as JSON. */
+  passkey?: { action: string; optionsJson: string } | undefined;
 }
 
 export function renderSignIn(model: SignInModel): string {
@@ -31,6 +34,8 @@ ${formState(model.csrfToken, model.hidden)}<p><label for="${F.username}">Usernam
 <input type="password" id="${F.password}" name="${F.password}" autocomplete="current-password" required></p>
 ${rememberMe}<p><button type="submit">Sign in</button></p>
 </form>
-`,
+${model.passkey ? html`<div class="passkey">
+${webauthnForm({ kind: 'get', action: model.passkey.action, optionsJson: model.passkey.optionsJson, state: formState(model.csrfToken, model.hidden), button: 'Sign in with a passkey', secondary: true })}</div>
+${webauthnScriptTag()}` : null}`,
   });
 }

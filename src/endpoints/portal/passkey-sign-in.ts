@@ -1,0 +1,62 @@
+/**
+ * POST `/login/passkey`: passkey sign-in as a first factor (`webauthn.enable_passkey_login`), W3C
+ * WebAuthn §7.2 with a discoverable credential: no username is asked, the authenticator says whose
+ * key it is (the user handle must be the credential owner's), and user verification is required.
+ * The session is one_factor with amr ['pop', 'hwk', 'user'] — or, with Authelia 4.39's
+ * `experimental_enable_passkey_uv_two_factors`, two_factor with 'mfa' added (authn/webauthn/amr.ts).
+ */
+import type { AppContext } from '../../context.js';
+import type { HttpRequest } from '../../http/request.js';
+import type { HttpResponse } from '../../http/response.js';
+import type { Route } from '../../http/router.js';
+import { finishAuthentication, passkeyOutcome, WebAuthnError } from '../../authn/webauthn/index.js';
+import type { PortalSession } from '../../authn/session/index.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
+import { checkCsrf, errorPage, flowParams, openPortalRequest } from './portal-request.js';
+import { onwards, signInPage } from './sign-in.js';
+import { browserBinding, postedCredential, relyingParty, WEBAUTHN_FAILURE, webauthnDeps } from './webauthn-ceremony.js';
+
+export function passkeySignInRoutes(ctx: AppContext): Route[] {
+  return [{ name: 'portal_passkey_sign_in', path: PORTAL_PATHS.passkeySignIn, errorStyle: 'page', methods: { POST: (req) => passkeySignIn(ctx, req) } }];
+}
+
+async function passkeySignIn(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(ctx, req);
+  const form = await req.form();
+  checkCsrf(ctx, pr, form);
+  const flow = flowParams(form);
+  if (ctx.config.webauthn.disable || !ctx.config.webauthn.enable_passkey_login) return errorPage('Not available', 'Passkey sign-in is not enabled on this portal.', 404);
+  const response = postedCredential(form);
+  if (response === null) return signInPage(ctx, pr, flow, 400, WEBAUTHN_FAILURE.no_credential);
+
+  let done: Awaited<ReturnType<typeof finishAuthentication>>;
+  try {
+    done = await finishAuthentication(webauthnDeps(ctx), { ceremony: 'passkey', username: null, binding: browserBinding(pr), rp: relyingParty(pr), response, nowMs: pr.nowMs });
+  } catch (err) {
+    if (!(err instanceof WebAuthnError)) throw err;
+    ctx.metrics.recordAuthentication('1fa', err.code === 'counter_regression' ? 'replayed' : 'invalid_credentials');
+    ctx.logger.warn('passkey sign-in refused', { client_ip: req.clientIp, code: err.code, detail: err.message });
+    return signInPage(ctx, pr, flow, 401, WEBAUTHN_FAILURE[err.code]);
+  }
+  const user = (await ctx.users?.lookup(done.username)) ?? null;
+  if (user === null || user.disabled) {
+    ctx.metrics.recordAuthentication('1fa', 'invalid_credentials');
+    ctx.logger.warn('passkey sign-in refused: user unknown or disabled', { username: done.username, client_ip: req.clientIp });
+    return signInPage(ctx, pr, flow, 401, WEBAUTHN_FAILURE.unknown_credential);
+  }
+  ctx.metrics.recordAuthentication('1fa', 'success');
+  const { level, amr } = passkeyOutcome(done.userVerified, ctx.config.webauthn.experimental_enable_passkey_uv_two_factors);
+  const session: PortalSession = {
+    username: user.username,
+    display_name: user.display_name,
+    level,
+    auth_time_s: Math.floor(ctx.clock.nowMs() / 1000),
+    amr,
+    remember_me: false,
+    created_at_ms: pr.nowMs,
+    last_activity_at_ms: pr.nowMs,
+  };
+  const { setCookie } = await ctx.portal.sessions.establish(pr.loaded?.id ?? null, session, pr.settings, pr.https, pr.nowMs);
+  ctx.logger.info('passkey sign-in succeeded', { username: user.username, client_ip: req.clientIp, level });
+  return onwards(ctx, pr, session, flow, [setCookie]);
+}
