@@ -63,12 +63,16 @@ t.test('the README has the quick start blocks this test runs', async (t) => {
   t.equal(fencedBlocks(README, 'text quickstart-output').length, 1);
 });
 
-t.test('the quick start, as written: a browser and curl against the demo app behind Caddy', async (t) => {
+async function skipReason(): Promise<string | false> {
+  if (!hasCaddy()) return 'caddy is not installed (apt-get install caddy, or bash .ci/install-deps)';
   const busy = [];
   for (const port of PORTS) if (!(await portFree(port))) busy.push(port);
-  if (!hasCaddy()) return t.skip('caddy is not installed (apt-get install caddy, or bash .ci/install-deps)');
-  if (busy.length > 0) return t.skip(`the quick start's fixed ports ${busy.join(', ')} are in use on this machine (another Gatehouse or Caddy?)`);
-  if (!existsSync(join(ROOT, 'dist', 'main.js'))) return t.skip('dist/ is not built: npm run build (npm test builds first)');
+  if (busy.length > 0) return `the quick start's fixed ports ${busy.join(', ')} are in use on this machine (another Gatehouse or Caddy?)`;
+  if (!existsSync(join(ROOT, 'dist', 'main.js'))) return 'dist/ is not built: npm run build (npm test builds first)';
+  return false;
+}
+
+t.test('the quick start, as written: a browser and curl against the demo app behind Caddy', { skip: await skipReason() }, async (t) => {
 
   const dir = tempDir(t, 'gatehouse-quickstart-');
   copyRepository(dir);
