@@ -7,6 +7,7 @@ import { cryptoPairEcdsaGenerateCommand, cryptoPairRsaGenerateCommand } from './
 import { cryptoRandCommand } from './crypto-rand.js';
 import { storageMigrateStatusCommand, storageMigrateUpCommand } from './storage-migrate.js';
 import { sessionsListCommand, sessionsRevokeCommand } from './sessions.js';
+import { storageUserWebAuthnDeleteCommand, storageUserWebAuthnListCommand } from './storage-user-webauthn.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
@@ -18,6 +19,8 @@ export const commands: readonly Command[] = [
   cryptoRandCommand,
   storageMigrateUpCommand,
   storageMigrateStatusCommand,
+  storageUserWebAuthnListCommand,
+  storageUserWebAuthnDeleteCommand,
   sessionsListCommand,
   sessionsRevokeCommand,
 ];
