@@ -11,6 +11,7 @@ import type { Clock } from './util/clock.js';
 import { systemRandom, type Random } from './util/random.js';
 import { openStorage } from './storage/index.js';
 import { openNotifier, type Notifier } from './notifier/index.js';
+import type { HashParamsInput } from './crypto/password-hash/index.js';
 import type { Storage } from './storage/types.js';
 import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
 import { loadOrCreateSecrets } from './crypto/generated-secrets.js';
@@ -209,7 +210,10 @@ export async function closeContext(ctx: AppContext): Promise<void> {
 async function openUsers(config: Config, deps: { logger: Logger; clock: Clock; metrics: MetricsRecorder }): Promise<UsersBackend | null> {
   const { file, ldap, refresh_interval } = config.authentication_backend;
   const logger = deps.logger.child({ component: 'users' });
-  if (file) return openFileBackend({ path: file.path, watch: file.watch, logger });
+  if (file) {
+    const hashParams = newDigestParams(file.password);
+    return openFileBackend({ path: file.path, watch: file.watch, logger, ...(hashParams ? { hashParams } : {}) });
+  }
   if (!ldap) return null;
   const trustedCertificates = config.certificates_directory ? await readCertificates(config.certificates_directory) : [];
   const settings = ldapSettingsOf({ ldap, refreshInterval: refresh_interval, trustedCertificates });
@@ -217,6 +221,17 @@ async function openUsers(config: Config, deps: { logger: Logger; clock: Clock; m
 }
 
 /** Every PEM file (`.pem`, `.crt`) of the directory, as Authelia reads `certificates_directory`. */
+/** How the portal hashes a new password for the users file (the password reset); sha2crypt digests are read, never written. */
+function newDigestParams(password: NonNullable<Config['authentication_backend']['file']>['password']): HashParamsInput | undefined {
+  switch (password.algorithm) {
+    case 'argon2': return { algorithm: 'argon2', ...password.argon2 };
+    case 'pbkdf2': return { algorithm: 'pbkdf2', ...password.pbkdf2 };
+    case 'scrypt': return { algorithm: 'scrypt', ...password.scrypt };
+    case 'bcrypt': return { algorithm: 'bcrypt', ...password.bcrypt };
+    default: return undefined;
+  }
+}
+
 async function readCertificates(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter((name) => /\.(pem|crt)$/i.test(name)).sort();
   return Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')));

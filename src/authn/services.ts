@@ -10,6 +10,8 @@ import type { UsersBackend } from '../users/index.js';
 import type { Notifier } from '../notifier/index.js';
 import { createIdentityVerifier, type IdentityVerifier } from './identity-verification.js';
 import { totpFactors, type SecondFactorSource } from './second-factors.js';
+import { createPasswordResets, type PasswordResets } from './password-reset.js';
+import type { PasswordPolicy } from './password-policy.js';
 import { webauthnFactors } from './webauthn/index.js';
 import { createCsrfProtection, type CsrfProtection } from './csrf.js';
 import { createRegulator, DEFAULT_UNIFORM_TIMING, type Regulator, type UniformTimingOptions } from './regulation.js';
@@ -24,6 +26,12 @@ export interface PortalServices {
   totp: TotpPolicy & { disabled: boolean; allowed_algorithms: readonly TotpPolicy['algorithm'][]; allowed_digits: readonly TotpPolicy['digits'][]; allowed_periods: readonly number[] };
   /** Identity verification by a code the notifier sends; null without a notifier (then no second factor can be registered or removed). */
   identity: IdentityVerifier | null;
+  /**
+   * "Forgot password": offered when authentication_backend.password_reset is not disabled, a
+   * notifier and identity_validation.reset_password.jwt_secret are configured and the users
+   * backend can change passwords; else null.
+   */
+  passwordReset: { resets: PasswordResets; policy: PasswordPolicy; lifespan_s: number } | null;
   /** Registered second factors by method, for the settings page (WebAuthn adds its source). */
   secondFactors: SecondFactorSource[];
   timing: UniformTimingOptions;
@@ -79,7 +87,18 @@ export function createPortalServices(deps: PortalServicesDeps): PortalServices {
       allowed_periods: config.totp.allowed_periods,
     },
     secondFactors: [totpFactors(storage.totp), webauthnFactors(storage.webauthn)],
+    passwordReset: passwordResetOf(config, deps, codeKey),
     identity: deps.notifier ? createIdentityVerifier(config.identity_validation.elevated_session, { codes: storage.oneTimeCodes, notifier: deps.notifier, regulator, key: codeKey }) : null,
     timing: deps.timing ?? { ...DEFAULT_UNIFORM_TIMING },
+  };
+}
+
+function passwordResetOf(config: Config, deps: PortalServicesDeps, key: Buffer): PortalServices['passwordReset'] {
+  const reset = config.identity_validation.reset_password;
+  if (config.authentication_backend.password_reset.disable || !deps.notifier || !deps.users?.changePassword || reset.jwt_secret === undefined) return null;
+  return {
+    resets: createPasswordResets({ jwt_lifespan: reset.jwt_lifespan, jwt_algorithm: reset.jwt_algorithm, jwt_secret: reset.jwt_secret }, { codes: deps.storage.oneTimeCodes, key }),
+    policy: config.password_policy,
+    lifespan_s: reset.jwt_lifespan,
   };
 }

@@ -3,8 +3,9 @@
  * watches it, and swaps in each good edit atomically. A broken edit is logged and the last good
  * users are kept, so a typo in the file never locks everybody out.
  */
-import { readFile } from 'node:fs/promises';
-import { HashVerificationBusyError, parseDigest, pickDummyDigest, type PasswordDigest } from '../crypto/password-hash/index.js';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { hashPassword, HashVerificationBusyError, parseDigest, pickDummyDigest, type HashParamsInput, type PasswordDigest } from '../crypto/password-hash/index.js';
 import type { Logger } from '../observability/log.js';
 import { watchFile } from './file-watcher.js';
 import type { FileWatch } from './file-watcher.js';
@@ -19,6 +20,8 @@ export interface FileBackendOptions {
   logger: Logger;
   /** Quiet time after the last change event before reloading; 100 ms unless a test says otherwise. */
   debounceMs?: number;
+  /** How new passwords are hashed (`authentication_backend.file.password`); without it, passwords cannot be changed. */
+  hashParams?: HashParamsInput;
 }
 
 export interface FileUsersBackend extends UsersBackend {
@@ -108,6 +111,29 @@ export async function openFileBackend(options: FileBackendOptions): Promise<File
         return false;
       });
       return entry !== undefined && !entry.details.disabled && matches;
+    },
+    /**
+     * In the reload queue, so no reload runs meanwhile: the file is read, the user's `password`
+     * replaced in the YAML document (comments and order kept), written beside and renamed over
+     * (never half-written), and loaded at once; the watcher's own reload then finds it unchanged.
+     */
+    changePassword: (username, newPassword) => {
+      const hashParams = options.hashParams;
+      const change = pending.then(async (): Promise<boolean> => {
+        if (!hashParams) throw new Error('the users file backend has no password hash settings');
+        const read = await readUsersFile(path);
+        if (!read.ok) throw new Error(read.message);
+        const document = parseDocument(read.text);
+        if (!document.hasIn(['users', username])) return false;
+        document.setIn(['users', username, 'password'], await hashPassword(newPassword, hashParams));
+        const temporary = `${path}.gatehouse-${process.pid}.tmp`;
+        await writeFile(temporary, document.toString(), { mode: (await stat(path)).mode & 0o777 });
+        await rename(temporary, path);
+        await reloadOnce();
+        return true;
+      });
+      pending = change.then(() => undefined, () => undefined);
+      return change;
     },
     reload,
     close: () => {

@@ -37,6 +37,12 @@ export interface UsersBackend {
    * cannot be asked (the same).
    */
   checkPassword(username: string, password: string): Promise<boolean>;
+  /**
+   * Sets a new password (the portal's password reset): false for an unknown user. The file backend
+   * writes the users file with the configured hash; LDAP asks the directory. Rejects when the
+   * write fails. Absent: this backend cannot change passwords.
+   */
+  changePassword?(username: string, newPassword: string): Promise<boolean>;
   /** Increments whenever a reload changed anything: sessions compare it to re-check their user. */
   readonly version: number;
   close(): void;

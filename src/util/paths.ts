@@ -36,6 +36,9 @@ export const PORTAL_PATHS = Object.freeze({
   /** Identity verification: a code by e-mail elevates the session. */
   elevation: '/settings/elevation',
   elevationSend: '/settings/elevation/send',
+  /** "Forgot password": ask for a link, then choose a new password with it. */
+  resetPassword: '/reset-password',
+  resetPasswordConfirm: '/reset-password/confirm',
   consent: '/consent',
   logout: '/logout',
   stylesheet: '/static/style.css',

@@ -97,7 +97,7 @@ const withRetryAfter = (page: HttpResponse, seconds: number): HttpResponse => ({
 
 /** The sign-in page; with `webauthn.enable_passkey_login`, also a passkey button (its challenge bound to this browser). */
 export async function signInPage(ctx: AppContext, pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): Promise<HttpResponse> {
-  const model = { csrfToken: pr.csrfToken, action: PORTAL_PATHS.login, rememberMeAllowed: pr.settings.remember_me > 0, hidden: flow, error, username };
+  const model = { csrfToken: pr.csrfToken, action: PORTAL_PATHS.login, rememberMeAllowed: pr.settings.remember_me > 0, hidden: flow, error, username, resetPasswordUrl: ctx.portal.passwordReset ? PORTAL_PATHS.resetPassword : undefined };
   if (ctx.config.webauthn.disable || !ctx.config.webauthn.enable_passkey_login) return page(pr, status, renderSignIn(model));
   const options = await beginAuthentication(webauthnDeps(ctx), { ceremony: 'passkey', username: null, binding: browserBinding(pr), rp: relyingParty(pr), nowMs: pr.nowMs });
   return ceremonyPage(pr, status, renderSignIn({ ...model, passkey: { action: PORTAL_PATHS.passkeySignIn, optionsJson: JSON.stringify(options) } }));

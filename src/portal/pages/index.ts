@@ -4,6 +4,7 @@ export { renderSecondFactor, type SecondFactorModel } from './second-factor.js';
 export { renderTotpEnrolment, type TotpEnrolmentModel } from './totp-enrolment.js';
 export { renderSettings, type SettingsModel, type SettingsFactor } from './settings.js';
 export { renderElevation, maskAddress, type ElevationModel } from './elevation.js';
+export { renderResetRequest, renderNewPassword, type ResetRequestModel, type NewPasswordModel } from './reset-password.js';
 export { renderConsent, type ConsentModel } from './consent.js';
 export { renderSignedOut, SIGNED_OUT_SCRIPT_HASH, type SignedOutModel } from './signed-out.js';
 export { renderLogoutConfirmation, LOGOUT_CHOICE_FIELD, type LogoutChoice, type LogoutConfirmationModel } from './logout-confirmation.js';

@@ -16,6 +16,8 @@ export interface SignInModel {
   rememberMeAllowed: boolean;
   /** Carried through unchanged (rd, rm, flow id). */
   hidden: Readonly<Record<string, string>>;
+  /** "Forgot password?": where to ask for a reset link, when the portal offers one. */
+  resetPasswordUrl?: string | undefined;
   /** Passkey sign-in (webauthn.enable_passkey_login): where the assertion posts, the request options as JSON. */
   passkey?: { action: string; optionsJson: string } | undefined;
 }
@@ -34,7 +36,8 @@ ${formState(model.csrfToken, model.hidden)}<p><label for="${F.username}">Usernam
 <input type="password" id="${F.password}" name="${F.password}" autocomplete="current-password" required></p>
 ${rememberMe}<p><button type="submit">Sign in</button></p>
 </form>
-${model.passkey ? html`<div class="passkey">
+${model.resetPasswordUrl ? html`<p><a href="${model.resetPasswordUrl}">Forgot password?</a></p>
+` : null}${model.passkey ? html`<div class="passkey">
 ${webauthnForm({ kind: 'get', action: model.passkey.action, optionsJson: model.passkey.optionsJson, state: formState(model.csrfToken, model.hidden), button: 'Sign in with a passkey', secondary: true })}</div>
 ${webauthnScriptTag()}` : null}`,
   });
