@@ -20,7 +20,8 @@ export interface WebAuthnPolicy {
    */
   attestation: 'none' | 'direct';
   timeoutMs: number;
-  attachment: 'platform' | 'cross-platform';
+  /** Undefined: any authenticator (Authelia's ''). */
+  attachment: 'platform' | 'cross-platform' | undefined;
   residentKey: UserVerificationRequirement;
   userVerification: UserVerificationRequirement;
 }
@@ -38,7 +39,7 @@ export function webauthnPolicyOf(config: Config['webauthn']): WebAuthnPolicy {
     rpName: config.display_name,
     attestation: config.attestation_conveyance_preference === 'direct' ? 'direct' : 'none',
     timeoutMs: config.timeout * 1000,
-    attachment: config.selection_criteria.attachment,
+    attachment: config.selection_criteria.attachment === '' ? undefined : config.selection_criteria.attachment,
     residentKey: config.selection_criteria.discoverability,
     userVerification: config.selection_criteria.user_verification ?? config.user_verification ?? 'preferred',
   });

@@ -40,7 +40,7 @@ export async function beginRegistration(deps: WebAuthnDeps, input: BeginRegistra
     // §5.4.3: the same authenticator is not registered twice for one account.
     excludeCredentials: existing.map((c) => ({ id: c.credential_id, transports: c.transports })),
     authenticatorSelection: {
-      authenticatorAttachment: deps.policy.attachment,
+      ...(deps.policy.attachment === undefined ? {} : { authenticatorAttachment: deps.policy.attachment }),
       residentKey: deps.policy.residentKey,
       userVerification: deps.policy.userVerification,
     },

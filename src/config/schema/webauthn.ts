@@ -26,7 +26,8 @@ export const webauthnSchema = z
     timeout: durationDefault(60).pipe(z.int().min(1)),
     selection_criteria: z
       .strictObject({
-        attachment: z.enum(['platform', 'cross-platform']).default('cross-platform'),
+        /** '' asks for no attachment: any authenticator. */
+        attachment: z.enum(['platform', 'cross-platform', '']).default('cross-platform'),
         discoverability: z.enum(['discouraged', 'preferred', 'required']).default('preferred'),
         user_verification: userVerification.optional(),
       })
