@@ -8,6 +8,7 @@ import { cryptoRandCommand } from './crypto-rand.js';
 import { storageMigrateStatusCommand, storageMigrateUpCommand } from './storage-migrate.js';
 import { sessionsListCommand, sessionsRevokeCommand } from './sessions.js';
 import { storageUserWebAuthnDeleteCommand, storageUserWebAuthnListCommand } from './storage-user-webauthn.js';
+import { storageUserTotpDeleteCommand, storageUserTotpExportCommand } from './storage-user-totp.js';
 
 export const commands: readonly Command[] = [
   serveCommand,
@@ -19,6 +20,8 @@ export const commands: readonly Command[] = [
   cryptoRandCommand,
   storageMigrateUpCommand,
   storageMigrateStatusCommand,
+  storageUserTotpDeleteCommand,
+  storageUserTotpExportCommand,
   storageUserWebAuthnListCommand,
   storageUserWebAuthnDeleteCommand,
   sessionsListCommand,

@@ -17,7 +17,7 @@ const CONFIG_OPTION = { config: { type: 'string', short: 'c', default: 'config.y
 const HELP_CONFIG = '  -c, --config FILE   configuration file (default: config.yml)\n  -h, --help          show this help';
 
 /** Opens storage as configured (already migrated: `gatehouse storage migrate up`), runs `work`, closes it. */
-async function withStorage(args: ParsedCommandLine, io: CliIO, work: (storage: Storage) => Promise<number>): Promise<number> {
+export async function withStorage(args: ParsedCommandLine, io: CliIO, work: (storage: Storage) => Promise<number>): Promise<number> {
   const path = stringOption(args, 'config') ?? 'config.yml';
   let storage: Storage;
   try {
@@ -35,7 +35,7 @@ async function withStorage(args: ParsedCommandLine, io: CliIO, work: (storage: S
   }
 }
 
-function usernameOf(args: ParsedCommandLine): string {
+export function usernameOf(args: ParsedCommandLine): string {
   const [username, ...extra] = args.positionals;
   if (!username) throw new UsageError('give the username');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);

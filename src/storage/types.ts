@@ -259,6 +259,8 @@ export interface TotpConfigurations {
   /** Creates or replaces the user's configuration (and forgets its used steps). */
   save(config: TotpConfiguration): Promise<void>;
   get(username: string): Promise<TotpConfiguration | null>;
+  /** Every user's configuration, by username (`gatehouse storage user totp export`). */
+  list(): Promise<TotpConfiguration[]>;
   /** Deletes the configuration and its history; false when there was none. */
   delete(username: string): Promise<boolean>;
   /** Records a used time step: true the first time for (username, step), false on a replay. Atomic. */

@@ -1,12 +1,21 @@
 /** TOTP configurations (secret encrypted) and the used-step history that stops code replays (RFC 6238 §5.2). */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { FieldCipher } from '../encryption.js';
-import { ms, type Database } from '../schema.js';
-import type { TotpAlgorithm, TotpConfigurations } from '../types.js';
+import { ms, type Database, type TotpTable } from '../schema.js';
+import type { TotpAlgorithm, TotpConfiguration, TotpConfigurations } from '../types.js';
 
 const aad = (username: string): string => `totp:${username}`;
 
 export function createTotpConfigurations(db: Kysely<Database>, cipher: FieldCipher): TotpConfigurations {
+  const fromRow = (row: Selectable<TotpTable>): TotpConfiguration => ({
+    username: row.username,
+    issuer: row.issuer,
+    algorithm: row.algorithm as TotpAlgorithm,
+    digits: row.digits,
+    period: row.period,
+    secret: cipher.open(row.secret, aad(row.username)),
+    created_at_ms: ms(row.created_at_ms),
+  });
   return {
     async save(config) {
       const values = {
@@ -31,16 +40,11 @@ export function createTotpConfigurations(db: Kysely<Database>, cipher: FieldCiph
 
     async get(username) {
       const row = await db.selectFrom('totp_configurations').selectAll().where('username', '=', username).executeTakeFirst();
-      if (!row) return null;
-      return {
-        username: row.username,
-        issuer: row.issuer,
-        algorithm: row.algorithm as TotpAlgorithm,
-        digits: row.digits,
-        period: row.period,
-        secret: cipher.open(row.secret, aad(row.username)),
-        created_at_ms: ms(row.created_at_ms),
-      };
+      return row ? fromRow(row) : null;
+    },
+
+    async list() {
+      return (await db.selectFrom('totp_configurations').selectAll().orderBy('username').execute()).map(fromRow);
     },
 
     async delete(username) {
