@@ -81,7 +81,10 @@ async function settingsPage(ctx: AppContext, pr: PortalRequest, who: SignedIn, s
       elevatedUntilMs: elevated ? (who.loaded.session.elevated_until_ms ?? pr.nowMs + ctx.portal.identity!.settings.elevation_lifespan * 1000) : null,
       elevationUrl: ctx.portal.identity !== null ? elevationUrl('settings') : null,
       removeAction: PORTAL_PATHS.factorRemoval,
-      addLinks: !hasTotp && !ctx.portal.totp.disabled && ctx.portal.identity !== null ? [{ label: 'Set up one-time codes (authenticator app)', href: PORTAL_PATHS.totpEnrolment }] : [],
+      addLinks: [
+        ...(!hasTotp && !ctx.portal.totp.disabled && ctx.portal.identity !== null ? [{ label: 'Set up one-time codes (authenticator app)', href: PORTAL_PATHS.totpEnrolment }] : []),
+        ...(!ctx.config.webauthn.disable && ctx.portal.identity !== null ? [{ label: 'Register a security key or passkey', href: PORTAL_PATHS.webauthnRegistration }] : []),
+      ],
       notice,
       error,
     }),
