@@ -8,14 +8,6 @@ import type { ParsedConfig } from './types.js';
 type Server = ParsedConfig['server'];
 type Session = ParsedConfig['session'];
 
-const ANY_INTERFACE: ReadonlySet<string> = new Set(['', '0.0.0.0', '::', '[::]']);
-
-/** A CIDR inside 127.0.0.0/8 or ::1 (the same host only). */
-function isLoopback(cidr: string): boolean {
-  const address = cidr.split('/')[0].toLowerCase();
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
-}
-
 export function checkProxySetup(server: Server, session: Session | undefined): string[] {
   const warnings: string[] = [];
   const endpoints = Object.keys(server.endpoints.authz);
@@ -29,10 +21,6 @@ export function checkProxySetup(server: Server, session: Session | undefined): s
     if (httpsPortal) {
       warnings.push("server.trusted_proxies is empty while the portal's authelia_url is https: Gatehouse serves plain http and needs X-Forwarded-Proto from the TLS-terminating proxy, so sign-in cookies and redirects cannot work: add the proxy's address");
     }
-  } else if (endpoints.length > 0 && ANY_INTERFACE.has(server.host) && server.trusted_proxies.every(isLoopback)) {
-    warnings.push(
-      `server.address listens on every interface but server.trusted_proxies has only loopback addresses (${server.trusted_proxies.join(', ')}): a proxy on another host or container is not trusted, and every verify request it sends is refused with 400; add its address or network`,
-    );
   }
   return warnings;
 }
