@@ -220,7 +220,6 @@ async function openUsers(config: Config, deps: { logger: Logger; clock: Clock; m
   return openLdapBackend({ settings, logger, clock: deps.clock, metrics: deps.metrics });
 }
 
-/** Every PEM file (`.pem`, `.crt`) of the directory, as Authelia reads `certificates_directory`. */
 /** How the portal hashes a new password for the users file (the password reset); sha2crypt digests are read, never written. */
 function newDigestParams(password: NonNullable<Config['authentication_backend']['file']>['password']): HashParamsInput | undefined {
   switch (password.algorithm) {
@@ -232,6 +231,7 @@ function newDigestParams(password: NonNullable<Config['authentication_backend'][
   }
 }
 
+/** Every PEM file (`.pem`, `.crt`) of the directory, as Authelia reads `certificates_directory`. */
 async function readCertificates(dir: string): Promise<string[]> {
   const names = (await readdir(dir)).filter((name) => /\.(pem|crt)$/i.test(name)).sort();
   return Promise.all(names.map((name) => readFile(join(dir, name), 'utf8')));

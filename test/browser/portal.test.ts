@@ -4,7 +4,7 @@
  * test-output/screenshots/.
  */
 import t from 'tap';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Secret } from 'otpauth';
 import type { Page } from 'playwright-core';
@@ -29,6 +29,7 @@ t.test('sign in, enrol TOTP, sign out, sign in with password + TOTP → two_fact
     {
       authentication_backend: { file: { path: users, watch: false } },
       session: { cookies: [{ domain: 'localhost', authelia_url: 'http://localhost:9091' }] },
+      notifier: { filesystem: { filename: join(dir, 'notification.txt') } },
     },
     { clock, dir },
   );
@@ -57,8 +58,13 @@ t.test('sign in, enrol TOTP, sign out, sign in with password + TOTP → two_fact
   t.match(await page.textContent('main'), 'Alice Liddell');
   await shot(page, '03-signed-in-one-factor');
 
-  // 2. Enrol TOTP from the link on the home page.
+  // 2. Enrol TOTP from the link on the home page: first a code by e-mail (identity verification).
   await page.getByRole('link', { name: /one-time/i }).click();
+  await page.waitForURL(/\/settings\/elevation/);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.waitForURL(/sent=1/);
+  await page.getByLabel('Code from the e-mail').fill(/^ {4}([A-Z0-9]+)$/m.exec(readFileSync(join(dir, 'notification.txt'), 'utf8'))![1]!);
+  await page.getByRole('button', { name: 'Confirm' }).click();
   await page.waitForURL(/\/settings\/totp/);
   t.ok(await page.locator('svg[role="img"]').count(), 'QR code shown');
   await shot(page, '04-totp-enrolment');
