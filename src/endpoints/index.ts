@@ -14,6 +14,7 @@ import { verifyRoutes } from './verify.js';
 import { parRoutes } from './par.js';
 import { endSessionRoutes } from './end-session.js';
 import { withCors } from './cors-routes.js';
+import { portalAssetRoutes } from './portal-assets.js';
 
 export function buildRoutes(ctx: AppContext): Route[] {
   const routes = [
@@ -29,6 +30,7 @@ export function buildRoutes(ctx: AppContext): Route[] {
     ...userinfoRoutes(ctx),
     ...endSessionRoutes(ctx),
     ...portalRoutes(ctx),
+    ...portalAssetRoutes(ctx),
   ];
   return withCors(routes, ctx.oidc?.config ?? null);
 }

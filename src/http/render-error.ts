@@ -6,7 +6,7 @@ import { OAuthError } from '../oauth/errors.js';
 import { UsersUnavailableError } from '../users/index.js';
 import { HttpError } from './errors.js';
 import { PAGE_SECURITY_HEADERS } from './headers.js';
-import { renderError as renderErrorPage } from '../portal/pages/index.js';
+import { errorTitle, renderError as renderErrorPage } from '../portal/pages/index.js';
 import { html, json, type HttpResponse } from './response.js';
 import type { ErrorStyle } from './router.js';
 
@@ -39,7 +39,7 @@ function renderHttpError(err: HttpError, style: ErrorStyle): HttpResponse {
     }
     case 'page':
       // The portal's error page: the one page template, escaped by construction.
-      return html(err.status, renderErrorPage({ title: 'Something went wrong', message: err.message, status: err.status }), { ...PAGE_SECURITY_HEADERS, ...err.headers });
+      return html(err.status, renderErrorPage({ title: errorTitle(err.status), message: err.message, status: err.status }), { ...PAGE_SECURITY_HEADERS, ...err.headers });
     case 'api':
       return json(err.status, { status: 'KO', message: err.message }, err.headers);
   }

@@ -163,7 +163,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
    * (an error carrying that status), logged at warn and throttled; anything else at debug.
    */
   function errorAnswer(req: HttpRequest, route: Route | null, err: unknown): HttpResponse {
-    const response = renderError(err, route?.errorStyle ?? 'api', { clientDebugMessages: options.clientDebugMessages });
+    // No route: a browser (text/html in Accept) gets the portal's error page, anything else JSON.
+    const style = route?.errorStyle ?? (req.header('accept')?.includes('text/html') ? 'page' : 'api');
+    const response = renderError(err, style, { clientDebugMessages: options.clientDebugMessages });
     const routeName = route?.name ?? 'not_found';
     // Past the grace period the client is gone and storage may be closing: expected, not a fault.
     if (response.status >= 500 && cutShort) logger.warn('request cut short by shutdown', { request_id: req.id, route: routeName, error: (err as Error)?.message });

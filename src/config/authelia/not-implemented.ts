@@ -30,7 +30,6 @@ export const notImplementedWarning = (key: string, instead: string): string => `
 
 export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   // Top level.
-  { key: 'theme', instead: "the portal has one theme, light or dark following the browser's preference" },
   { key: 'default_2fa_method', instead: TOTP_ONLY },
   { key: 'default_redirection_url', instead: 'set session.cookies[].default_redirection_url; the top-level key is only read together with the legacy session.domain' },
   { key: 'jwt_secret', instead: 'the password reset link is signed with identity_validation.reset_password.jwt_secret: move the value there' },
@@ -48,7 +47,6 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   { key: 'authentication_backend.password_reset.custom_url', instead: "the portal's own reset page is always used" },
   // server
   { key: 'server.tls', instead: 'Gatehouse listens on plain HTTP: terminate TLS (and client certificates) at the reverse proxy and do not expose server.address' },
-  { key: 'server.asset_path', instead: "the portal's built-in pages and styles are always used" },
   { key: 'server.disable_healthcheck', instead: 'no health check file is written; the health endpoint is /api/health' },
   { key: 'server.headers', instead: "the portal sends its own fixed Content-Security-Policy" },
   { key: 'server.endpoints.enable_pprof', instead: 'there is no profiling endpoint' },

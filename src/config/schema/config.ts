@@ -14,10 +14,13 @@ import { storageSchema } from './storage.js';
 import { telemetrySchema } from './telemetry.js';
 import { totpSchema } from './totp.js';
 import { webauthnSchema } from './webauthn.js';
+import { THEMES } from '../../portal/pages/style.js';
 
 export const configSchema = z.strictObject({
   /** PEM certificates (`*.pem`, `*.crt`) trusted beside Node's store for the LDAP directory's TLS. */
   certificates_directory: z.string().min(1).optional(),
+  /** The portal's colours (Authelia's values); `auto` follows the browser's light or dark preference. */
+  theme: z.enum(THEMES).default('auto'),
   server: serverSchema,
   log: logSchema,
   identity_providers: z.strictObject({ oidc: oidcSchema.optional() }).optional(),

@@ -77,6 +77,8 @@ export const serverSchema = z
   .strictObject({
     address: listenAddress('tcp://:9091', 9091),
     path: z.string().default(''),
+    /** Authelia's: a directory whose `logo.png` and `favicon.ico` replace the portal's built-in icon. */
+    asset_path: z.string().min(1).optional(),
     trusted_proxies: z.array(cidr).default(['127.0.0.1/32', '::1/128']),
     buffers: bufferSchema,
     timeouts: timeoutSchema,

@@ -6,6 +6,11 @@ import { html, type HtmlValue, type SafeHtml } from '../../util/html.js';
 import { PORTAL_PATHS } from '../../util/paths.js';
 
 export const STYLESHEET_PATH = PORTAL_PATHS.stylesheet;
+/** The configured `theme`'s sheet (style.ts `themeStylesheet`), loaded after the base one. */
+export const THEME_STYLESHEET_PATH = '/static/theme.css';
+/** The icon in the tab (so browsers do not ask for /favicon.ico) and the logo beside the name. */
+export const FAVICON_PATH = '/static/favicon.svg';
+export const LOGO_PATH = '/static/logo';
 export const SITE_NAME = 'Gatehouse';
 
 export interface LayoutModel {
@@ -26,9 +31,12 @@ export function renderLayout(model: LayoutModel): string {
 <meta name="robots" content="noindex, nofollow">
 <title>${model.title} — ${SITE_NAME}</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="stylesheet" href="${THEME_STYLESHEET_PATH}">
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 </head>
 <body>
 <main class="card">
+<p class="brand"><img src="${LOGO_PATH}" alt="" width="32" height="32"><span>${SITE_NAME}</span></p>
 <h1>${model.title}</h1>
 ${errorAlert(model.error)}${model.body}</main>
 </body>

@@ -1,34 +1,33 @@
 /**
- * The portal's one stylesheet, served at STYLESHEET_PATH (the CSP allows style only from 'self').
- * System fonts, a centred card, visible focus, WCAG AA contrast in light and dark mode.
+ * The portal's stylesheets, served at STYLESHEET_PATH and THEME_STYLESHEET_PATH (the CSP allows
+ * style only from 'self'). System fonts, a centred card, visible focus, WCAG AA contrast in every
+ * theme. The base sheet follows the browser (light, or dark with prefers-color-scheme: Authelia's
+ * `theme: auto`); the theme sheet, loaded after it, pins `light`, `dark` or `grey`.
  */
 import { createHash } from 'node:crypto';
 
+/** Authelia's `theme` values. */
+export const THEMES = ['light', 'dark', 'grey', 'auto'] as const;
+export type Theme = (typeof THEMES)[number];
+
+type Palette = Readonly<Record<'bg' | 'card' | 'text' | 'muted' | 'border' | 'accent' | 'accent-text' | 'focus' | 'error' | 'error-bg', string>>;
+
+const LIGHT: Palette = { bg: '#f3f4f6', card: '#ffffff', text: '#111827', muted: '#4b5563', border: '#d1d5db', accent: '#1d4ed8', 'accent-text': '#ffffff', focus: '#f59e0b', error: '#b91c1c', 'error-bg': '#fef2f2' };
+const DARK: Palette = { bg: '#111827', card: '#1f2937', text: '#f9fafb', muted: '#d1d5db', border: '#4b5563', accent: '#93c5fd', 'accent-text': '#111827', focus: '#fbbf24', error: '#fca5a5', 'error-bg': '#3b1111' };
+const GREY: Palette = { bg: '#2e3238', card: '#43484f', text: '#f3f4f6', muted: '#d6d9dd', border: '#6b7178', accent: '#bfdbfe', 'accent-text': '#111827', focus: '#fbbf24', error: '#fecaca', 'error-bg': '#4a2323' };
+
+/** Every palette, for the contrast test. */
+export const PALETTES: Readonly<Record<Exclude<Theme, 'auto'>, Palette>> = { light: LIGHT, dark: DARK, grey: GREY };
+
+const variables = (palette: Palette, indent: string): string => Object.entries(palette).map(([name, value]) => `${indent}--${name}: ${value};`).join('\n');
+
 export const STYLESHEET = `:root {
   color-scheme: light dark;
-  --bg: #f3f4f6;
-  --card: #ffffff;
-  --text: #111827;
-  --muted: #4b5563;
-  --border: #d1d5db;
-  --accent: #1d4ed8;
-  --accent-text: #ffffff;
-  --focus: #f59e0b;
-  --error: #b91c1c;
-  --error-bg: #fef2f2;
+${variables(LIGHT, '  ')}
 }
 @media (prefers-color-scheme: dark) {
   :root {
-    --bg: #111827;
-    --card: #1f2937;
-    --text: #f9fafb;
-    --muted: #d1d5db;
-    --border: #4b5563;
-    --accent: #93c5fd;
-    --accent-text: #111827;
-    --focus: #fbbf24;
-    --error: #fca5a5;
-    --error-bg: #3b1111;
+${variables(DARK, '    ')}
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
@@ -94,10 +93,20 @@ dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
 iframe.front-channel { display: none; }
 .sign-out { margin-top: 1.5rem; border-top: 1px solid var(--border); padding-top: 1rem; }
+.brand { display: flex; align-items: center; gap: 0.5rem; margin: 0 0 1rem; font-weight: 600; color: var(--muted); }
+.brand img { width: 2rem; height: 2rem; }
+.secret { word-spacing: 0.4em; }
+@media (max-width: 30rem) { body { padding: 0.5rem; align-items: flex-start; } .card { padding: 1rem 1.25rem; } }
 `;
 
 /** Strong ETag from the content (RFC 9110 section 8.8.3): changes exactly when the stylesheet does. */
 export const STYLESHEET_ETAG = `"${createHash('sha256').update(STYLESHEET, 'utf8').digest('base64url')}"`;
 
 export const STYLESHEET_CONTENT_TYPE = 'text/css; charset=utf-8';
+
+/** The theme sheet: `auto` adds nothing to the base sheet; the others pin one palette (and the form controls' scheme). */
+export function themeStylesheet(theme: Theme): string {
+  if (theme === 'auto') return '/* theme: auto: the base stylesheet follows prefers-color-scheme */\n';
+  return `:root {\n  color-scheme: ${theme === 'light' ? 'light' : 'dark'};\n${variables(PALETTES[theme], '  ')}\n}\n`;
+}
 export const STYLESHEET_CACHE_CONTROL = 'public, max-age=3600';

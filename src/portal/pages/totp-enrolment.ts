@@ -49,7 +49,7 @@ export function renderTotpEnrolment(model: TotpEnrolmentModel): string {
     body: html`<p>Scan this QR code with your authenticator app. It will appear as <strong>${model.issuer}</strong> (${model.username}).</p>
 <div class="qr">${trustedHtml(model.qrSvg)}</div>
 <p>Can't scan it? Enter this key in your app instead:</p>
-<p><code class="secret">${model.secretBase32}</code></p>
+<p><code class="secret">${groupsOfFour(model.secretBase32)}</code></p>
 <p>On this device? <a href="${model.otpauthUri}">Open in your authenticator app</a></p>
 ${parameterChoice(model)}<form method="post" action="${model.action}">
 ${formState(model.csrfToken, model.hidden)}${oneTimeCodeInput(F.code, 'Enter a code from your app to finish', false)}
@@ -57,4 +57,9 @@ ${formState(model.csrfToken, model.hidden)}${oneTimeCodeInput(F.code, 'Enter a c
 </form>
 `,
   });
+}
+
+/** A base32 secret in groups of four, easier to read and type (authenticator apps ignore the spaces); anything else as it is. */
+export function groupsOfFour(secret: string): string {
+  return /^[A-Z2-7]+=*$/.test(secret) ? (secret.match(/.{1,4}/g) ?? []).join(' ') : secret;
 }
