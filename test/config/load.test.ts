@@ -39,7 +39,7 @@ t.test('a minimal config gets every default', async (t) => {
   t.same(config.storage, { local: { path: '/var/lib/gatehouse/db.sqlite3' }, retention: { authentication_logs: 30 * 86_400 } });
   t.same(config.access_control, { default_policy: 'deny', networks: [], rules: [] });
   t.same(config.regulation, { max_retries: 3, find_time: 120, ban_time: 300, modes: ['user'] });
-  t.same(config.totp, { disable: false, issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, skew: 1, secret_size: 32 });
+  t.same(config.totp, { disable: false, issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, skew: 1, secret_size: 32, allowed_algorithms: ['SHA1'], allowed_digits: [6], allowed_periods: [30] });
   t.same(config.telemetry.metrics, {
     enabled: false,
     buffers: { read: 4096, write: 4096 },
@@ -49,7 +49,16 @@ t.test('a minimal config gets every default', async (t) => {
     port: 9959,
     path: '/metrics',
   });
-  t.same(config.authentication_backend, {});
+  t.same(config.authentication_backend, { password_reset: { disable: false } });
+  t.equal(config.notifier, undefined, 'no notifier: nothing can be sent, so no second factor can be registered');
+  t.same(config.identity_validation, {
+    elevated_session: { code_lifespan: 300, elevation_lifespan: 600, characters: 8, require_second_factor: false, skip_second_factor: false },
+    reset_password: { jwt_lifespan: 300, jwt_algorithm: 'HS256' },
+  });
+  t.same(config.password_policy, {
+    standard: { enabled: false, min_length: 8, max_length: 0, require_uppercase: false, require_lowercase: false, require_number: false, require_special: false },
+    zxcvbn: { enabled: false, min_score: 3 },
+  });
 });
 
 t.test('the model is deeply frozen', async (t) => {

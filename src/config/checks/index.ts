@@ -23,7 +23,7 @@ export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): Che
     if (sections.session) report.problems.push(...checkIssuer(oidc, sections.session));
   }
   if (sections.authentication_backend) {
-    const backend = checkAuthenticationBackend(sections.authentication_backend, sections.certificates_directory);
+    const backend = checkAuthenticationBackend(sections.authentication_backend, sections.certificates_directory, sections.notifier?.smtp !== undefined);
     report.problems.push(...backend.problems);
     report.warnings.push(...backend.warnings);
   }

@@ -14,12 +14,12 @@ import type { CheckReport, ParsedConfig } from './types.js';
 
 const LDAP = ['authentication_backend', 'ldap'] as const;
 
-export function checkAuthenticationBackend(backend: ParsedConfig['authentication_backend'], certificatesDirectory: string | undefined): CheckReport {
+export function checkAuthenticationBackend(backend: ParsedConfig['authentication_backend'], certificatesDirectory: string | undefined, smtpNotifier = false): CheckReport {
   const report: CheckReport = { problems: [], warnings: [] };
   if (backend.file && backend.ldap) report.problems.push({ path: [...LDAP], message: 'must not be set together with authentication_backend.file: configure exactly one users backend' });
   if (backend.file && backend.refresh_interval !== undefined) report.warnings.push(notImplementedWarning('authentication_backend.refresh_interval', NOT_IMPLEMENTED_REFRESH_INTERVAL));
-  if (certificatesDirectory !== undefined && !backend.ldap) {
-    report.warnings.push(notImplementedWarning('certificates_directory', "it is read for authentication_backend.ldap only; other outbound connections trust Node's store plus the file named by NODE_EXTRA_CA_CERTS"));
+  if (certificatesDirectory !== undefined && !backend.ldap && !smtpNotifier) {
+    report.warnings.push(notImplementedWarning('certificates_directory', "it is read for authentication_backend.ldap and notifier.smtp only; other outbound connections trust Node's store plus the file named by NODE_EXTRA_CA_CERTS"));
   }
   const ldap = backend.ldap;
   if (!ldap) return report;
