@@ -12,7 +12,7 @@ import { createIdentityVerifier, type IdentityVerifier } from './identity-verifi
 import { totpFactors, type SecondFactorSource } from './second-factors.js';
 import { createPasswordResets, type PasswordResets } from './password-reset.js';
 import type { PasswordPolicy } from './password-policy.js';
-import { webauthnFactors } from './webauthn/index.js';
+import { webauthnFactors, webauthnPolicyOf, type WebAuthnPolicy } from './webauthn/index.js';
 import { createCsrfProtection, type CsrfProtection } from './csrf.js';
 import { createRegulator, DEFAULT_UNIFORM_TIMING, type Regulator, type UniformTimingOptions } from './regulation.js';
 import { createSessionManager, type SessionCookieSettings, type SessionManager } from './session/index.js';
@@ -34,6 +34,8 @@ export interface PortalServices {
   passwordReset: { resets: PasswordResets; policy: PasswordPolicy; lifespan_s: number } | null;
   /** Registered second factors by method, for the settings page (WebAuthn adds its source). */
   secondFactors: SecondFactorSource[];
+  /** `webauthn`, compiled once for the ceremonies. */
+  webauthn: WebAuthnPolicy;
   timing: UniformTimingOptions;
 }
 
@@ -87,6 +89,7 @@ export function createPortalServices(deps: PortalServicesDeps): PortalServices {
       allowed_periods: config.totp.allowed_periods,
     },
     secondFactors: [totpFactors(storage.totp), webauthnFactors(storage.webauthn)],
+    webauthn: webauthnPolicyOf(config.webauthn),
     passwordReset: passwordResetOf(config, deps, codeKey),
     identity: deps.notifier ? createIdentityVerifier(config.identity_validation.elevated_session, { codes: storage.oneTimeCodes, notifier: deps.notifier, regulator, key: codeKey }) : null,
     timing: deps.timing ?? { ...DEFAULT_UNIFORM_TIMING },

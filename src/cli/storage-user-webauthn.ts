@@ -50,8 +50,8 @@ export function formatWebAuthnCredentials(credentials: readonly WebAuthnCredenti
   for (const c of credentials) {
     rows.push([c.credential_id, c.description, c.discoverable ? 'passkey' : 'security key', c.rp_id, iso(c.created_at_ms), iso(c.last_used_at_ms), String(c.sign_count), c.aaguid]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
 export const storageUserWebAuthnListCommand: Command = {

@@ -25,7 +25,7 @@ async function passkeySignIn(ctx: AppContext, req: HttpRequest): Promise<HttpRes
   const form = await req.form();
   checkCsrf(ctx, pr, form);
   const flow = flowParams(form);
-  if (ctx.config.webauthn.disable || !ctx.config.webauthn.enable_passkey_login) return errorPage('Not available', 'Passkey sign-in is not enabled on this portal.', 404);
+  if (!ctx.portal.webauthn.passkeyLogin) return errorPage('Not available', 'Passkey sign-in is not enabled on this portal.', 404);
   const response = postedCredential(form);
   if (response === null) return signInPage(ctx, pr, flow, 400, WEBAUTHN_FAILURE.no_credential);
 
@@ -45,7 +45,7 @@ async function passkeySignIn(ctx: AppContext, req: HttpRequest): Promise<HttpRes
     return signInPage(ctx, pr, flow, 401, WEBAUTHN_FAILURE.unknown_credential);
   }
   ctx.metrics.recordAuthentication('1fa', 'success');
-  const { level, amr } = passkeyOutcome(done.userVerified, ctx.config.webauthn.experimental_enable_passkey_uv_two_factors);
+  const { level, amr } = passkeyOutcome(done.userVerified, ctx.portal.webauthn.passkeyUvTwoFactors);
   const session: PortalSession = {
     username: user.username,
     display_name: user.display_name,

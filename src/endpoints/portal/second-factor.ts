@@ -43,7 +43,7 @@ export function secondFactorRoutes(ctx: AppContext): Route[] {
 /** The second factors this person has, in the order the page lists them. */
 async function methodsOf(ctx: AppContext, username: string): Promise<{ totp: TotpConfiguration | null; methods: SecondFactorMethodName[] }> {
   const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
-  const keys = ctx.config.webauthn.disable ? [] : await ctx.storage.webauthn.list(username);
+  const keys = ctx.portal.webauthn.disabled ? [] : await ctx.storage.webauthn.list(username);
   return { totp, methods: [...(totp ? (['totp'] as const) : []), ...(keys.length > 0 ? (['webauthn'] as const) : [])] };
 }
 
@@ -120,7 +120,7 @@ async function verifyWebAuthn(ctx: AppContext, req: HttpRequest): Promise<HttpRe
   const opened = await openSecondFactorPost(ctx, req);
   if ('status' in opened) return opened;
   const { pr, form, flow, who } = opened;
-  if (ctx.config.webauthn.disable) return render(ctx, pr, who, flow, 'totp', 400, 'Security keys are disabled on this portal.');
+  if (ctx.portal.webauthn.disabled) return render(ctx, pr, who, flow, 'totp', 400, 'Security keys are disabled on this portal.');
   const response = postedCredential(form);
   if (response === null) return render(ctx, pr, who, flow, 'webauthn', 400, WEBAUTHN_FAILURE.no_credential);
 

@@ -83,7 +83,7 @@ async function settingsPage(ctx: AppContext, pr: PortalRequest, who: SignedIn, s
       removeAction: PORTAL_PATHS.factorRemoval,
       addLinks: [
         ...(!hasTotp && !ctx.portal.totp.disabled && ctx.portal.identity !== null ? [{ label: 'Set up one-time codes (authenticator app)', href: PORTAL_PATHS.totpEnrolment }] : []),
-        ...(!ctx.config.webauthn.disable && ctx.portal.identity !== null ? [{ label: 'Register a security key or passkey', href: PORTAL_PATHS.webauthnRegistration }] : []),
+        ...(!ctx.portal.webauthn.disabled && ctx.portal.identity !== null ? [{ label: 'Register a security key or passkey', href: PORTAL_PATHS.webauthnRegistration }] : []),
       ],
       notice,
       error,

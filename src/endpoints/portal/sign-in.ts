@@ -50,7 +50,7 @@ async function home(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
 export async function onwards(ctx: AppContext, pr: PortalRequest, session: PortalSession, flow: Record<string, string>, extraCookies: string[] = []): Promise<HttpResponse> {
   const username = session.username!;
   const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
-  const hasKey = !ctx.config.webauthn.disable && (await ctx.storage.webauthn.list(username)).length > 0;
+  const hasKey = !ctx.portal.webauthn.disabled && (await ctx.storage.webauthn.list(username)).length > 0;
   if (session.level === 'one_factor' && (totp || hasKey) && (await asksForSecondFactor(ctx, pr, username, flow))) {
     return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow), extraCookies);
   }
@@ -98,7 +98,7 @@ const withRetryAfter = (page: HttpResponse, seconds: number): HttpResponse => ({
 /** The sign-in page; with `webauthn.enable_passkey_login`, also a passkey button (its challenge bound to this browser). */
 export async function signInPage(ctx: AppContext, pr: PortalRequest, flow: Record<string, string>, status: number, error?: string, username?: string): Promise<HttpResponse> {
   const model = { csrfToken: pr.csrfToken, action: PORTAL_PATHS.login, rememberMeAllowed: pr.settings.remember_me > 0, hidden: flow, error, username, resetPasswordUrl: ctx.portal.passwordReset ? PORTAL_PATHS.resetPassword : undefined };
-  if (ctx.config.webauthn.disable || !ctx.config.webauthn.enable_passkey_login) return page(pr, status, renderSignIn(model));
+  if (!ctx.portal.webauthn.passkeyLogin) return page(pr, status, renderSignIn(model));
   const options = await beginAuthentication(webauthnDeps(ctx), { ceremony: 'passkey', username: null, binding: browserBinding(pr), rp: relyingParty(pr), nowMs: pr.nowMs });
   return ceremonyPage(pr, status, renderSignIn({ ...model, passkey: { action: PORTAL_PATHS.passkeySignIn, optionsJson: JSON.stringify(options) } }));
 }

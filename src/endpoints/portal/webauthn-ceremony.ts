@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../../context.js';
 import { pageSecurityHeadersAllowing } from '../../http/headers.js';
 import { html, type Headers, type HttpResponse } from '../../http/response.js';
-import { relyingPartyOf, webauthnPolicyOf, type RelyingParty, type WebAuthnDeps, type WebAuthnErrorCode } from '../../authn/webauthn/index.js';
+import { relyingPartyOf, type RelyingParty, type WebAuthnDeps, type WebAuthnErrorCode } from '../../authn/webauthn/index.js';
 import { sessionIdHash } from '../../authn/session/index.js';
 import { WEBAUTHN_CREDENTIAL_FIELD, WEBAUTHN_SCRIPT_HASH } from '../../portal/pages/webauthn-script.js';
 import type { PortalRequest } from './portal-request.js';
 
 export function webauthnDeps(ctx: AppContext): WebAuthnDeps {
-  return { credentials: ctx.storage.webauthn, challenges: ctx.storage.webauthnChallenges, policy: webauthnPolicyOf(ctx.config.webauthn) };
+  return { credentials: ctx.storage.webauthn, challenges: ctx.storage.webauthnChallenges, policy: ctx.portal.webauthn };
 }
 
 /** The relying party is the portal the browser is on: `authelia_url` of the request's cookie domain. */

@@ -50,7 +50,7 @@ async function elevationRequired(ctx: AppContext, pr: PortalRequest, loaded: Loa
 }
 
 async function mayRegister(ctx: AppContext, pr: PortalRequest, flow: Record<string, string>): Promise<Registrant | HttpResponse> {
-  if (ctx.config.webauthn.disable) return errorPage('Not available', 'Security keys are disabled on this portal.', 404);
+  if (ctx.portal.webauthn.disabled) return errorPage('Not available', 'Security keys are disabled on this portal.', 404);
   const loaded = pr.loaded;
   const username = loaded?.session.username;
   if (!loaded || !username || loaded.session.level === 'none') return redirectTo(pr, withQuery(PORTAL_PATHS.home, flow));
