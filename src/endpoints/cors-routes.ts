@@ -1,5 +1,5 @@
 /**
- * 003 "cors.endpoints": attaches one compiled CORS policy to the OIDC routes named in the config.
+ * Authelia's OpenID Connect configuration, "cors.endpoints": attaches one compiled CORS policy to the OIDC routes named in the config.
  * Discovery and JWKS are public documents and carry `Access-Control-Allow-Origin: *` themselves.
  */
 import type { OidcConfig } from '../config/index.js';

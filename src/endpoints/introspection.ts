@@ -31,7 +31,7 @@ import { OIDC_PATHS } from '../util/paths.js';
 import { signResponse, signingAlgOf } from '../oauth/signed-response.js';
 import { NO_STORE_HEADERS, clientAuthRequestOf, noStore, readForm } from './back-channel.js';
 
-/** RFC 9701 §4: the media type a resource server asks for and we answer with (004 adds the charset). */
+/** RFC 9701 §4: the media type a resource server asks for and we answer with (Authelia's integration guide adds the charset). */
 export const INTROSPECTION_JWT_MEDIA_TYPE = 'application/token-introspection+jwt';
 export const INTROSPECTION_JWT_CONTENT_TYPE = `${INTROSPECTION_JWT_MEDIA_TYPE}; charset=utf-8`;
 /** RFC 9701 §5: the explicit JWT type of the answer. */

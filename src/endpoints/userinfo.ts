@@ -26,7 +26,7 @@ import type { UserDetails } from '../users/user.js';
 const OPENID_SCOPE = 'openid';
 /** The headers that carry the token or say how the body carrying it is read. */
 const CREDENTIAL_HEADERS = ['Authorization', 'Content-Type'] as const;
-/** 004 "User Information Signing Algorithm": the content type of a signed answer. */
+/** Authelia's OpenID Connect 1.0 integration guide, "User Information Signing Algorithm": the content type of a signed answer. */
 export const USERINFO_JWT_CONTENT_TYPE = 'application/jwt; charset=utf-8';
 
 /** How a bearer failure is answered: the challenge's realm. */

@@ -1,5 +1,5 @@
 /**
- * Cross-origin resource sharing for the OIDC endpoints (003 "cors"; Fetch standard §3.2 "CORS protocol").
+ * Cross-origin resource sharing for the OIDC endpoints (Authelia's OpenID Connect provider configuration, "cors"; Fetch standard §3.2 "CORS protocol").
  * The policy is compiled once at start-up; `headersFor` is a pure look-up per request.
  * We answer only when the request carries `Origin`; a disallowed origin gets no CORS headers and
  * the browser blocks the read. No `Access-Control-Allow-Credentials`: browsers send tokens and
@@ -60,7 +60,7 @@ export function compileCorsPolicy(cfg: CorsOriginsConfig, clientRedirectUris: re
 }
 
 /**
- * 003 "allowed_origins": `*` alone allows every origin; an empty list (and the redirect-URI option off)
+ * Authelia's OpenID Connect configuration, "allowed_origins": `*` alone allows every origin; an empty list (and the redirect-URI option off)
  * allows any https origin; otherwise exactly the listed origins plus, when enabled, the redirect URIs' origins.
  */
 function originRule(cfg: CorsOriginsConfig, clientRedirectUris: readonly string[]): OriginRule {
@@ -71,7 +71,7 @@ function originRule(cfg: CorsOriginsConfig, clientRedirectUris: readonly string[
   return { kind: 'list', origins };
 }
 
-/** 003 "allowed_origins_from_client_redirect_uris": origins of http/https redirect URIs, except localhost. */
+/** Authelia's OpenID Connect configuration, "allowed_origins_from_client_redirect_uris": origins of http/https redirect URIs, except localhost. */
 export function redirectUriOrigins(redirectUris: readonly string[]): string[] {
   const origins = new Set<string>();
   for (const uri of redirectUris) {

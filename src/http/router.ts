@@ -24,7 +24,7 @@ export interface Route {
   accessLogLevel?: 'debug' | 'info';
   /** false: no browser security headers (answers read by a proxy, not rendered: the verify endpoints). */
   securityHeaders?: boolean;
-  /** Cross-origin access (003 "cors.endpoints"): headers on every answer and preflight OPTIONS answered by the server. */
+  /** Cross-origin access (Authelia's OpenID Connect provider configuration, "cors.endpoints"): headers on every answer and preflight OPTIONS answered by the server. */
   cors?: CorsPolicy;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The claims each scope releases about the user: exactly the integration guide's scope tables
- * (004, "Scope Definitions"), nothing else. Identity claims are opt-in per scope, so a client only
+ * (Authelia's OpenID Connect 1.0 integration guide, "Scope Definitions"), nothing else. Identity claims are opt-in per scope, so a client only
  * learns what it was granted.
  */
 import type { UserDetails } from '../users/user.js';
@@ -18,14 +18,14 @@ export const SCOPE_CLAIM_NAMES: readonly string[] = Object.freeze([
 type ScopeTable = (user: UserDetails) => Record<string, unknown>;
 
 const SCOPE_TABLES: Readonly<Record<string, ScopeTable>> = Object.freeze({
-  // 004 "groups": groups ← groups.
+  // Authelia's OpenID Connect 1.0 integration guide, "groups": groups ← groups.
   groups: (user) => ({ groups: [...user.groups] }),
-  // 004 "email": email ← email[0], email_verified assumed true, alt_emails ← email[1:].
+  // Authelia's OpenID Connect 1.0 integration guide, "email": email ← email[0], email_verified assumed true, alt_emails ← email[1:].
   email: (user) => {
     const [primary, ...alternates] = user.emails;
     return primary === undefined ? {} : { email: primary, email_verified: true, alt_emails: alternates };
   },
-  // 004 "profile": preferred_username ← username, name ← display_name.
+  // Authelia's OpenID Connect 1.0 integration guide, "profile": preferred_username ← username, name ← display_name.
   profile: (user) => ({ preferred_username: user.username, name: user.display_name }),
 });
 

@@ -14,11 +14,11 @@ export interface DiscoveryDeps {
   config: Pick<OidcConfig, 'enable_pkce_plain_challenge' | 'require_pushed_authorization_requests'>;
 }
 
-/** 004 "Scope Definitions": every scope the provider knows. */
+/** Authelia's OpenID Connect 1.0 integration guide, "Scope Definitions": every scope the provider knows. */
 export const SUPPORTED_SCOPES: readonly string[] = Object.freeze(['openid', 'offline_access', 'profile', 'email', 'groups', 'authelia.bearer.authz']);
 
 /**
- * Claims of the ID Token and UserInfo: 004's `openid` table (those an ID Token carries) plus
+ * Claims of the ID Token and UserInfo: the `openid` table of Authelia's integration guide (those an ID Token carries) plus
  * `nonce`, then every scope table.
  */
 export const SUPPORTED_CLAIMS: readonly string[] = Object.freeze([
@@ -32,7 +32,7 @@ export const TOKEN_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['cl
 export const INTROSPECTION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt']);
 /** RFC 7009 §2.1: public clients revoke their own tokens with only their client_id. */
 export const REVOCATION_ENDPOINT_AUTH_METHODS: readonly string[] = Object.freeze(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']);
-/** 004 Client Authentication Method table: HS* for client_secret_jwt, RS/PS/ES for private_key_jwt. */
+/** Authelia's OpenID Connect 1.0 integration guide: Client Authentication Method table: HS* for client_secret_jwt, RS/PS/ES for private_key_jwt. */
 export const CLIENT_ASSERTION_ALGS: readonly string[] = Object.freeze(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
 
 export type DiscoveryMetadata = Readonly<Record<string, unknown>>;
@@ -50,7 +50,7 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     pushed_authorization_request_endpoint: at(OIDC_PATHS.pushed_authorization_request),
     require_pushed_authorization_requests: config.require_pushed_authorization_requests,
     jwks_uri: at(OIDC_PATHS.jwks),
-    // 004 Response Types and Response Modes tables (JARM included).
+    // Authelia's OpenID Connect 1.0 integration guide: Response Types and Response Modes tables (JARM included).
     response_types_supported: ['code', 'id_token', 'token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
     response_modes_supported: ['form_post', 'query', 'fragment', 'jwt', 'form_post.jwt', 'query.jwt', 'fragment.jwt'],
     grant_types_supported: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
@@ -59,7 +59,7 @@ export function discoveryMetadata({ issuer, keys, config }: DiscoveryDeps): Disc
     claims_supported: [...SUPPORTED_CLAIMS],
     subject_types_supported: ['public', 'pairwise'],
     id_token_signing_alg_values_supported: keys.algorithms(),
-    // 004 "User Information Signing Algorithm": none (JSON) or a JWS by the client's registered alg.
+    // Authelia's OpenID Connect 1.0 integration guide, "User Information Signing Algorithm": none (JSON) or a JWS by the client's registered alg.
     userinfo_signing_alg_values_supported: ['none', ...keys.algorithms()],
     // RFC 9701 §7: JWT introspection answers (the client's introspection_signed_response_alg).
     introspection_signing_alg_values_supported: keys.algorithms(),

@@ -14,7 +14,7 @@ export type SubjectType = 'public' | 'pairwise';
 /** The sector a client's subjects belong to: '' (public) or the sector identifier's host. */
 export function sectorIdOf(client: Pick<OidcClientConfig, 'sector_identifier_uri'>): string {
   if (client.sector_identifier_uri === undefined) return '';
-  // `host` keeps a non-default port: 004/003 "sector_identifier" may include one.
+  // `host` keeps a non-default port: Authelia's OpenID Connect docs, "sector_identifier", may include one.
   return new URL(client.sector_identifier_uri).host;
 }
 

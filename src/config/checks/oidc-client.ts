@@ -1,7 +1,7 @@
 /**
- * Rules between the options of one client: the clients guide (003: secret, public,
+ * Rules between the options of one client: the clients guide (Authelia's OpenID Connect clients configuration: secret, public,
  * redirect_uris, pkce_challenge_method), the integration guide's Grant/Response Types and
- * signing tables (004), and the `authelia.bearer.authz` rules of the bearer token guide.
+ * signing tables (Authelia's OpenID Connect 1.0 integration guide), and the `authelia.bearer.authz` rules of the bearer token guide.
  */
 import type { ConfigPath } from '../errors.js';
 import { HMAC_ALGS, tryUrl } from '../schema/common.js';
@@ -15,7 +15,7 @@ const BEARER_RESPONSE_MODES = ['form_post', 'form_post.jwt', 'query', 'query.jwt
 
 type ClientCheck = (client: ParsedClient, path: ConfigPath, oidc: ParsedOidc) => CheckProblem[];
 
-/** 003 "secret" and "public": a public client has no secret and authenticates with `none`. */
+/** Authelia's OpenID Connect configuration, "secret" and "public": a public client has no secret and authenticates with `none`. */
 const checkClientType: ClientCheck = (client, path) => {
   const problems: CheckProblem[] = [];
   const method = client.token_endpoint_auth_method;
@@ -37,7 +37,7 @@ const checkClientType: ClientCheck = (client, path) => {
   return problems;
 };
 
-/** 003 "redirect_uris": absolute http(s) URIs; RFC 6749 §3.1.2: no fragment; oob only for public clients. */
+/** Authelia's OpenID Connect configuration, "redirect_uris": absolute http(s) URIs; RFC 6749 §3.1.2: no fragment; oob only for public clients. */
 const checkRedirectUris: ClientCheck = (client, path) => {
   const problems: CheckProblem[] = duplicateProblems(client.redirect_uris, [...path, 'redirect_uris']);
   client.redirect_uris.forEach((uri, i) => {
@@ -54,13 +54,13 @@ const checkRedirectUris: ClientCheck = (client, path) => {
   return problems;
 };
 
-/** 003 "pkce_challenge_method" + "enable_pkce_plain_challenge". */
+/** Authelia's OpenID Connect configuration, "pkce_challenge_method" + "enable_pkce_plain_challenge". */
 const checkPkce: ClientCheck = (client, path, oidc) =>
   client.pkce_challenge_method === 'plain' && !oidc.enable_pkce_plain_challenge
     ? [{ path: [...path, 'pkce_challenge_method'], message: "is 'plain' but identity_providers.oidc.enable_pkce_plain_challenge is false" }]
     : [];
 
-/** 004 Response Types: code needs authorization_code; id_token and token need implicit. */
+/** Authelia's OpenID Connect 1.0 integration guide: Response Types: code needs authorization_code; id_token and token need implicit. */
 export function grantTypesFor(responseType: ResponseType): GrantType[] {
   const parts = responseType.split(' ');
   const needs: GrantType[] = [];
@@ -82,7 +82,7 @@ const checkFlows: ClientCheck = (client, path) => {
       problems.push({ path: [...path, 'response_types', i], message: `'${type}' needs the grant type ${missing.map((g) => `'${g}'`).join(' and ')} in grant_types` });
     }
   });
-  // 004 Grant Types: with client_credentials alone, openid, offline and offline_access are not allowed.
+  // Authelia's OpenID Connect 1.0 integration guide: Grant Types: with client_credentials alone, openid, offline and offline_access are not allowed.
   if (client.grant_types.length > 0 && client.grant_types.every((g) => g === 'client_credentials')) {
     client.scopes.forEach((scope, i) => {
       if (scope === 'openid' || scope === 'offline' || scope === 'offline_access') {
@@ -121,7 +121,7 @@ const checkBearerAuthz: ClientCheck = (client, path) => {
   return problems;
 };
 
-/** 004 Client Authentication Method and Request Object tables. */
+/** Authelia's OpenID Connect 1.0 integration guide: Client Authentication Method and Request Object tables. */
 const checkAuthMethods: ClientCheck = (client, path) => {
   const problems: CheckProblem[] = [];
   const method = client.token_endpoint_auth_method;
@@ -155,7 +155,7 @@ const checkAuthMethods: ClientCheck = (client, path) => {
   return problems;
 };
 
-/** 003 "authorization_policy": one_factor, two_factor or a custom policy name; `lifespan` names a custom lifespan. */
+/** Authelia's OpenID Connect configuration, "authorization_policy": one_factor, two_factor or a custom policy name; `lifespan` names a custom lifespan. */
 const checkPolicyNames: ClientCheck = (client, path, oidc) => {
   const problems: CheckProblem[] = [];
   const policy = client.authorization_policy;

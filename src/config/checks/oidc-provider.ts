@@ -1,4 +1,4 @@
-/** Provider-wide rules: CORS (003 "cors"), unique client ids, parameter entropy, and every client's own rules. */
+/** Provider-wide rules: CORS (Authelia's OpenID Connect provider configuration, "cors"), unique client ids, parameter entropy, and every client's own rules. */
 import { tryUrl } from '../schema/common.js';
 import { checkOidcClient } from './oidc-client.js';
 import { issuerKeyModel } from './issuer-key-model.js';
@@ -6,7 +6,7 @@ import { checkClientJwks, checkIssuerKeys } from './oidc-keys.js';
 import { checkSignedResponseKeys } from './signed-response-keys.js';
 import { OIDC_PATH, type CheckReport, type ParsedOidc } from './types.js';
 
-/** 003 "allowed_origins": scheme, host and port only; `*` stands alone and excludes the redirect URI origins. */
+/** Authelia's OpenID Connect configuration, "allowed_origins": scheme, host and port only; `*` stands alone and excludes the redirect URI origins. */
 function checkCors(oidc: ParsedOidc): CheckReport['problems'] {
   const path = [...OIDC_PATH, 'cors', 'allowed_origins'];
   const origins = oidc.cors.allowed_origins;

@@ -1,5 +1,5 @@
 /**
- * A client's `*_signed_response_alg` and `*_signed_response_key_id` against the issuer keys (004
+ * A client's `*_signed_response_alg` and `*_signed_response_key_id` against the issuer keys (Authelia's OpenID Connect 1.0 integration guide,
  * Response Object, Introspection and User Information Signing Algorithm tables). Each option is
  * checked the way the runtime signs with it, so an accepted client never fails to sign (a 500)
  * and a client that signs fine is never refused.

@@ -20,7 +20,7 @@ export interface AssertionPolicy {
 /**
  * Who may be named in `aud` (RFC 7523 §3 rule 3: a value that identifies the authorization server):
  * the issuer identifier, which openid-client and oauth4webapi send by default and
- * draft-ietf-oauth-rfc7523bis makes the only audience; the token endpoint URL (004, and RFC 9126 §2,
+ * draft-ietf-oauth-rfc7523bis makes the only audience; the token endpoint URL (Authelia's OpenID Connect 1.0 integration guide, and RFC 9126 §2,
  * which makes it acceptable at the PAR endpoint too); and the URL of the endpoint that received the
  * assertion (RFC 9126 §2 for PAR; introspection and revocation alike). Another endpoint's URL is
  * refused: an assertion meant for revocation cannot be spent at the token endpoint.

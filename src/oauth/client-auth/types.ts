@@ -33,7 +33,7 @@ export interface PresentedCredentials {
 export interface ClientAssertionDeps {
   /** The issuer identifier: an assertion's `aud` may name it (RFC 7523 §3, draft-ietf-oauth-rfc7523bis). */
   issuer: string;
-  /** The token endpoint URL: `aud` may name it at every endpoint (004, "Client Assertion Audience"; RFC 9126 §2). */
+  /** The token endpoint URL: `aud` may name it at every endpoint (Authelia's OpenID Connect 1.0 integration guide, "Client Assertion Audience"; RFC 9126 §2). */
   tokenEndpointUrl: string;
   /** Each `jti` is accepted once (RFC 7523 §3 rule 7). */
   jwtBlacklist: JwtBlacklist;

@@ -9,7 +9,7 @@ import { OFFLINE_SCOPES, parseScope, requireScopesWithin } from '../scopes.js';
 import { issueTokens } from './issue-tokens.js';
 import type { GrantHandler } from './types.js';
 
-/** 004 Grant Types: with client_credentials as the only grant, openid, offline and offline_access are not allowed. */
+/** Authelia's OpenID Connect 1.0 integration guide: Grant Types: with client_credentials as the only grant, openid, offline and offline_access are not allowed. */
 const USER_SCOPES: readonly string[] = ['openid', ...OFFLINE_SCOPES];
 
 export function checkClientCredentialsScopes(requested: readonly string[], client: Pick<OidcClientConfig, 'grant_types' | 'scopes'>): void {

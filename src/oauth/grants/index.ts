@@ -1,4 +1,4 @@
-/** The grant types the token endpoint serves, by `grant_type` (004 Grant Types; `implicit` has no token request). */
+/** The grant types the token endpoint serves, by `grant_type` (Authelia's OpenID Connect 1.0 integration guide: Grant Types; `implicit` has no token request). */
 import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import { refreshTokenGrant } from './refresh-token.js';
