@@ -6,7 +6,7 @@
  * remembered) → passkey sign-in without a username (one_factor, amr pop/hwk/user, then the second
  * factor is asked). Screenshots of each new page go to test-output/screenshots/.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -17,7 +17,12 @@ import { startTestServer, tempDir } from '../helpers/server.js';
 
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
-t.test('security key: register (elevated), second factor, passkey sign-in (headless Chromium, virtual authenticator)', async (t) => {
+/**
+ * A portal on its own port (the relying party is authelia_url's origin), alice in the users file,
+ * the filesystem notifier, Chromium with a CTAP2 virtual authenticator (resident keys, user
+ * verification), and the steps the tests share.
+ */
+async function portalWithKey(t: Test, webauthn: Record<string, unknown> = {}) {
   mkdirSync(SHOTS, { recursive: true });
   const dir = tempDir(t);
   const users = join(dir, 'users.yml');
@@ -34,7 +39,7 @@ t.test('security key: register (elevated), second factor, passkey sign-in (headl
       authentication_backend: { file: { path: users, watch: false } },
       session: { cookies: [{ domain: 'localhost', authelia_url: base }] },
       notifier: { filesystem: { filename: mail } },
-      webauthn: { enable_passkey_login: true, display_name: 'Gatehouse tests', selection_criteria: { discoverability: 'required' } },
+      webauthn: { enable_passkey_login: true, display_name: 'Gatehouse tests', selection_criteria: { discoverability: 'required' }, ...webauthn },
     },
     { dir },
   );
@@ -63,19 +68,29 @@ t.test('security key: register (elevated), second factor, passkey sign-in (headl
     await page.waitForLoadState();
   };
 
+  /** Password sign-in, a code by e-mail, then the registration page (a password alone cannot register a key). */
+  const signInAndElevate = async (): Promise<void> => {
+    await signInWithPassword();
+    await page.getByRole('heading', { name: 'You are signed in' }).waitFor();
+    await page.goto(`${base}/settings/webauthn`);
+    await page.waitForURL(/\/settings\/elevation\?next=webauthn/);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.waitForURL(/sent=1/);
+    const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(mail, 'utf8'))![1]!;
+    await page.getByLabel('Code from the e-mail').fill(code);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.waitForURL(`${base}/settings/webauthn`);
+    t.equal(await page.title(), 'Security keys and passkeys — Gatehouse');
+    await shot(page, 'webauthn-01-registration');
+  };
+  return { base, storage, page, csp, shot, cdp, authenticatorId, signInWithPassword, signOut, signInAndElevate };
+}
+
+t.test('security key: register (elevated), second factor, passkey sign-in (headless Chromium, virtual authenticator)', async (t) => {
+  const { base, storage, page, csp, shot, cdp, authenticatorId, signInWithPassword, signOut, signInAndElevate } = await portalWithKey(t);
+
   // 1. A password alone: registering a key first asks to confirm it is them, by a code.
-  await signInWithPassword();
-  await page.waitForURL(`${base}/`);
-  await page.goto(`${base}/settings/webauthn`);
-  await page.waitForURL(/\/settings\/elevation\?next=webauthn/);
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await page.waitForURL(/sent=1/);
-  const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(mail, 'utf8'))![1]!;
-  await page.getByLabel('Code from the e-mail').fill(code);
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.waitForURL(`${base}/settings/webauthn`);
-  t.equal(await page.title(), 'Security keys and passkeys — Gatehouse');
-  await shot(page, 'webauthn-01-registration');
+  await signInAndElevate();
 
   // 2. Register the virtual authenticator under a name.
   await page.getByLabel('Name of the new key').fill('Virtual key');
@@ -129,6 +144,34 @@ t.test('security key: register (elevated), second factor, passkey sign-in (headl
   const passkey = (await storage.sessions.listForUser('alice', Date.now())).map((s) => s.data);
   t.same(passkey.map((d) => [d['level'], d['amr']]), [['one_factor', ['pop', 'hwk', 'user']]], 'RFC 8176: proof of possession, hardware key, user verified');
 
+  // 5. With TOTP as well, the page opens on the method used last and links to the other.
+  await storage.totp.save({ username: 'alice', issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, secret: Buffer.alloc(20, 7), created_at_ms: Date.now() });
+  await page.goto(`${base}/login/2fa`);
+  t.equal(await page.getByRole('button', { name: 'Use security key' }).count(), 1, 'the preferred method (webauthn) first');
+  await page.getByRole('link', { name: 'Use a one-time code instead' }).click();
+  await page.waitForURL(/\/login\/2fa\?method=totp/);
+  t.equal(await page.getByLabel('One-time code from your authenticator app').count(), 1, 'the other method on request');
+  t.equal(await page.getByRole('link', { name: 'Use a security key instead' }).count(), 1, 'and the way back');
+  await shot(page, 'webauthn-05-second-factor-choice');
+
   t.same(csp, [], 'no Content-Security-Policy violation: the one script is allowed by its hash');
   await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+});
+
+t.test('experimental_enable_passkey_uv_two_factors: a passkey with user verification is two factors (Authelia 4.39)', async (t) => {
+  const { base, storage, page, csp, signOut, signInAndElevate } = await portalWithKey(t, { experimental_enable_passkey_uv_two_factors: true });
+  await signInAndElevate();
+  await page.getByLabel('Name of the new key').fill('Passkey');
+  await page.getByRole('button', { name: 'Register a security key' }).click();
+  await page.getByRole('button', { name: 'Use security key' }).click();
+  await page.waitForURL(`${base}/`);
+  await signOut();
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  // Already at `${base}/`: wait for the page the sign-in leads to, not for the URL.
+  await page.getByRole('heading', { name: 'You are signed in' }).waitFor();
+  t.match(await page.textContent('main'), 'two factors', 'no second factor asked');
+  const sessions = (await storage.sessions.listForUser('alice', Date.now())).map((s) => s.data);
+  t.same(sessions.map((d) => [d['level'], d['amr']]), [['two_factor', ['pop', 'hwk', 'user', 'mfa']]]);
+  t.same(csp, []);
 });
