@@ -15,7 +15,7 @@ import type { Database } from './schema.js';
 import type { Storage } from './types.js';
 
 /** The stores swept, in order; the names (snake_case, like every label value) label the counts, the log and the metric. */
-export const SWEPT_STORES = ['tokens', 'par', 'interactions', 'jwt_blacklist', 'sessions', 'session_clients', 'consents', 'totp_history', 'webauthn_challenges', 'authentication_logs'] as const;
+export const SWEPT_STORES = ['tokens', 'par', 'interactions', 'jwt_blacklist', 'sessions', 'session_clients', 'consents', 'totp_history', 'webauthn_challenges', 'one_time_codes', 'authentication_logs'] as const;
 export type SweptStore = (typeof SWEPT_STORES)[number];
 
 /** Rows deleted per store; a store whose sweep failed is left out. */
@@ -45,7 +45,7 @@ export function createAuthenticationLogRetention(db: Kysely<Database>): Authenti
 }
 
 /** What the sweeper deletes from: the stores, and the authentication log's retention (openStorage makes both). */
-export type SweptStorage = Pick<Storage, 'tokens' | 'par' | 'interactions' | 'jwtBlacklist' | 'sessions' | 'sessionClients' | 'consents' | 'totp' | 'webauthnChallenges'> & { authLogRetention: AuthenticationLogRetention };
+export type SweptStorage = Pick<Storage, 'tokens' | 'par' | 'interactions' | 'jwtBlacklist' | 'sessions' | 'sessionClients' | 'consents' | 'totp' | 'webauthnChallenges' | 'oneTimeCodes'> & { authLogRetention: AuthenticationLogRetention };
 
 export interface ExpirySweeperDeps {
   storage: SweptStorage;
@@ -104,6 +104,7 @@ const SWEEPS: Readonly<Record<SweptStore, (deps: SweepDeps, nowMs: number) => Pr
   consents: ({ storage }, nowMs) => storage.consents.deleteExpired(nowMs),
   totp_history: ({ storage, totpHistoryMs }, nowMs) => storage.totp.deleteHistoryBefore(nowMs - totpHistoryMs),
   webauthn_challenges: ({ storage }, nowMs) => storage.webauthnChallenges.deleteExpired(nowMs),
+  one_time_codes: ({ storage }, nowMs) => storage.oneTimeCodes.deleteExpired(nowMs),
   authentication_logs: ({ storage, authLogRetentionMs }, nowMs) => storage.authLogRetention.deleteBefore(nowMs - authLogRetentionMs),
 };
 

@@ -16,6 +16,7 @@ import { regulationContract } from './contract-regulation.js';
 import { atRestContract } from './contract-at-rest.js';
 import { logoutContract } from './contract-logout.js';
 import { webauthnContract } from './contract-webauthn.js';
+import { oneTimeCodesContract } from './contract-one-time-codes.js';
 
 export interface ContractHarness {
   engine: StorageEngine;
@@ -83,5 +84,5 @@ export function storageContract(t: Test, h: ContractHarness): void {
     await t.rejects(h.open({ encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
     await t.rejects(migrateUp({ ...h.location, encryption_key: 'another key entirely' }), { message: WRONG_KEY_MESSAGE });
   });
-  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract, logoutContract, webauthnContract]) section(t, h, s);
+  for (const section of [tokenContract, identityContract, portalContract, regulationContract, atRestContract, logoutContract, webauthnContract, oneTimeCodesContract]) section(t, h, s);
 }

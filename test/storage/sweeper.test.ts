@@ -67,12 +67,14 @@ async function seed(storage: Storage): Promise<void> {
   await storage.totp.markUsed('alice', 2, NOW);
   await storage.webauthnChallenges.create({ challenge: 'challenge-expired', ceremony: 'passkey', binding: 'b', username: null, expires_at_ms: NOW - 1 });
   await storage.webauthnChallenges.create({ challenge: 'challenge-live', ceremony: 'passkey', binding: 'b', username: null, expires_at_ms: NOW + HOUR });
+  await storage.oneTimeCodes.create({ id: 'code-expired', username: 'alice', intent: 'elevation', code_hash: 'h1', created_at_ms: NOW - HOUR, expires_at_ms: NOW - 1 });
+  await storage.oneTimeCodes.create({ id: 'code-live', username: 'alice', intent: 'elevation', code_hash: 'h2', created_at_ms: NOW, expires_at_ms: NOW + HOUR });
   await logAttempt(storage, 'alice', NOW - AUTH_LOG_RETENTION_MS - 1);
   await logAttempt(storage, 'alice', NOW);
 }
 
-const ONE_EACH = { tokens: 1, par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, webauthn_challenges: 1, authentication_logs: 1 };
-const NONE = { tokens: 0, par: 0, interactions: 0, jwt_blacklist: 0, sessions: 0, session_clients: 0, consents: 0, totp_history: 0, webauthn_challenges: 0, authentication_logs: 0 };
+const ONE_EACH = { tokens: 1, par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, webauthn_challenges: 1, one_time_codes: 1, authentication_logs: 1 };
+const NONE = { tokens: 0, par: 0, interactions: 0, jwt_blacklist: 0, sessions: 0, session_clients: 0, consents: 0, totp_history: 0, webauthn_challenges: 0, one_time_codes: 0, authentication_logs: 0 };
 
 /** A gate a wrapped store waits on, so a test can hold a sweep in progress. */
 function gate(): { wait: Promise<void>; open(): void } {
@@ -147,7 +149,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
     await whileAlive(swept.wait);
     await sweeper.stop();
 
-    const everyStore = [['tokens', 1], ['par', 1], ['interactions', 1], ['jwt_blacklist', 1], ['sessions', 1], ['session_clients', 1], ['consents', 1], ['totp_history', 1], ['webauthn_challenges', 1], ['authentication_logs', 1]];
+    const everyStore = [['tokens', 1], ['par', 1], ['interactions', 1], ['jwt_blacklist', 1], ['sessions', 1], ['session_clients', 1], ['consents', 1], ['totp_history', 1], ['webauthn_challenges', 1], ['one_time_codes', 1], ['authentication_logs', 1]];
     t.same(recorded.slice(0, everyStore.length), everyStore, 'metrics hear every store, by its snake_case label');
     const lines = logger.records().map((r) => [r.level, r.msg, r.deleted]);
     t.same(lines, [['debug', 'expired rows deleted', ONE_EACH]], 'one debug line for the sweep that deleted rows, none for empty sweeps');
@@ -247,7 +249,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
       throw new Error('connection terminated');
     });
     const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
-    t.same(await sweeper.sweepNow(), { par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, webauthn_challenges: 1, authentication_logs: 1 });
+    t.same(await sweeper.sweepNow(), { par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, webauthn_challenges: 1, one_time_codes: 1, authentication_logs: 1 });
   });
 
   t.test('consents: rows nothing can use any more go, rows the consent flow could still use stay (OIDC Core §3.1.2.4)', async (t) => {
