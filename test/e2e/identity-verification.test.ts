@@ -166,3 +166,32 @@ t.test('without a notifier, second factors cannot be registered', async (t) => {
   t.equal(elevation.status, 404);
   t.match(elevation.body, /no notifier is configured/);
 });
+
+t.test('require_second_factor: a user with a second factor uses it before asking for a code; skip_second_factor: two_factor is enough', async (t) => {
+  const secret = Buffer.alloc(20, 7);
+  const policy = { algorithm: 'SHA1' as const, digits: 6 as const, period: 30 };
+  const enrolled = async (server: Awaited<ReturnType<typeof start>>['server']) =>
+    server.app.context.storage.totp.save({ username: 'alice', issuer: 'Gatehouse', ...policy, secret, created_at_ms: T0 });
+  const secondFactor = async (b: BrowserClient, nowMs: number) => {
+    const done = await b.submit(await b.get('/login/2fa'), '/login/2fa', { code: totpCodeAt(secret, policy, nowMs) });
+    if (done.status !== 303) throw new Error(`2fa: ${done.status}`);
+  };
+
+  const required = await start(t, { identity_validation: { elevated_session: { require_second_factor: true } } });
+  await enrolled(required.server);
+  const b = required.browser();
+  await signIn(b);
+  const first = await b.get('/settings/elevation?next=settings');
+  t.equal(first.location, '/login/2fa', 'one factor, with TOTP registered: the second factor first');
+  await secondFactor(b, required.clock.nowMs());
+  t.equal((await b.get('/settings/elevation?next=settings')).status, 200, 'then a code may be asked for');
+  t.equal((await b.get('/settings/totp')).location, '/settings/elevation?next=totp', 'two_factor alone does not elevate by default');
+
+  const skipping = await start(t, { identity_validation: { elevated_session: { skip_second_factor: true } } });
+  await enrolled(skipping.server);
+  const c = skipping.browser();
+  await signIn(c);
+  t.equal((await c.get('/settings/totp')).location, '/login/2fa', 'one factor: the existing authenticator first');
+  await secondFactor(c, skipping.clock.nowMs());
+  t.equal((await c.get('/settings/totp')).status, 200, 'skip_second_factor: a two_factor session is elevated without a code');
+});

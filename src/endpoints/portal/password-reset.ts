@@ -3,7 +3,8 @@
  * by the notifier (the same answer whether or not the account exists, within the same time);
  * GET/POST `/reset-password/confirm?token=…` checks the link, the new password against
  * `password_policy`, writes it through the users backend (the users file with the configured
- * hash, or LDAP), and ends every session of the user; unused links die with the old password.
+ * hash, or LDAP), and signs the user out everywhere (as `gatehouse sessions revoke --user` does);
+ * unused links die with the old password.
  */
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
@@ -113,8 +114,19 @@ async function change(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> 
   const changed = await ctx.users!.changePassword!(username, password);
   if (!changed) return errorPage('Link not valid', INVALID_LINK, 400);
   await reset.resets.revokeAll(username, pr.nowMs);
-  // Every session of the user ends: whoever knew the old password is signed out.
-  const ended = await ctx.storage.sessions.deleteForUser(username);
+  const ended = await signOutEverywhere(ctx, username, pr.nowMs);
   ctx.logger.info('password reset: password changed', { username, client_ip: req.clientIp, sessions_ended: ended });
   return page(pr, 200, renderError({ title: 'Password changed', message: 'Your password was changed and every session of your account has ended. Sign in with the new password.', status: 200 }));
+}
+
+/**
+ * Whoever knew the old password is signed out: each of the user's sessions ends as a sign-out
+ * would end it (its grants without offline_access revoked, back-channel logout sent), and sessions
+ * stored before they had a sid are deleted too. How many sessions ended.
+ */
+async function signOutEverywhere(ctx: AppContext, username: string, nowMs: number): Promise<number> {
+  const sids = new Set((await ctx.storage.sessions.listForUser(username, nowMs)).map((s) => s.sid).filter((s): s is string => s !== null));
+  let ended = 0;
+  for (const sid of sids) ended += (await ctx.signOut.endSession(sid)).sessions;
+  return ended + (await ctx.storage.sessions.deleteForUser(username));
 }
