@@ -195,3 +195,23 @@ t.test('require_second_factor: a user with a second factor uses it before asking
   await secondFactor(c, skipping.clock.nowMs());
   t.equal((await c.get('/settings/totp')).status, 200, 'skip_second_factor: a two_factor session is elevated without a code');
 });
+
+t.test('totp.allowed_*: the person chooses among the allowed parameters; anything else falls back to the defaults', async (t) => {
+  const { browser, mail, clock, server } = await start(t, { totp: { allowed_algorithms: ['SHA256'], allowed_digits: [8], allowed_periods: [60] } });
+  const b = browser();
+  await signIn(b);
+  const code = await requestCode(b, mail);
+  await b.submit(await b.get('/settings/elevation?next=totp'), '/settings/elevation', { code });
+  const defaults = await b.get('/settings/totp');
+  t.match(defaults.body, /algorithm=SHA1&amp;digits=6&amp;period=30/, 'the defaults first');
+  t.match(defaults.body, /<a href="\/settings\/totp\?algorithm=SHA256&amp;digits=6&amp;period=30">SHA256<\/a>/, 'a link per allowed choice');
+  const refused = await b.get('/settings/totp?algorithm=MD5&digits=7&period=1');
+  t.match(refused.body, /algorithm=SHA1&amp;digits=6&amp;period=30/, 'a value not allowed is the default');
+  const chosen = await b.get('/settings/totp?algorithm=SHA256&digits=8&period=60');
+  const uri = new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(chosen.body)![1]!.replace(/&amp;/g, '&')));
+  t.same([uri.searchParams.get('algorithm'), uri.searchParams.get('digits'), uri.searchParams.get('period')], ['SHA256', '8', '60']);
+  const secret = Buffer.from(Secret.fromBase32(uri.searchParams.get('secret')!).bytes);
+  const done = await b.submit(chosen, '/settings/totp', { code: totpCodeAt(secret, { algorithm: 'SHA256', digits: 8, period: 60 }, clock.nowMs()) });
+  t.equal(done.status, 303);
+  t.match(await server.app.context.storage.totp.get('alice'), { algorithm: 'SHA256', digits: 8, period: 60 });
+});

@@ -11,6 +11,10 @@ import {
   renderSignIn,
   SIGNED_OUT_SCRIPT_HASH,
   renderTotpEnrolment,
+  renderSettings,
+  renderElevation,
+  renderResetRequest,
+  renderNewPassword,
 } from '../../src/portal/pages/index.js';
 import { qrCodeSvg } from '../../src/portal/pages/qr-code.js';
 import { count, cspViolations, forms, hiddenFields, labelProblems, tags } from './html-assertions.js';
@@ -53,6 +57,32 @@ const PAGES: Record<string, { render: Page; forms: number }> = {
     render: (s, csrfToken) => renderLogoutConfirmation({ csrfToken, action: s, username: s, clientName: s, logoutHint: `${s}!`, hidden: { state: s, [s]: s } }),
   },
   error: { forms: 0, render: (s) => renderError({ title: s, message: s, status: 400 }) },
+  'totp-enrolment with a choice of parameters': {
+    forms: 1,
+    render: (s, csrfToken) =>
+      renderTotpEnrolment({
+        csrfToken, action: s, username: s, otpauthUri: s, qrSvg: QR, secretBase32: s, issuer: s, error: s, hidden: { flow: s },
+        choices: { algorithms: ['SHA1', s], digits: [6, 8], periods: [30, 60], chosen: { algorithm: s, digits: 6, period: 30 } },
+      }),
+  },
+  settings: {
+    forms: 3,
+    render: (s, csrfToken) =>
+      renderSettings({
+        csrfToken, username: s, displayName: s, elevatedUntilMs: null, elevationUrl: s, removeAction: s, notice: s, error: s,
+        factors: [{ method: 'totp', id: s, description: s, created_at_ms: 0, last_used_at_ms: null }, { method: s, id: s, description: s, created_at_ms: 0, last_used_at_ms: 0 }],
+        addLinks: [{ label: s, href: s }],
+      }),
+  },
+  elevation: {
+    forms: 2,
+    render: (s, csrfToken) => renderElevation({ csrfToken, sendAction: s, verifyAction: s, maskedAddress: s, sent: true, codeLength: 8, hidden: { next: s }, error: s }),
+  },
+  'reset-password request': { forms: 1, render: (s, csrfToken) => renderResetRequest({ csrfToken, action: s, sent: true, error: s }) },
+  'reset-password new password': {
+    forms: 1,
+    render: (s, csrfToken) => renderNewPassword({ csrfToken, action: s, token: s, username: s, rules: [s], problems: [s], error: s }),
+  },
   'signed-in': {
     forms: 1,
     render: (s, csrfToken) => renderSignedIn({ username: s, displayName: s, level: 'one_factor', csrfToken, enrolUrl: s, hasTotp: false }),

@@ -50,7 +50,8 @@ export function renderNewPassword(model: NewPasswordModel): string {
     error: model.error,
     body: html`<p>For <strong>${model.username}</strong>. Every session of this account ends when the password changes.</p>
 ${rules}${problems}<form method="post" action="${model.action}">
-${formState(model.csrfToken, { token: model.token })}<input type="text" name="${F.username}" value="${model.username}" autocomplete="username" hidden>
+${formState(model.csrfToken, { token: model.token })}<p><label for="${F.username}">Username</label>
+<input type="text" id="${F.username}" name="${F.username}" value="${model.username}" autocomplete="username" readonly></p>
 <p><label for="${F.password}">New password</label>
 <input type="password" id="${F.password}" name="${F.password}" autocomplete="new-password" required autofocus></p>
 <p><label for="password_repeat">New password, again</label>

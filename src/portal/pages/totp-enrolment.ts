@@ -26,19 +26,25 @@ export interface TotpEnrolmentModel {
   };
 }
 
-/** A GET form that makes a new secret with other parameters; only when there is a choice. */
+/**
+ * Links that make a new secret with other parameters (`totp.allowed_*`), one row per parameter
+ * with more than one choice; plain links, as choosing changes nothing stored.
+ */
 function parameterChoice(model: TotpEnrolmentModel): SafeHtml | null {
   const c = model.choices;
   if (!c || (c.algorithms.length < 2 && c.digits.length < 2 && c.periods.length < 2)) return null;
-  const select = (name: string, label: string, values: readonly (string | number)[], chosen: string | number) =>
+  const href = (over: Partial<{ algorithm: string; digits: number; period: number }>) => {
+    const chosen = { ...c.chosen, ...over };
+    return `${model.action}?${new URLSearchParams({ algorithm: chosen.algorithm, digits: String(chosen.digits), period: String(chosen.period) }).toString()}`;
+  };
+  const row = <T extends string | number>(label: string, values: readonly T[], chosen: T, over: (v: T) => Parameters<typeof href>[0], unit = '') =>
     values.length < 2
       ? null
-      : html`<p><label for="totp_${name}">${label}</label>
-<select id="totp_${name}" name="${name}">${values.map((v) => html`<option value="${v}"${v === chosen ? html` selected` : null}>${v}</option>`)}</select></p>
+      : html`<li>${label}: ${values.map((v, i) => html`${i > 0 ? ' · ' : ''}${v === chosen ? html`<strong aria-current="true">${v}${unit}</strong>` : html`<a href="${href(over(v))}">${v}${unit}</a>`}`)}</li>
 `;
-  return html`<form method="get" action="${model.action}" class="totp-choice">
-${select('algorithm', 'Algorithm', c.algorithms, c.chosen.algorithm)}${select('digits', 'Digits', c.digits, c.chosen.digits)}${select('period', 'Seconds per code', c.periods, c.chosen.period)}<p><button type="submit" class="secondary">Use these settings</button></p>
-</form>
+  return html`<p>Your app needs other settings? Choose them (a new key is made):</p>
+<ul class="totp-choice">
+${row('Algorithm', c.algorithms, c.chosen.algorithm, (algorithm) => ({ algorithm }))}${row('Digits', c.digits, c.chosen.digits, (digits) => ({ digits }))}${row('Period', c.periods, c.chosen.period, (period) => ({ period }), ' s')}</ul>
 `;
 }
 
