@@ -1,9 +1,10 @@
 /**
  * POST `/login/passkey`: passkey sign-in as a first factor (`webauthn.enable_passkey_login`), W3C
  * WebAuthn §7.2 with a discoverable credential: no username is asked, the authenticator says whose
- * key it is (the user handle must be the credential owner's), and user verification is required.
- * The session is one_factor with amr ['pop', 'hwk', 'user'] — or, with Authelia 4.39's
- * `experimental_enable_passkey_uv_two_factors`, two_factor with 'mfa' added (authn/webauthn/amr.ts).
+ * key it is (the user handle must be the credential owner's), and user verification is required;
+ * a ban regulation placed on the user or the IP refuses it too. The session is one_factor with amr
+ * ['pop', 'hwk', 'user'] — or, with Authelia 4.39's `experimental_enable_passkey_uv_two_factors`,
+ * two_factor with 'mfa' added (authn/webauthn/amr.ts).
  */
 import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
@@ -37,6 +38,12 @@ async function passkeySignIn(ctx: AppContext, req: HttpRequest): Promise<HttpRes
     ctx.metrics.recordAuthentication('1fa', err.code === 'counter_regression' ? 'replayed' : 'invalid_credentials');
     ctx.logger.warn('passkey sign-in refused', { client_ip: req.clientIp, code: err.code, detail: err.message });
     return signInPage(ctx, pr, flow, 401, WEBAUTHN_FAILURE[err.code]);
+  }
+  // A ban regulation placed (on the user or the IP, per regulation.modes) holds for passkeys too.
+  if ((await ctx.portal.regulator.banned(done.username, req.clientIp, pr.nowMs)) !== null) {
+    ctx.metrics.recordAuthentication('1fa', 'banned');
+    ctx.logger.info('passkey sign-in refused: banned', { username: done.username, client_ip: req.clientIp });
+    return signInPage(ctx, pr, flow, 401, WEBAUTHN_FAILURE.verification_failed);
   }
   const user = (await ctx.users?.lookup(done.username)) ?? null;
   if (user === null || user.disabled) {
