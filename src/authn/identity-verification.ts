@@ -42,7 +42,8 @@ export function normaliseCode(typed: string): string {
 
 /** The stored form: HMAC-SHA-256 over intent, user and code, so a leaked table cannot be tried offline. */
 export function codeHash(key: Buffer, intent: OneTimeCodeIntent, username: string, code: string): string {
-  return createHmac('sha256', key).update(`${intent}\0${username}\0${code}`).digest('hex');
+  // JSON keeps the fields apart whatever they contain (a separator could appear inside one).
+  return createHmac('sha256', key).update(JSON.stringify([intent, username, code])).digest('hex');
 }
 
 /** True while the session is elevated: by a code, or (skip_second_factor) by its second factor. */
