@@ -109,3 +109,27 @@ t.test('the password may come from a _FILE secret', async (t) => {
   const { config } = parseConfig(text, { env: { GATEHOUSE_NOTIFIER_SMTP_PASSWORD_FILE: join(dir, 'password') }, nowMs: Date.now() });
   t.equal(config.notifier?.smtp?.password, 'from-a-file');
 });
+
+t.test('the server does not start while its SMTP server is down, and says why', async (t) => {
+  const { startTestServer } = await import('../helpers/server.js');
+  const down = await freePort();
+  const started = startTestServer(t, { notifier: { smtp: { address: `smtp://127.0.0.1:${down}`, sender: 'auth@example.com', timeout: '2s' } } });
+  await t.rejects(started, { name: 'NotifierError', message: `notifier.smtp: the start-up check against smtp://127.0.0.1:${down} failed: connection refused (is the SMTP server running, on this port?) (notifier.disable_startup_check skips this check)` });
+  const skipped = await startTestServer(t, { notifier: { disable_startup_check: true, smtp: { address: `smtp://127.0.0.1:${down}`, sender: 'auth@example.com' } } });
+  t.ok(skipped.url, 'with disable_startup_check it starts');
+});
+
+t.test('the filesystem notifier: each message replaces the file, 0600; an unwritable directory fails the start-up check', async (t) => {
+  const { readFileSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = t.testdir({});
+  const filename = join(dir, 'notification.txt');
+  const clock = { nowMs: () => Date.UTC(2026, 0, 1) };
+  const notifier = (await openNotifier(notifierSchema.parse({ filesystem: { filename } }), { clock }))!;
+  await notifier.send({ to: { address: 'alice@example.com', name: 'Alice' }, title: 'First', text: 'one', html: '<p>one</p>' });
+  await notifier.send({ to: { address: 'bob@example.com' }, title: 'Second', text: 'two', html: '<p>two</p>' });
+  t.equal(readFileSync(filename, 'utf8'), 'Date: 2026-01-01T00:00:00.000Z\nRecipient: bob@example.com\nTitle: Second\n\ntwo\n');
+  t.equal(statSync(filename).mode & 0o777, 0o600);
+  const missing = await openNotifier(notifierSchema.parse({ filesystem: { filename: join(dir, 'no', 'such', 'file.txt') } }), { clock }).catch((e: unknown) => e);
+  t.match((missing as Error).message, /^notifier\.filesystem\.filename: the directory of '.*file\.txt' is not writable: ENOENT$/);
+});
