@@ -144,9 +144,13 @@ t.test('security key: register (elevated), second factor, passkey sign-in (headl
   const passkey = (await storage.sessions.listForUser('alice', Date.now())).map((s) => s.data);
   t.same(passkey.map((d) => [d['level'], d['amr']]), [['one_factor', ['pop', 'hwk', 'user']]], 'RFC 8176: proof of possession, hardware key, user verified');
 
+  t.equal(await page.getByRole('button', { name: 'Use security key' }).count(), 0, 'the passkey that was the first factor is not offered as the second');
+
   // 5. With TOTP as well, the page opens on the method used last and links to the other.
   await storage.totp.save({ username: 'alice', issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, secret: Buffer.alloc(20, 7), created_at_ms: Date.now() });
-  await page.goto(`${base}/login/2fa`);
+  await signOut();
+  await signInWithPassword();
+  await page.waitForURL(/\/login\/2fa/);
   t.equal(await page.getByRole('button', { name: 'Use security key' }).count(), 1, 'the preferred method (webauthn) first');
   await page.getByRole('link', { name: 'Use a one-time code instead' }).click();
   await page.waitForURL(/\/login\/2fa\?method=totp/);

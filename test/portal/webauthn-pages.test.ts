@@ -7,6 +7,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { renderSecondFactor, renderSignIn } from '../../src/portal/pages/index.js';
+import { describeFactors } from '../../src/portal/pages/signed-in.js';
 import { renderWebAuthnRegistration } from '../../src/portal/pages/webauthn-registration.js';
 import { WEBAUTHN_SCRIPT, WEBAUTHN_SCRIPT_HASH, WEBAUTHN_SCRIPT_PATH } from '../../src/portal/pages/webauthn-script.js';
 import { forms, hiddenFields, labelProblems, tags } from './html-assertions.js';
@@ -77,4 +78,17 @@ t.test('CSRF: every form posts with its csrf_token first; the ceremony form has 
 
 t.test('labels: every label points at one control, every visible control has a label', async (t) => {
   for (const [name, page] of Object.entries(PAGES)) t.same(labelProblems(page.render('Plain', TOKEN)), [], name);
+});
+
+t.test('the signed-in page names the factors from the session amr', async (t) => {
+  const cases: Array<[level: 'one_factor' | 'two_factor', amr: string[] | undefined, text: string]> = [
+    ['one_factor', ['pwd'], 'Password (one factor)'],
+    ['two_factor', ['pwd', 'otp', 'mfa'], 'Password and one-time code (two factors)'],
+    ['two_factor', ['pwd', 'hwk', 'user', 'mfa'], 'Password and security key (two factors)'],
+    ['one_factor', ['pop', 'hwk', 'user'], 'Passkey (one factor)'],
+    ['two_factor', ['pop', 'hwk', 'user', 'mfa'], 'Passkey with PIN or biometric (two factors)'],
+    ['two_factor', ['pop', 'hwk', 'user', 'otp', 'mfa'], 'Passkey and one-time code (two factors)'],
+    ['two_factor', undefined, 'Password and one-time code (two factors)'],
+  ];
+  for (const [level, amr, text] of cases) t.equal(describeFactors(level, amr), text, (amr ?? ['(none)']).join(','));
 });

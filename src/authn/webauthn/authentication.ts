@@ -21,10 +21,13 @@ export interface BeginAuthenticationInput {
   binding: string;
   rp: RelyingParty;
   nowMs: number;
+  /** Credentials that may not answer: the passkey that was the first factor cannot be the second. */
+  excluded?: readonly string[];
 }
 
 export async function beginAuthentication(deps: WebAuthnDeps, input: BeginAuthenticationInput): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const allowed = input.ceremony === 'second_factor' && input.username !== null ? await deps.credentials.list(input.username) : [];
+  const excluded = new Set(input.excluded ?? []);
+  const allowed = input.ceremony === 'second_factor' && input.username !== null ? (await deps.credentials.list(input.username)).filter((c) => !excluded.has(c.credential_id)) : [];
   const options = await generateAuthenticationOptions({
     rpID: input.rp.id,
     allowCredentials: allowed.map((c) => ({ id: c.credential_id, transports: c.transports })),
@@ -42,6 +45,8 @@ export interface FinishAuthenticationInput {
   rp: RelyingParty;
   response: unknown;
   nowMs: number;
+  /** As for beginAuthentication: such a credential is refused as unknown. */
+  excluded?: readonly string[];
 }
 
 export interface AuthenticatedByWebAuthn {
@@ -57,6 +62,7 @@ export async function finishAuthentication(deps: WebAuthnDeps, input: FinishAuth
   const credential = typeof response.id === 'string' ? await deps.credentials.get(response.id) : null;
   if (credential === null || credential.rp_id !== input.rp.id) throw new WebAuthnError('unknown_credential', 'no such credential for this relying party');
   if (input.ceremony === 'second_factor' && credential.username !== input.username) throw new WebAuthnError('unknown_credential', 'the credential is another user’s');
+  if (input.excluded?.includes(credential.credential_id)) throw new WebAuthnError('unknown_credential', 'the passkey that was the first factor cannot be the second');
   if (input.ceremony === 'passkey') {
     // §7.2 step 6: the user handle the authenticator returns must be the credential owner's.
     const handle = response.response.userHandle;

@@ -15,7 +15,7 @@ import type { PortalSession } from '../../authn/session/index.js';
 import { PORTAL_PATHS } from '../../util/paths.js';
 import { checkCsrf, errorPage, flowParams, openPortalRequest } from './portal-request.js';
 import { onwards, signInPage } from './sign-in.js';
-import { browserBinding, postedCredential, relyingParty, WEBAUTHN_FAILURE, webauthnDeps } from './webauthn-ceremony.js';
+import { browserBinding, PASSKEY_CREDENTIAL, postedCredential, relyingParty, WEBAUTHN_FAILURE, webauthnDeps } from './webauthn-ceremony.js';
 
 export function passkeySignInRoutes(ctx: AppContext): Route[] {
   return [{ name: 'portal_passkey_sign_in', path: PORTAL_PATHS.passkeySignIn, errorStyle: 'page', methods: { POST: (req) => passkeySignIn(ctx, req) } }];
@@ -60,6 +60,8 @@ async function passkeySignIn(ctx: AppContext, req: HttpRequest): Promise<HttpRes
     auth_time_s: Math.floor(ctx.clock.nowMs() / 1000),
     amr,
     remember_me: false,
+    // Which key was the first factor: the second factor must be another (second-factor.ts).
+    flow: { [PASSKEY_CREDENTIAL]: done.credential.credential_id },
     created_at_ms: pr.nowMs,
     last_activity_at_ms: pr.nowMs,
   };

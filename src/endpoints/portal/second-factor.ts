@@ -19,7 +19,7 @@ import { matchTotp } from '../../authn/totp.js';
 import type { TotpConfiguration } from '../../storage/types.js';
 import { checkCsrf, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from './sign-in.js';
-import { ceremonyPage, postedCredential, relyingParty, sessionBinding, WEBAUTHN_FAILURE, webauthnDeps } from './webauthn-ceremony.js';
+import { ceremonyPage, excludedForSecondFactor, postedCredential, relyingParty, sessionBinding, WEBAUTHN_FAILURE, webauthnDeps } from './webauthn-ceremony.js';
 
 const INVALID_CODE = 'The code is incorrect, or was already used. Wait for the next one and try again.';
 
@@ -41,9 +41,11 @@ export function secondFactorRoutes(ctx: AppContext): Route[] {
 }
 
 /** The second factors this person has, in the order the page lists them. */
-async function methodsOf(ctx: AppContext, username: string): Promise<{ totp: TotpConfiguration | null; methods: SecondFactorMethodName[] }> {
+async function methodsOf(ctx: AppContext, who: Who): Promise<{ totp: TotpConfiguration | null; methods: SecondFactorMethodName[] }> {
+  const username = who.username;
   const totp = ctx.portal.totp.disabled ? null : await ctx.storage.totp.get(username);
-  const keys = ctx.portal.webauthn.disabled ? [] : await ctx.storage.webauthn.list(username);
+  const excluded = excludedForSecondFactor(who.session);
+  const keys = ctx.portal.webauthn.disabled ? [] : (await ctx.storage.webauthn.list(username)).filter((c) => !excluded.includes(c.credential_id));
   return { totp, methods: [...(totp ? (['totp'] as const) : []), ...(keys.length > 0 ? (['webauthn'] as const) : [])] };
 }
 
@@ -74,7 +76,7 @@ async function show(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
 type Who = { id: string; session: PortalSession; username: string };
 
 async function render(ctx: AppContext, pr: PortalRequest, who: Who, flow: Record<string, string>, asked: string | null, status: number, error?: string): Promise<HttpResponse> {
-  const { totp, methods } = await methodsOf(ctx, who.username);
+  const { totp, methods } = await methodsOf(ctx, who);
   const method = await chosenMethod(ctx, who.username, asked, methods);
   const otherMethods = methods.filter((m) => m !== method).map((m) => ({ method: m, url: withQuery(PORTAL_PATHS.secondFactor, { ...flow, method: m }) }));
   const common = {
@@ -87,7 +89,7 @@ async function render(ctx: AppContext, pr: PortalRequest, who: Who, flow: Record
     ...(totp || ctx.portal.totp.disabled ? {} : { enrolUrl: withQuery(PORTAL_PATHS.totpEnrolment, flow) }),
   };
   if (method !== 'webauthn') return page(pr, status, renderSecondFactor({ ...common, method }));
-  const options = await beginAuthentication(webauthnDeps(ctx), { ceremony: 'second_factor', username: who.username, binding: sessionBinding(who.id), rp: relyingParty(pr), nowMs: pr.nowMs });
+  const options = await beginAuthentication(webauthnDeps(ctx), { ceremony: 'second_factor', username: who.username, binding: sessionBinding(who.id), rp: relyingParty(pr), nowMs: pr.nowMs, excluded: excludedForSecondFactor(who.session) });
   return ceremonyPage(pr, status, renderSecondFactor({ ...common, method, webauthn: { action: PORTAL_PATHS.secondFactorWebAuthn, optionsJson: JSON.stringify(options) } }));
 }
 
@@ -128,7 +130,7 @@ async function verifyWebAuthn(ctx: AppContext, req: HttpRequest): Promise<HttpRe
     { username: who.username, ip: req.clientIp, auth_type: '2fa', nowMs: pr.nowMs, request_uri: PORTAL_PATHS.secondFactorWebAuthn, request_method: 'POST' },
     async (): Promise<CheckResult<WebAuthnCheck>> => {
       try {
-        const done = await finishAuthentication(webauthnDeps(ctx), { ceremony: 'second_factor', username: who.username, binding: sessionBinding(who.id), rp: relyingParty(pr), response, nowMs: pr.nowMs });
+        const done = await finishAuthentication(webauthnDeps(ctx), { ceremony: 'second_factor', username: who.username, binding: sessionBinding(who.id), rp: relyingParty(pr), response, nowMs: pr.nowMs, excluded: excludedForSecondFactor(who.session) });
         return { successful: true, value: { ok: true, userVerified: done.userVerified } };
       } catch (err) {
         if (!(err instanceof WebAuthnError)) throw err;

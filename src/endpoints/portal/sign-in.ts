@@ -61,6 +61,7 @@ export async function onwards(ctx: AppContext, pr: PortalRequest, session: Porta
     username,
     displayName: session.display_name ?? username,
     level: session.level === 'two_factor' ? 'two_factor' : 'one_factor',
+    amr: session.amr,
     csrfToken: pr.csrfToken,
     hasTotp: totp !== null,
     ...(totp || ctx.portal.totp.disabled ? {} : { enrolUrl: PORTAL_PATHS.totpEnrolment }),

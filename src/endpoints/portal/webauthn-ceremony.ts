@@ -31,6 +31,15 @@ export function browserBinding(pr: PortalRequest): string {
   return `browser:${createHash('sha256').update(pr.csrfToken).digest('hex')}`;
 }
 
+/** The session flow entry naming the passkey a session signed in with: it cannot also be the second factor. */
+export const PASSKEY_CREDENTIAL = 'passkey_credential';
+
+/** The credentials that may not be this session's second factor. */
+export function excludedForSecondFactor(session: { flow?: Record<string, string> | undefined }): string[] {
+  const passkey = session.flow?.[PASSKEY_CREDENTIAL];
+  return passkey === undefined ? [] : [passkey];
+}
+
 /** The credential the script posted, parsed; null when absent or not a JSON object. */
 export function postedCredential(form: URLSearchParams): unknown {
   const text = form.get(WEBAUTHN_CREDENTIAL_FIELD) ?? '';

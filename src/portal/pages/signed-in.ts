@@ -14,12 +14,24 @@ export interface SignedInModel {
   /** Where to set up TOTP; the link shows only when `hasTotp` is false. */
   enrolUrl?: string | undefined;
   hasTotp: boolean;
+  /** The session's RFC 8176 amr: names the factors used, where the level alone would not. */
+  amr?: readonly string[] | undefined;
 }
 
 const LEVEL_TEXT: Readonly<Record<AuthenticationLevel, string>> = Object.freeze({
   one_factor: 'Password (one factor)',
   two_factor: 'Password and one-time code (two factors)',
 });
+
+/** What the person signed in with, from the session's amr (a password, a passkey; a code or a security key). */
+export function describeFactors(level: AuthenticationLevel, amr: readonly string[] | undefined): string {
+  if (!amr || amr.length === 0) return LEVEL_TEXT[level];
+  const first = amr.includes('pwd') ? 'Password' : amr.includes('pop') ? 'Passkey' : null;
+  if (first === null) return LEVEL_TEXT[level];
+  const second = amr.includes('otp') ? 'one-time code' : amr.includes('pwd') && amr.includes('hwk') ? 'security key' : null;
+  if (level === 'one_factor') return `${first} (one factor)`;
+  return second ? `${first} and ${second} (two factors)` : `${first} with PIN or biometric (two factors)`;
+}
 
 export function renderSignedIn(model: SignedInModel): string {
   const enrol = !model.hasTotp && model.enrolUrl
@@ -30,7 +42,7 @@ export function renderSignedIn(model: SignedInModel): string {
     body: html`<dl>
 <dt>Name</dt><dd>${model.displayName}</dd>
 <dt>Username</dt><dd>${model.username}</dd>
-<dt>Signed in with</dt><dd>${LEVEL_TEXT[model.level]}</dd>
+<dt>Signed in with</dt><dd>${describeFactors(model.level, model.amr)}</dd>
 </dl>
 ${enrol}<p><a href="${PORTAL_PATHS.settings}">Security settings</a></p>
 ${signOutForm(model.csrfToken)}`,

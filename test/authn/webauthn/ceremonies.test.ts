@@ -80,6 +80,18 @@ t.test('challenges: single use, bound to what asked, for one ceremony, expiring'
   await t.rejects(finishAuthentication(deps, { ceremony: 'second_factor', username: 'alice', binding: 'session-a', rp: RP, response: signedForAnotherOrigin, nowMs: NOW }), refusedWith('verification_failed'), 'another origin');
 });
 
+t.test('the passkey that was the first factor is neither offered nor accepted as the second', async (t) => {
+  const { deps } = await setUp(t, 0);
+  const { challenge, allowCredentials } = await beginAuthentication(deps, { ceremony: 'second_factor', username: 'alice', binding: 'session-a', rp: RP, nowMs: NOW, excluded: [key.credentialId] });
+  t.same(allowCredentials, [], 'not offered');
+  const response = key.assert({ challenge, origin: RP.origin, rpId: RP.id, counter: 1 });
+  await t.rejects(
+    finishAuthentication(deps, { ceremony: 'second_factor', username: 'alice', binding: 'session-a', rp: RP, response, nowMs: NOW, excluded: [key.credentialId] }),
+    refusedWith('unknown_credential'),
+    'not accepted',
+  );
+});
+
 t.test('passkey: user verification required; the user handle must be the owner’s', async (t) => {
   const { deps, handle } = await setUp(t, 0);
   const passkey = async (flags: number, userHandle: string | undefined) => {
