@@ -9,6 +9,7 @@ import { createHttpServer } from './http/server.js';
 import { Router } from './http/router.js';
 import { compileTrustedProxies } from './http/forwarded.js';
 import { createMetricsServer } from './observability/metrics-server.js';
+import { countRequestsOfWorker } from './observability/metrics.js';
 
 export interface RunningApp {
   context: AppContext;
@@ -19,13 +20,21 @@ export interface RunningApp {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startApp(config: Config, deps: ContextDeps): Promise<RunningApp> {
+export interface AppDeps extends ContextDeps {
+  /**
+   * One worker of `server.workers` > 1 (1-based slot): its requests are also counted under its
+   * number, and it opens no metrics listener (the primary serves them all, aggregated).
+   */
+  worker?: number;
+}
+
+export async function startApp(config: Config, deps: AppDeps): Promise<RunningApp> {
   const context = await buildContext(config, deps);
   const { server: serverConfig } = config;
   const http = createHttpServer({
     router: new Router(buildRoutes(context)),
     logger: context.logger,
-    metrics: context.metrics,
+    metrics: deps.worker === undefined ? context.metrics : countRequestsOfWorker(context.metrics, deps.worker),
     trustedProxies: compileTrustedProxies(serverConfig.trusted_proxies),
     maxBodyBytes: serverConfig.max_body_bytes,
     clientDebugMessages: config.identity_providers?.oidc?.enable_client_debug_messages ?? false,
@@ -37,7 +46,7 @@ export async function startApp(config: Config, deps: ContextDeps): Promise<Runni
   });
 
   const metricsConfig = config.telemetry.metrics;
-  const metricsServer = metricsConfig.enabled ? createMetricsServer(context.metrics, metricsConfig.path) : null;
+  const metricsServer = metricsConfig.enabled && deps.worker === undefined ? createMetricsServer(context.metrics, metricsConfig.path) : null;
   try {
     const address = await http.listen(serverConfig.host, serverConfig.port);
     const metricsAddress = metricsServer ? await metricsServer.listen(metricsConfig.host, metricsConfig.port) : null;

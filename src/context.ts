@@ -22,7 +22,7 @@ import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { createPortalServices, type PortalServices } from './authn/services.js';
 import type { UniformTimingOptions } from './authn/regulation.js';
 import { createAuthzServices, type AuthzServices } from './authz/services.js';
-import { createRevocationBus } from './authz/revocation-bus.js';
+import { createRevocationBus, relayToPeers, type RevocationPeers } from './authz/revocation-bus.js';
 import { observeRevocations } from './authz/observe-revocations.js';
 import { openRevocationChannel, type RevocationChannel } from './storage/revocation-channel.js';
 import { revocationNoticeFor } from './storage/revocation-notice.js';
@@ -74,6 +74,10 @@ export interface ContextDeps {
   collectProcessMetrics?: boolean;
   /** Tests shorten the portal's uniform-timing floor (500 ms by default). */
   portalTiming?: UniformTimingOptions;
+  /** A worker of `server.workers` > 1: its revocations go to the other workers and theirs come here (cluster IPC). */
+  revocationPeers?: RevocationPeers;
+  /** Run the expiry sweeper (default true); of several workers only one does. */
+  sweep?: boolean;
 }
 
 export async function buildContext(config: Config, deps: ContextDeps): Promise<AppContext> {
@@ -87,9 +91,11 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
   const revocationNotice = config.storage.postgres ? revocationNoticeFor(config.storage.postgres, random.uuid()) : undefined;
   const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger, migrate: true, revocationNotice, random });
   // Revocations, whoever makes them, reach the introspection cache at once.
+  // With workers, the other workers' caches hear them too (relayed by the primary over IPC).
   const revocations = createRevocationBus();
+  const announced = deps.revocationPeers ? relayToPeers(revocations, deps.revocationPeers) : revocations;
   const storage: Storage = {
-    tokens: observeRevocations(opened.tokens, revocations),
+    tokens: observeRevocations(opened.tokens, announced),
     par: opened.par,
     interactions: opened.interactions,
     consents: opened.consents,
@@ -163,7 +169,7 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
           })
         : null;
     // Started last, so a failed build has no sweeper to stop before storage closes.
-    const sweeper = startExpirySweeper({
+    const sweeper = deps.sweep === false ? idleSweeper : startExpirySweeper({
       storage: { ...storage, authLogRetention: opened.authLogRetention },
       clock,
       logger: logger.child({ component: 'expiry-sweeper' }),
@@ -189,6 +195,19 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     await storage.close();
     throw err;
   }
+}
+
+/** Another worker sweeps: this one's sweeper does nothing. */
+const idleSweeper: ExpirySweeper = { sweepNow: () => Promise.resolve({}), stop: () => Promise.resolve() };
+
+/**
+ * What several worker processes must not race on, done once by the primary before it forks them:
+ * secrets generated into the data directory (SQLite) and the schema migrated. Storage closes again.
+ */
+export async function prepareShared(config: Config, deps: { logger: Logger; random?: Random }): Promise<void> {
+  const secrets = await resolveSecrets(config, deps.logger);
+  const opened = await openStorage({ ...config.storage, encryption_key: secrets.encryptionKey }, { logger: deps.logger, migrate: true, random: deps.random ?? systemRandom });
+  await opened.close();
 }
 
 /** Closes what the context opened (sweeper, revocation channel, storage, file watchers). */

@@ -29,3 +29,29 @@ export function createRevocationBus(): RevocationBus {
     },
   };
 }
+
+/**
+ * The other worker processes of this server (`server.workers` > 1), reached over cluster IPC
+ * through the primary: `send` hands this worker's revocations on, `receive` hears theirs.
+ */
+export interface RevocationPeers {
+  send(signatures: readonly string[]): void;
+  /** Returns the unsubscribe. */
+  receive(listener: RevocationListener): () => void;
+}
+
+/**
+ * The bus the token store announces on: each revocation reaches this process's listeners and the
+ * peers; the peers' revocations reach this process's listeners only (never sent back, so no loop).
+ */
+export function relayToPeers(local: RevocationBus, peers: RevocationPeers): RevocationBus {
+  peers.receive((signatures) => local.emit(signatures));
+  return {
+    emit(signatures) {
+      if (signatures.length === 0) return;
+      local.emit(signatures);
+      peers.send(signatures);
+    },
+    subscribe: (listener) => local.subscribe(listener),
+  };
+}

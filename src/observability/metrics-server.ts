@@ -4,7 +4,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MetricsRecorder } from './metrics.js';
 
 export interface MetricsServer {
   readonly server: Server;
@@ -12,7 +11,8 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export function createMetricsServer(metrics: MetricsRecorder, path: string): MetricsServer {
+/** `registry`: the process's own, or (server.workers > 1) the primary's view aggregating every worker's. */
+export function createMetricsServer(metrics: { registry: { metrics(): Promise<string>; readonly contentType: string } }, path: string): MetricsServer {
   const server = createServer((req, res) => {
     const url = req.url?.split('?')[0];
     if (url !== path || (req.method !== 'GET' && req.method !== 'HEAD')) {

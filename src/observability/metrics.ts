@@ -66,6 +66,7 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
     help: 'The running Gatehouse: its version and the Node.js version, as labels (the value is always 1).',
     labelNames: ['version', 'node'] as const,
     registers: [registry],
+    aggregator: 'first',
   }).set(readBuildInfo(), 1);
 
   const requests = new SeriesCounter({
@@ -132,6 +133,8 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
   let storageHealth: (() => Promise<void>) | null = null;
   registry.registerMetric(new Gauge({
     name: 'gatehouse_storage_up',
+    // Across workers (server.workers): up only if every worker's storage answered.
+    aggregator: 'min',
     help: 'Whether storage answered its health check (the one /api/health runs) at scrape time: 1 or 0; 0 after 2 s without an answer.',
     registers: [],
     async collect() {
@@ -256,3 +259,30 @@ export function createMetrics(options: { collectProcessMetrics: boolean } = { co
   };
 }
 
+
+/**
+ * A worker of `server.workers` > 1: each request it answers is also counted under its number
+ * (`gatehouse_worker_http_requests_total{worker}`), so the aggregated metrics show how the
+ * cluster spreads the load. The count is a plain number read at scrape time.
+ */
+export function countRequestsOfWorker(metrics: MetricsRecorder, worker: number): MetricsRecorder {
+  let answered = 0;
+  const counter = new Counter({
+    name: 'gatehouse_worker_http_requests_total',
+    help: 'HTTP requests answered, by worker process (server.workers; numbered from 1, a replaced worker keeps its number).',
+    labelNames: ['worker'] as const,
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc({ worker: String(worker) }, answered);
+    },
+  });
+  counter.inc({ worker: String(worker) }, 0);
+  return {
+    ...metrics,
+    recordHttpRequest(route, method, status, durationSeconds) {
+      answered++;
+      metrics.recordHttpRequest(route, method, status, durationSeconds);
+    },
+  };
+}

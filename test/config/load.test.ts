@@ -15,6 +15,7 @@ t.test('a minimal config gets every default', async (t) => {
   const { config, warnings } = parse(MINIMAL);
   t.same(warnings, []);
   t.same(config.server, {
+    workers: 1,
     path: '',
     trusted_proxies: ['127.0.0.1/32', '::1/128'],
     buffers: { read: 4096, write: 4096 },

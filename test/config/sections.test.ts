@@ -255,3 +255,13 @@ t.test('Authelia sections Gatehouse does not implement are ignored with a warnin
   const { warnings } = parse(withSections({ jwt_secret: 'x', ntp: { address: 'udp://time.cloudflare.com:123' } }));
   t.same(warnings, ['jwt_secret', 'ntp'].map(notImplementedWarning));
 });
+
+t.test('server.workers: 1 by default, a number, or auto; nothing else', async (t) => {
+  t.equal(parse(withSections({})).config.server.workers, 1);
+  t.equal(parse(withSections({ server: { workers: 4 } })).config.server.workers, 4);
+  t.equal(parse(withSections({ server: { workers: 'auto' } })).config.server.workers, 'auto');
+  t.same(parse(withSections({ server: { workers: 'auto' } })).warnings, [], "Gatehouse's own key: no warning");
+  t.equal(problemsOf(withSections({ server: { workers: 0 } })).length, 1);
+  t.match(problemsOf(withSections({ server: { workers: 0 } }))[0], /^server\.workers: /);
+  t.match(problemsOf(withSections({ server: { workers: 'many' } }))[0], /^server\.workers: /);
+});

@@ -73,9 +73,16 @@ const endpointsSchema = z
   })
   .prefault({});
 
+/**
+ * Gatehouse's own (Authelia has no such key): how many worker processes serve the port (node:cluster,
+ * the listening socket shared). `auto`: one per core (os.availableParallelism()); 1: one process, no cluster.
+ */
+export const workersSchema = z.union([z.literal('auto'), z.int().min(1).max(1024)]).default(1);
+
 export const serverSchema = z
   .strictObject({
     address: listenAddress('tcp://:9091', 9091),
+    workers: workersSchema,
     path: z.string().default(''),
     /** Authelia's: a directory whose `logo.png` and `favicon.ico` replace the portal's built-in icon. */
     asset_path: z.string().min(1).optional(),
