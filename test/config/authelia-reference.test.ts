@@ -12,7 +12,6 @@ const REFERENCE = fixture('authelia-4.39-reference.yml');
 
 /** The keys the reference file writes that Gatehouse accepts without implementing them, in warning order. */
 const WARNED = [
-  'default_2fa_method',
   'definitions',
   'duo_api',
   'webauthn.filtering',

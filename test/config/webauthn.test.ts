@@ -39,3 +39,12 @@ t.test('filtering, metadata and experimental_enable_passkey_upgrade are set asid
   const { warnings } = parse({ storage: LOCAL, webauthn: { filtering: { prohibit_backup_eligibility: true }, metadata: { enabled: true }, experimental_enable_passkey_upgrade: true } });
   for (const key of ['webauthn.filtering', 'webauthn.metadata', 'webauthn.experimental_enable_passkey_upgrade']) t.ok(warnings.includes(notImplementedWarning(key)), key);
 });
+
+t.test('default_2fa_method: Authelia’s values, implemented (no warning)', async (t) => {
+  for (const value of ['', 'totp', 'webauthn', 'mobile_push'] as const) {
+    const { config, warnings } = parse({ storage: LOCAL, default_2fa_method: value });
+    t.equal(config.default_2fa_method, value);
+    t.notOk(warnings.some((w) => w.includes('default_2fa_method')), `${value || "''"}: no warning`);
+  }
+  t.match(problemsOf({ storage: LOCAL, default_2fa_method: 'sms' }), [/^default_2fa_method: .*'sms'/]);
+});

@@ -19,7 +19,7 @@ const T0 = Date.UTC(2026, 10, 23, 12, 0, 0);
 const PORTAL = 'http://localhost:9091';
 const key = softwareAuthenticator();
 
-async function start(t: Test) {
+async function start(t: Test, extra: Record<string, unknown> = {}) {
   const dir = tempDir(t);
   const digest = await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });
   const path = join(dir, 'users.yml');
@@ -31,6 +31,7 @@ async function start(t: Test) {
       session: { cookies: [{ domain: 'localhost', authelia_url: PORTAL }] },
       regulation: { max_retries: 3, find_time: '2m', ban_time: '5m' },
       webauthn: { enable_passkey_login: true },
+      ...extra,
     },
     { clock: fixedClock(T0), dir },
   );
@@ -89,4 +90,17 @@ t.test('the script is served with its ETag and revalidates', async (t) => {
   const script = await b.get('/static/webauthn.js');
   t.same([script.status, script.headers.get('content-type'), script.headers.get('etag')], [200, 'text/javascript; charset=utf-8', WEBAUTHN_SCRIPT_ETAG]);
   t.equal((await b.get('/static/webauthn.js', { 'if-none-match': WEBAUTHN_SCRIPT_ETAG })).status, 304);
+});
+
+t.test('default_2fa_method: the method the 2FA page opens on before the person has used one', async (t) => {
+  for (const [configured, shown] of [['webauthn', 'Use security key'], ['totp', 'One-time code from your authenticator app'], ['', 'One-time code from your authenticator app']] as const) {
+    const { server, browser } = await start(t, { default_2fa_method: configured });
+    await server.app.context.storage.totp.save({ username: 'alice', issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, secret: Buffer.alloc(20, 7), created_at_ms: T0 });
+    const b = browser();
+    const signedIn = await b.submit(await b.get('/'), '/login', { username: 'alice', password: 'correct horse' });
+    t.same([signedIn.status, signedIn.location], [303, '/login/2fa']);
+    t.match((await b.get('/login/2fa')).body, shown, `default_2fa_method '${configured}'`);
+    await server.app.context.storage.preferences.setSecondFactorMethod('alice', configured === 'webauthn' ? 'totp' : 'webauthn');
+    t.notMatch((await b.get('/login/2fa')).body, shown, `the method used last wins over '${configured}'`);
+  }
 });

@@ -30,7 +30,6 @@ export const notImplementedWarning = (key: string, instead: string): string => `
 
 export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
   // Top level.
-  { key: 'default_2fa_method', instead: TOTP_ONLY },
   { key: 'default_redirection_url', instead: 'set session.cookies[].default_redirection_url; the top-level key is only read together with the legacy session.domain' },
   { key: 'jwt_secret', instead: 'the password reset link is signed with identity_validation.reset_password.jwt_secret: move the value there' },
   { key: 'definitions', instead: 'name networks in access_control.networks; custom user attributes are not supported' },

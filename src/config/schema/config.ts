@@ -34,6 +34,11 @@ export const configSchema = z.strictObject({
   identity_validation: identityValidationSchema,
   password_policy: passwordPolicySchema,
   webauthn: webauthnSchema,
+  /**
+   * The second factor the 2FA page opens on for a person who has not used one yet (else the one they
+   * used last). 'mobile_push' (Duo) is accepted and, Duo not being offered, opens on the first they have.
+   */
+  default_2fa_method: z.enum(['', 'totp', 'webauthn', 'mobile_push']).default(''),
   telemetry: telemetrySchema,
 });
 

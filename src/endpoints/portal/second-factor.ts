@@ -49,12 +49,13 @@ async function methodsOf(ctx: AppContext, who: Who): Promise<{ totp: TotpConfigu
   return { totp, methods: [...(totp ? (['totp'] as const) : []), ...(keys.length > 0 ? (['webauthn'] as const) : [])] };
 }
 
-/** `?method=` when the person has it, else the one they used last, else the first they have (TOTP when none). */
+/** `?method=` when the person has it, else the one they used last, else `default_2fa_method`, else the first they have (TOTP when none). */
 async function chosenMethod(ctx: AppContext, username: string, asked: string | null, methods: readonly SecondFactorMethodName[]): Promise<SecondFactorMethodName> {
   const has = (m: string | null): m is SecondFactorMethodName => m !== null && (methods as readonly string[]).includes(m);
   if (has(asked)) return asked;
   const preferred = await ctx.storage.preferences.secondFactorMethod(username);
   if (has(preferred)) return preferred;
+  if (has(ctx.config.default_2fa_method)) return ctx.config.default_2fa_method;
   return methods[0] ?? 'totp';
 }
 
