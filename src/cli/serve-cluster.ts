@@ -13,7 +13,8 @@
  * - serves the one metrics port, aggregating every worker's registry (prom-client's AggregatorRegistry);
  * - replaces a worker that dies (backoff doubling from 100 ms after each failed start, 10 s at
  *   most), gives up and exits 1 when a slot's worker fails to start 5 times in a row (a bad
- *   directory, a busy port: something a restart will not cure);
+ *   directory, a busy port: something a restart will not cure), or at once when a worker fails
+ *   its very first start (the start fails, as a single process's would);
  * - on SIGTERM/SIGINT, stops replacing, sends every worker SIGTERM (each stops gracefully, as a
  *   single process does), waits for them (SIGKILL after the grace period), exits 0 if all did.
  *
@@ -160,8 +161,9 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
       return;
     }
     if (!slot.ready) slot.startFailures++;
-    if (slot.startFailures >= maxStartFailures) {
-      logger.error('workers keep failing to start; giving up', { worker: slot.n, attempts: slot.startFailures, code, signal: signal ?? undefined });
+    // Before the cluster first listened, a failed start fails the whole start, as one process's would.
+    if (!slot.ready && (!announced || slot.startFailures >= maxStartFailures)) {
+      logger.error(announced ? 'workers keep failing to start; giving up' : 'a worker failed to start; stopping', { worker: slot.n, attempts: slot.startFailures, code, signal: signal ?? undefined });
       exitCode = EXIT_FAILURE;
       stop('start failures');
       return;

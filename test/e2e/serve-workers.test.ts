@@ -7,7 +7,8 @@
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { tempDir } from '../helpers/server.js';
@@ -178,4 +179,24 @@ t.test('server.workers: 2 on SQLite', async (t) => {
   for (const pid of [pids.get(1)!, replaced['pid'] as number]) {
     t.throws(() => process.kill(pid, 0), 'worker process gone');
   }
+});
+
+t.test('server.workers: 2, and the workers cannot start (the port is taken): exit 1, saying why', async (t) => {
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const port = (squatter.address() as AddressInfo).port;
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'config.yml'), stringify({
+    server: { address: `tcp://127.0.0.1:${port}`, workers: 2 },
+    log: { level: 'info', format: 'json' },
+    storage: { local: { path: './data/db.sqlite3' } },
+    ...bearerProvider(),
+  }));
+  const proc = run(['serve', '--config', 'config.yml'], dir);
+  t.teardown(() => { if (proc.child.exitCode === null) proc.child.kill('SIGKILL'); });
+  t.equal(await proc.exited, 1, 'exit 1');
+  t.match(proc.output(), /"msg":"start-up failed","worker":\d,"error":"[^"]*EADDRINUSE/);
+  t.match(proc.output(), /"msg":"a worker failed to start; stopping"/);
+  t.notMatch(proc.output(), /"msg":"listening"/);
 });
