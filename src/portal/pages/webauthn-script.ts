@@ -9,8 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { html, type SafeHtml } from '../../util/html.js';
+import { PORTAL_PATHS } from '../../util/paths.js';
 
-export const WEBAUTHN_SCRIPT_PATH = '/static/webauthn.js';
+export const WEBAUTHN_SCRIPT_PATH = PORTAL_PATHS.webauthnScript;
 
 export const WEBAUTHN_SCRIPT = `'use strict';
 (function () {
