@@ -133,3 +133,17 @@ t.test('the filesystem notifier: each message replaces the file, 0600; an unwrit
   const missing = await openNotifier(notifierSchema.parse({ filesystem: { filename: join(dir, 'no', 'such', 'file.txt') } }), { clock }).catch((e: unknown) => e);
   t.match((missing as Error).message, /^notifier\.filesystem\.filename: the directory of '.*file\.txt' is not writable: ENOENT$/);
 });
+
+t.test('with a notifier, a password reset that cannot be offered is said at start-up', async (t) => {
+  const { checkIdentityValidation } = await import('../../src/config/checks/identity-validation.js');
+  const { identityValidationSchema } = await import('../../src/config/schema/identity-validation.js');
+  const { authenticationBackendSchema } = await import('../../src/config/schema/authentication-backend.js');
+  const notifier = notifierSchema.parse({ filesystem: { filename: '/tmp/n' } });
+  const backend = (over: Record<string, unknown> = {}) => authenticationBackendSchema.parse({ file: { path: '/u.yml', ...over } });
+  const check = (n: typeof notifier | undefined, b = backend(), iv: Record<string, unknown> = {}) => checkIdentityValidation({ notifier: n, identity_validation: identityValidationSchema.parse(iv), authentication_backend: b }).warnings;
+  t.same(check(notifier), ['identity_validation.reset_password.jwt_secret is not set: the portal offers no password reset (set it, or set authentication_backend.password_reset.disable: true)']);
+  t.same(check(notifier, backend(), { reset_password: { jwt_secret: 'x'.repeat(32) } }), []);
+  t.same(check(notifier, authenticationBackendSchema.parse({ file: { path: '/u.yml' }, password_reset: { disable: true } })), [], 'disabled on purpose');
+  t.same(check(undefined), [], 'no notifier: nothing to say here');
+  t.match(check(notifier, backend({ password: { algorithm: 'sha2crypt' } }), { reset_password: { jwt_secret: 'x'.repeat(32) } }), [/'sha2crypt', which Gatehouse reads but does not write/]);
+});

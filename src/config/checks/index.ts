@@ -5,6 +5,7 @@
 import { checkAccessControl } from './access-control.js';
 import { checkIssuer } from './issuer.js';
 import { checkAuthenticationBackend } from './ldap.js';
+import { checkIdentityValidation } from './identity-validation.js';
 import { checkOidc } from './oidc-provider.js';
 import { checkProxySetup } from './proxy-setup.js';
 import { checkSession } from './session.js';
@@ -26,6 +27,9 @@ export function checkConfig(sections: Partial<ParsedConfig>, nowMs: number): Che
     const backend = checkAuthenticationBackend(sections.authentication_backend, sections.certificates_directory, sections.notifier?.smtp !== undefined);
     report.problems.push(...backend.problems);
     report.warnings.push(...backend.warnings);
+  }
+  if (sections.authentication_backend && sections.identity_validation && 'notifier' in sections) {
+    report.warnings.push(...checkIdentityValidation({ notifier: sections.notifier, identity_validation: sections.identity_validation, authentication_backend: sections.authentication_backend }).warnings);
   }
   if (sections.session) report.problems.push(...checkSession(sections.session));
   if (sections.storage) report.problems.push(...checkStorage(sections.storage));
