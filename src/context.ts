@@ -11,6 +11,7 @@ import type { Clock } from './util/clock.js';
 import { systemRandom, type Random } from './util/random.js';
 import { openStorage } from './storage/index.js';
 import { openNotifier, type Notifier } from './notifier/index.js';
+import { allowingTotpReuse } from './authn/totp-reuse.js';
 import type { HashParamsInput } from './crypto/password-hash/index.js';
 import type { Storage } from './storage/types.js';
 import { loadIssuerKeys, type IssuerKeySet } from './crypto/keys.js';
@@ -101,7 +102,8 @@ export async function buildContext(config: Config, deps: ContextDeps): Promise<A
     consents: opened.consents,
     subjects: opened.subjects,
     jwtBlacklist: opened.jwtBlacklist,
-    totp: opened.totp,
+    // totp.disable_reuse_security_policy: a replayed code is accepted (Authelia's opt-out).
+    totp: config.totp.disable_reuse_security_policy ? allowingTotpReuse(opened.totp) : opened.totp,
     oneTimeCodes: opened.oneTimeCodes,
     webauthn: opened.webauthn,
     webauthnChallenges: opened.webauthnChallenges,

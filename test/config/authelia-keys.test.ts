@@ -147,7 +147,6 @@ t.test('the issue #12 keys: each accepted, each warned about once (password_rese
     notImplemented('log.keep_stdout'),
     notImplemented('authentication_backend.file.search'),
     notImplemented('session.redis'),
-    notImplemented('totp.disable_reuse_security_policy'),
     notImplemented(`${O}.discovery_signed_response_key_id`),
     // Implemented for LDAP; with the users file it changes nothing (config/checks/ldap.ts).
     checkWarning('authentication_backend.refresh_interval', NOT_IMPLEMENTED_REFRESH_INTERVAL),

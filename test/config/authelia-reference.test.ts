@@ -33,7 +33,6 @@ const WARNED = [
   'session.redis',
   'storage.postgres.servers',
   'storage.postgres.tls.maximum_version',
-  'totp.disable_reuse_security_policy',
   'identity_providers.oidc.scopes',
   'identity_providers.oidc.claims_policies',
   'identity_providers.oidc.clients[].claims_policy',

@@ -40,7 +40,7 @@ t.test('a minimal config gets every default', async (t) => {
   t.same(config.storage, { local: { path: '/var/lib/gatehouse/db.sqlite3' }, retention: { authentication_logs: 30 * 86_400 } });
   t.same(config.access_control, { default_policy: 'deny', networks: [], rules: [] });
   t.same(config.regulation, { max_retries: 3, find_time: 120, ban_time: 300, modes: ['user'] });
-  t.same(config.totp, { disable: false, issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, skew: 1, secret_size: 32, allowed_algorithms: ['SHA1'], allowed_digits: [6], allowed_periods: [30] });
+  t.same(config.totp, { disable: false, issuer: 'Gatehouse', algorithm: 'SHA1', digits: 6, period: 30, skew: 1, secret_size: 32, allowed_algorithms: ['SHA1'], allowed_digits: [6], allowed_periods: [30], disable_reuse_security_policy: false });
   t.same(config.telemetry.metrics, {
     enabled: false,
     buffers: { read: 4096, write: 4096 },

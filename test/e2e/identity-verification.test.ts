@@ -215,3 +215,19 @@ t.test('totp.allowed_*: the person chooses among the allowed parameters; anythin
   t.equal(done.status, 303);
   t.match(await server.app.context.storage.totp.get('alice'), { algorithm: 'SHA256', digits: 8, period: 60 });
 });
+
+t.test('totp.disable_reuse_security_policy: a code may be used again within its window (refused by default)', async (t) => {
+  const secret = Buffer.alloc(20, 9);
+  const policy = { algorithm: 'SHA1' as const, digits: 6 as const, period: 30 };
+  for (const [disabled, second] of [[false, 401], [true, 303]] as const) {
+    const { browser, server, clock } = await start(t, { totp: { disable_reuse_security_policy: disabled } });
+    await server.app.context.storage.totp.save({ username: 'alice', issuer: 'Gatehouse', ...policy, secret, created_at_ms: T0 });
+    const code = totpCodeAt(secret, policy, clock.nowMs());
+    const statuses: number[] = [];
+    for (const b of [browser(), browser()]) {
+      await signIn(b);
+      statuses.push((await b.submit(await b.get('/login/2fa'), '/login/2fa', { code })).status);
+    }
+    t.same(statuses, [303, second], `disable_reuse_security_policy: ${disabled}`);
+  }
+});

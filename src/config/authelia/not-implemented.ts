@@ -77,7 +77,6 @@ export const NOT_IMPLEMENTED: readonly NotImplementedKey[] = [
     refused: "is Authelia's deprecated form of storage.postgres.tls and is not implemented: ignoring it would connect to PostgreSQL without TLS; use storage.postgres.tls",
   },
   // totp
-  { key: 'totp.disable_reuse_security_policy', instead: 'a code is never accepted twice; that policy cannot be turned off' },
   // identity_providers.oidc
   { key: 'identity_providers.oidc.discovery_signed_response_key_id', instead: 'the discovery document is plain JSON, without signed_metadata' },
   { key: 'identity_providers.oidc.scopes', instead: 'only the standard scopes (openid, profile, email, groups, …) carry claims; other scopes a client is registered for are granted without claims' },

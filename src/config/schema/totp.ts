@@ -23,6 +23,8 @@ export const totpSchema = z
     allowed_algorithms: z.array(caseInsensitiveEnum(ALGORITHMS)).default([]),
     allowed_digits: z.array(z.literal([6, 8])).default([]),
     allowed_periods: z.array(z.int().min(15)).default([]),
+    /** true: a code may be used again within its window (replays are refused by default, RFC 6238 §5.2). */
+    disable_reuse_security_policy: z.boolean().default(false),
   })
   .transform((t) => ({
     ...t,
