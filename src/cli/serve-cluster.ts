@@ -20,7 +20,8 @@
  *
  * Everything shared lives in storage (sessions, regulation, single-use codes, consents, PAR,
  * the JWT blacklist), so any worker may answer any request; what stays per worker is a cache or a
- * bound (introspection cache, verified-secret cache, the hash verification queue, LDAP pool).
+ * bound (introspection cache, verified-secret cache, LDAP pool, the hash verification queue: each
+ * worker's sized for its share of the cores, GATEHOUSE_WORKERS).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -28,6 +29,7 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import type { RevocationPeers } from '../authz/revocation-bus.js';
 import { prepareShared } from '../context.js';
+import { WORKER_COUNT_ENV } from '../crypto/password-hash/verification-queue.js';
 import type { Logger } from '../observability/log.js';
 import { createMetricsServer, type MetricsServer } from '../observability/metrics-server.js';
 import { EXIT_FAILURE, EXIT_OK } from './command.js';
@@ -135,7 +137,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
 
   const fork = (slot: Slot): void => {
     slot.ready = false;
-    const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot.n) });
+    const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot.n), [WORKER_COUNT_ENV]: String(workers) });
     slot.worker = worker;
     logger.info('worker started', { worker: slot.n, pid: worker.process.pid });
     worker.on('message', (message: unknown) => {

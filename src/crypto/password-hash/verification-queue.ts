@@ -14,7 +14,9 @@
  *
  * The process has one queue (`hashVerifications`), which `parseDigest` puts every costly digest
  * behind: the resource it shares out, the cores and libuv's thread pool, is the process's, so two
- * queues (one per context) would each admit their share and together oversubscribe it. Plaintext
+ * queues (one per context) would each admit their share and together oversubscribe it. Worker
+ * processes (`server.workers`) each count their share of the cores (`coresOfThisProcess`): a
+ * queue per worker, at least one slot each. Plaintext
  * comparisons cost nothing and skip it. Tests build their own with `createVerificationQueue`.
  */
 import { availableParallelism } from 'node:os';
@@ -105,5 +107,17 @@ function threadPoolSize(): number {
   return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_THREAD_POOL_SIZE;
 }
 
+/**
+ * Set by `gatehouse serve`'s primary in each worker's environment (`server.workers` > 1): how many
+ * worker processes share the cores.
+ */
+export const WORKER_COUNT_ENV = 'GATEHOUSE_WORKERS';
+
+/** The cores this process may count on: its share when several workers split them (at least 1). */
+export function coresOfThisProcess(cores: number, env: NodeJS.ProcessEnv = process.env): number {
+  const workers = Number(env[WORKER_COUNT_ENV]);
+  return Number.isInteger(workers) && workers > 1 ? Math.max(1, Math.floor(cores / workers)) : cores;
+}
+
 /** The process's queue: every digest `parseDigest` returns verifies through it. */
-export const hashVerifications: VerificationQueue = createVerificationQueue(defaultVerificationQueueOptions(availableParallelism(), threadPoolSize()));
+export const hashVerifications: VerificationQueue = createVerificationQueue(defaultVerificationQueueOptions(coresOfThisProcess(availableParallelism()), threadPoolSize()));

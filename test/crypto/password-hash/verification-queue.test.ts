@@ -119,3 +119,13 @@ t.test('the process queue: a flood past its bound is refused at once, and honest
   t.match(scraped, new RegExp(`^gatehouse_hash_verifications_rejected_total ${hashVerifications.stats().rejected}$`, 'm'), 'the metric reads the queue');
   t.match(scraped, /^gatehouse_hash_verifications_queued 0$/m);
 });
+
+t.test('server.workers: each worker counts its share of the cores (GATEHOUSE_WORKERS), at least one', async (t) => {
+  const { coresOfThisProcess } = await import('../../../src/crypto/password-hash/verification-queue.js');
+  t.equal(coresOfThisProcess(8, {}), 8, 'one process: all of them');
+  t.equal(coresOfThisProcess(8, { GATEHOUSE_WORKERS: '1' }), 8);
+  t.equal(coresOfThisProcess(8, { GATEHOUSE_WORKERS: '2' }), 4);
+  t.equal(coresOfThisProcess(8, { GATEHOUSE_WORKERS: '3' }), 2);
+  t.equal(coresOfThisProcess(2, { GATEHOUSE_WORKERS: '4' }), 1);
+  t.equal(coresOfThisProcess(8, { GATEHOUSE_WORKERS: 'x' }), 8);
+});
