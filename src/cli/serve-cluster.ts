@@ -165,13 +165,13 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     if (!slot.ready) slot.startFailures++;
     // Before the cluster first listened, a failed start fails the whole start, as one process's would.
     if (!slot.ready && (!announced || slot.startFailures >= maxStartFailures)) {
-      logger.error(announced ? 'workers keep failing to start; giving up' : 'a worker failed to start; stopping', { worker: slot.n, attempts: slot.startFailures, code, signal: signal ?? undefined });
+      logger.error(announced ? 'workers keep failing to start; giving up' : 'a worker failed to start; stopping', { worker: slot.n, attempts: slot.startFailures, exit_code: code, signal: signal ?? undefined });
       exitCode = EXIT_FAILURE;
       stop('start failures');
       return;
     }
     const delayMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, slot.startFailures - 1));
-    logger.warn('worker exited; replacing it', { worker: slot.n, pid: worker.process.pid, code, signal: signal ?? undefined, delay_ms: delayMs });
+    logger.warn('worker exited; replacing it', { worker: slot.n, pid: worker.process.pid, exit_code: code, signal: signal ?? undefined, delay_ms: delayMs });
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null;
       if (!stopping) fork(slot);
@@ -239,6 +239,15 @@ export function ipcRevocationPeers(): RevocationPeers {
 export function serveWorkerMetrics(registry: Registry): void {
   new AggregatorRegistry(); // sets up the worker's side of the protocol (idempotent)
   AggregatorRegistry.setRegistries([registry]);
+}
+
+/**
+ * A worker that has stopped (or never started) leaves with its exit code: a disconnect it asks for
+ * (not the primary going away, after which node:cluster exits the worker with 0 at once).
+ */
+export function leaveCluster(code: number): void {
+  process.exitCode = code;
+  if (cluster.worker?.isConnected()) cluster.worker.disconnect();
 }
 
 /** Tells the primary this worker listens. */

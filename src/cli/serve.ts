@@ -5,7 +5,7 @@ import type { Logger } from '../observability/log.js';
 import { createLoggerFromConfig } from '../observability/log-from-config.js';
 import { systemClock } from '../util/clock.js';
 import { EXIT_FAILURE, EXIT_OK, stringOption, type Command } from './command.js';
-import { announceReady, ipcRevocationPeers, isClusterWorker, runPrimary, serveWorkerMetrics, workerCount, workerSlot } from './serve-cluster.js';
+import { announceReady, ipcRevocationPeers, isClusterWorker, leaveCluster, runPrimary, serveWorkerMetrics, workerCount, workerSlot } from './serve-cluster.js';
 
 export const serveCommand: Command = {
   words: ['serve'],
@@ -42,12 +42,10 @@ and passes SIGTERM/SIGINT on to them (src/cli/serve-cluster.ts).`,
     const baseLogger = createLoggerFromConfig(loaded.config.log);
     if (isClusterWorker()) {
       // The primary validated this config and logged its warnings; the worker only serves.
-      try {
-        return await serveWorker(loaded.config, baseLogger.child({ worker: workerSlot() }));
-      } finally {
-        // The IPC channel would keep the process alive.
-        if (process.connected) process.disconnect();
-      }
+      const code = await serveWorker(loaded.config, baseLogger.child({ worker: workerSlot() }));
+      // The IPC channel would keep the process alive.
+      leaveCluster(code);
+      return code;
     }
     const logger = baseLogger;
     for (const warning of loaded.warnings) logger.warn(warning);
@@ -84,7 +82,8 @@ and passes SIGTERM/SIGINT on to them (src/cli/serve-cluster.ts).`,
 /**
  * One worker of the cluster: the same app, with its revocations relayed to the other workers, its
  * metrics answered to the primary (no metrics listener of its own), and the expiry sweeper in
- * worker 1 only. Stops on SIGTERM/SIGINT or when the primary goes away.
+ * worker 1 only. Stops gracefully on SIGTERM/SIGINT; should the primary die, node:cluster ends the
+ * worker at once (its own rule for a worker whose channel closes unasked).
  */
 async function serveWorker(config: Config, logger: Logger): Promise<number> {
   const slot = workerSlot();
@@ -117,6 +116,5 @@ async function serveWorker(config: Config, logger: Logger): Promise<number> {
       );
     };
     process.on('SIGTERM', () => shutdown('SIGTERM')).on('SIGINT', () => shutdown('SIGINT'));
-    process.on('disconnect', () => shutdown('primary gone'));
   });
 }

@@ -92,6 +92,6 @@ t.test('server.workers: 2, and the workers cannot start (the port is taken): exi
   t.teardown(() => { if (proc.child.exitCode === null) proc.child.kill('SIGKILL'); });
   t.equal(await proc.exited, 1, 'exit 1');
   t.match(proc.output(), /"msg":"start-up failed","worker":\d,"error":"[^"]*EADDRINUSE/);
-  t.match(proc.output(), /"msg":"a worker failed to start; stopping"/);
+  t.match(proc.output(), /"msg":"a worker failed to start; stopping","worker":\d,"attempts":1,"exit_code":1/, 'the worker exited 1');
   t.notMatch(proc.output(), /"msg":"listening"/);
 });
