@@ -10,7 +10,8 @@
  * - relays revocations: a worker sends what it revoked, the primary passes it to every other
  *   worker, whose revocation bus evicts it from its introspection cache (as the PostgreSQL channel
  *   does between replicas). One IPC hop each way: well under a millisecond on an idle machine;
- * - serves the one metrics port, aggregating every worker's registry (prom-client's AggregatorRegistry);
+ * - serves the one metrics port, aggregating the registries of the workers that listen (prom-client's
+ *   cluster protocol and AggregatorRegistry.aggregate; a worker still starting is not waited for);
  * - replaces a worker that dies (backoff doubling from 100 ms after each failed start, 10 s at
  *   most), gives up and exits 1 when a slot's worker fails to start 5 times in a row (a bad
  *   directory, a busy port: something a restart will not cure), or at once when a worker fails
@@ -25,7 +26,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import type { RevocationPeers } from '../authz/revocation-bus.js';
 import { prepareShared } from '../context.js';
@@ -38,6 +39,27 @@ import { EXIT_FAILURE, EXIT_OK } from './command.js';
 export const WORKER_SLOT_ENV = 'GATEHOUSE_WORKER';
 const REVOKED = 'gatehouse:revoked';
 const READY = 'gatehouse:ready';
+
+/** prom-client's cluster protocol (lib/cluster.js): the primary asks, each worker answers with its registries' JSON. */
+const GET_METRICS_REQ = 'prom-client:getMetricsReq';
+const GET_METRICS_RES = 'prom-client:getMetricsRes';
+const SCRAPE_TIMEOUT_MS = 5000;
+
+interface MetricsResponse {
+  type: typeof GET_METRICS_RES;
+  requestId: number;
+  /** One entry per registry of the worker: its getMetricsAsJSON(). */
+  metrics?: object[];
+  error?: string;
+}
+
+interface Scrape {
+  remaining: number;
+  responses: object[];
+  resolve: (text: string) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
 
 interface RevokedMessage {
   type: typeof REVOKED;
@@ -103,12 +125,48 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     return EXIT_FAILURE;
   }
 
+  cluster.schedulingPolicy = cluster.SCHED_RR;
+  const slots: Slot[] = Array.from({ length: workers }, (_, i) => ({ n: i + 1, worker: null, ready: false, startFailures: 0, restartTimer: null }));
+  const scrapes = new Map<number, Scrape>();
+  let lastScrape = 0;
+  /**
+   * prom-client's protocol (each worker answers from its registry), asked of the ready workers
+   * only: AggregatorRegistry.clusterMetrics would wait for a worker still starting and time out.
+   */
+  const clusterMetrics = (): Promise<string> => {
+    const ready = slots.flatMap((s) => (s.ready && s.worker?.isConnected() ? [s.worker] : []));
+    if (ready.length === 0) return Promise.resolve('');
+    const requestId = ++lastScrape;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        scrapes.delete(requestId);
+        reject(new Error('workers did not answer the metrics request'));
+      }, SCRAPE_TIMEOUT_MS);
+      scrapes.set(requestId, { remaining: ready.length, responses: [], resolve, reject, timer });
+      for (const worker of ready) worker.send({ type: GET_METRICS_REQ, requestId }, undefined, () => undefined);
+    });
+  };
+  const scrapeAnswered = (message: MetricsResponse): void => {
+    const scrape = scrapes.get(message.requestId);
+    if (scrape === undefined) return;
+    if (message.error !== undefined || !Array.isArray(message.metrics)) {
+      scrapes.delete(message.requestId);
+      clearTimeout(scrape.timer);
+      scrape.reject(new Error(message.error ?? 'a worker answered no metrics'));
+      return;
+    }
+    scrape.responses.push(...message.metrics);
+    if (--scrape.remaining > 0) return;
+    scrapes.delete(message.requestId);
+    clearTimeout(scrape.timer);
+    AggregatorRegistry.aggregate(scrape.responses).metrics().then(scrape.resolve, scrape.reject);
+  };
+
   const metricsConfig = config.telemetry.metrics;
   let metricsServer: MetricsServer | null = null;
   let metricsUrl: string | undefined;
   if (metricsConfig.enabled) {
-    const aggregator = new AggregatorRegistry();
-    metricsServer = createMetricsServer({ registry: { metrics: () => aggregator.clusterMetrics(), contentType: aggregator.contentType } }, metricsConfig.path);
+    metricsServer = createMetricsServer({ registry: { metrics: clusterMetrics, contentType: Registry.PROMETHEUS_CONTENT_TYPE } }, metricsConfig.path);
     try {
       const address = await metricsServer.listen(metricsConfig.host, metricsConfig.port);
       metricsUrl = `http://${hostForUrl(address.address)}:${address.port}${metricsConfig.path}`;
@@ -119,8 +177,6 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     }
   }
 
-  cluster.schedulingPolicy = cluster.SCHED_RR;
-  const slots: Slot[] = Array.from({ length: workers }, (_, i) => ({ n: i + 1, worker: null, ready: false, startFailures: 0, restartTimer: null }));
   let stopping = false;
   let announced = false;
   let exitCode = EXIT_OK;
@@ -142,6 +198,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     logger.info('worker started', { worker: slot.n, pid: worker.process.pid });
     worker.on('message', (message: unknown) => {
       if (isRevoked(message)) relay(worker, message);
+      else if (isMetricsResponse(message)) scrapeAnswered(message);
       else if (isReady(message)) {
         slot.ready = true;
         slot.startFailures = 0;
@@ -235,10 +292,14 @@ export function ipcRevocationPeers(): RevocationPeers {
   };
 }
 
-/** A worker answers the primary's metrics requests from its own registry (prom-client's protocol). */
-export function serveWorkerMetrics(registry: Registry): void {
+/**
+ * A worker answers the primary's metrics requests from its own registry (prom-client's protocol).
+ * Called with null first thing at start-up: a worker still starting answers with nothing at once,
+ * rather than keep a scrape waiting for prom-client's 5 s timeout and fail it.
+ */
+export function serveWorkerMetrics(registry: Registry | null): void {
   new AggregatorRegistry(); // sets up the worker's side of the protocol (idempotent)
-  AggregatorRegistry.setRegistries([registry]);
+  AggregatorRegistry.setRegistries(registry === null ? [] : [registry]);
 }
 
 /**
@@ -258,6 +319,10 @@ export function announceReady(url: string): void {
 
 function isRevoked(message: unknown): message is RevokedMessage {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === REVOKED && Array.isArray((message as { signatures?: unknown }).signatures);
+}
+
+function isMetricsResponse(message: unknown): message is MetricsResponse {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === GET_METRICS_RES && typeof (message as { requestId?: unknown }).requestId === 'number';
 }
 
 function isReady(message: unknown): message is ReadyMessage {

@@ -90,6 +90,7 @@ async function serveWorker(config: Config, logger: Logger): Promise<number> {
   // A password reset through one worker rewrites the users file: the others must re-read it.
   const file = config.authentication_backend.file;
   const workerConfig: Config = file && !file.watch ? { ...config, authentication_backend: { ...config.authentication_backend, file: { ...file, watch: true } } } : config;
+  serveWorkerMetrics(null);
   let app;
   try {
     app = await startApp(workerConfig, { logger, clock: systemClock, revocationPeers: ipcRevocationPeers(), sweep: slot === 1, worker: slot });

@@ -54,6 +54,10 @@ t.test('server.workers: 2 on SQLite', async (t) => {
   // A killed worker is replaced (same number, new pid), and serves.
   process.kill(pids.get(2)!, 'SIGKILL');
   const replaced = await waitFor(proc, () => proc.lines().find((l) => l['msg'] === 'worker started' && l['worker'] === 2 && l['pid'] !== pids.get(2)));
+  const scrapeStart = performance.now();
+  const midRestart = await fetch(metricsUrl);
+  await midRestart.text();
+  t.equal(midRestart.status, 200, `/metrics answers while the replacement starts (${(performance.now() - scrapeStart).toFixed(0)} ms)`);
   await waitFor(proc, () => proc.lines().filter((l) => l['msg'] === 'listening' && l['worker'] === 2).length === 2);
   t.match(proc.output(), /"msg":"worker exited; replacing it","worker":2/);
   const fresh = pinnedConnection(url);
