@@ -1,5 +1,5 @@
 /**
- * The provider's signing keys (003 "issuer_private_key" / "issuer_certificate_chain"; the integration guide's
+ * The provider's signing keys (Authelia's OpenID Connect provider configuration, "issuer_private_key" / "issuer_certificate_chain"; the integration guide's
  * Response Object table) and a client's own `jwks`. Which issuer key a client's signed responses
  * use is checked in signed-response-keys.ts.
  */

@@ -9,7 +9,7 @@ export interface AssertionPolicy {
   client_id: string;
   /**
    * The values that identify this server as the assertion's audience; `aud` must contain one,
-   * compared in lowercase (004, "Client Assertion Audience"): see `assertionAudiences`.
+   * compared in lowercase (Authelia's OpenID Connect 1.0 integration guide, "Client Assertion Audience"): see `assertionAudiences`.
    */
   audiences: readonly string[];
   /** An assertion may not be valid for longer than this from now, so its `jti` need not be kept forever. */
