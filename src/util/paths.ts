@@ -30,6 +30,7 @@ export const PORTAL_PATHS = Object.freeze({
   secondFactorWebAuthn: '/login/2fa/webauthn',
   passkeySignIn: '/login/passkey',
   webauthnScript: '/static/webauthn.js',
+  copyScript: '/static/copy.js',
   /** Registered second factors, and their removal (identity verification first). */
   settings: '/settings',
   factorRemoval: '/settings/factors/remove',

@@ -80,6 +80,12 @@ t.test('elevated session by e-mailed code → TOTP enrolment → removal; passwo
   // 2. Elevated: the enrolment page; one code from the app enables TOTP; then the second factor.
   await page.waitForURL(/\/settings\/totp$/);
   t.ok(await page.locator('svg[role="img"]').count(), 'QR code shown');
+  // The key's copy button (issue #18; the page's one script, allowed by its hash): the key, without the grouping spaces.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await page.getByRole('button', { name: 'Copy the key' }).click();
+  await page.getByRole('button', { name: 'Copy the key' }).filter({ hasText: 'Copied' }).waitFor();
+  const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+  t.equal(copied, (await page.locator('code').first().textContent())!.replace(/\s+/g, ''), 'the key is on the clipboard');
   await shot(page, '04-totp-enrolment');
   const secret = Buffer.from(Secret.fromBase32((await page.locator('code').first().textContent())!.replace(/\s+/g, '')).bytes);
   await page.getByRole('textbox', { name: /code/i }).fill(totpCodeAt(secret, POLICY, clock.nowMs()));

@@ -7,6 +7,7 @@
  * product name and logo, and a browser's 404 is an HTML page while an API client's stays JSON.
  */
 import t from 'tap';
+import { COPY_SCRIPT_HASH } from '../../src/portal/pages/copy-script.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, watchCspViolations } from '../helpers/chromium.js';
@@ -97,7 +98,9 @@ t.test('every portal page in both themes and on a narrow screen', async (t) => {
       // The templates are served from the server's origin, under the portal's own CSP.
       const csp = (await fetch(`${server.url}/`)).headers.get('content-security-policy')!;
       for (const [name, render] of PAGES) {
-        await page.route(`${server.url}/__page/${name}`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': csp }, body: render() }));
+        // The TOTP enrolment page is served with its one script allowed, as its endpoint serves it.
+        const pageCsp = name === 'totp-enrolment' ? `${csp}; script-src ${COPY_SCRIPT_HASH}` : csp;
+        await page.route(`${server.url}/__page/${name}`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': pageCsp }, body: render() }));
       }
       const shots: Array<readonly [string, string]> = [...PAGES.map(([name]) => [name, `${server.url}/__page/${name}`] as const), ['not-found', `${server.url}/no-such-page`]];
       for (const [name, url] of shots) {

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { COPY_SCRIPT, COPY_SCRIPT_HASH, copyScriptTag } from '../../src/portal/pages/copy-script.js';
 import { createHash } from 'node:crypto';
 import {
   describeScope,
@@ -102,11 +103,27 @@ t.test('layout: every page is a complete document with the shared head and one m
   }
 });
 
+/**
+ * The one script a portal page in this table may carry: the TOTP enrolment page's copy button, an
+ * external file allowed by its hash (src/portal/pages/copy-script.ts). Removed, exactly as rendered,
+ * before the checks below; anything else that looks like a script still fails them.
+ */
+const OUR_SCRIPT_TAG = copyScriptTag().toString();
+const withoutOurScript = (markup: string): string => markup.replace(OUR_SCRIPT_TAG, '');
+
 t.test('CSP: no inline style, no script, no on* handlers, no javascript: URLs (src/http/headers.ts policy)', async (t) => {
   for (const [name, page] of Object.entries(PAGES)) {
-    t.same(cspViolations(page.render('Plain', TOKEN)), [], `${name}: plain`);
-    t.same(cspViolations(page.render(HOSTILE, TOKEN)), [], `${name}: hostile input stays inert`);
+    t.same(cspViolations(withoutOurScript(page.render('Plain', TOKEN))), [], `${name}: plain`);
+    t.same(cspViolations(withoutOurScript(page.render(HOSTILE, TOKEN))), [], `${name}: hostile input stays inert`);
   }
+});
+
+t.test('the TOTP enrolment page carries one script, external, whose integrity is the hash its CSP allows (CSP3 §8.3)', async (t) => {
+  const out = PAGES['totp-enrolment']!.render('Plain', TOKEN);
+  t.equal(count(out, /<script\b/), 1);
+  t.match(out, `<script src="/static/copy.js" integrity="sha256-${createHash('sha256').update(COPY_SCRIPT, 'utf8').digest('base64')}" defer></script>`);
+  t.equal(COPY_SCRIPT_HASH, `'sha256-${createHash('sha256').update(COPY_SCRIPT, 'utf8').digest('base64')}'`);
+  t.match(out, /<button type="button" class="copy" data-copy="[^"]+" aria-label="Copy the key" hidden>Copy<\/button>/, 'hidden until the script shows it');
 });
 
 t.test('the checks themselves catch what they look for', async (t) => {
@@ -121,7 +138,7 @@ t.test('the checks themselves catch what they look for', async (t) => {
 
 t.test('escaping: hostile text never becomes markup, in text or in attributes', async (t) => {
   for (const [name, page] of Object.entries(PAGES)) {
-    const out = page.render(HOSTILE, TOKEN);
+    const out = withoutOurScript(page.render(HOSTILE, TOKEN));
     t.notMatch(out, /<script/i, `${name}: no raw <script>`);
     // The one image is the layout's logo beside the product name.
     t.notMatch(out, /<img(?! src="\/static\/logo" alt="" width="32" height="32">)/i, `${name}: no injected element`);
@@ -210,7 +227,7 @@ t.test('TOTP enrolment with the real QR code module: still CSP-clean, one labell
     csrfToken: TOKEN, action: '/totp/enrol', username: 'john', otpauthUri: OTPAUTH, qrSvg: await qrCodeSvg(OTPAUTH),
     secretBase32: 'JBSWY3DPEHPK3PXP', issuer: 'Gatehouse', hidden: {},
   });
-  t.same(cspViolations(out), []);
+  t.same(cspViolations(withoutOurScript(out)), []);
   t.equal(count(out, /role="img"/), 1, 'the SVG labels itself; the page adds no second image role');
   t.match(out, /<div class="qr"><svg role="img" aria-label="QR code for your authenticator app" /);
 });

@@ -12,7 +12,8 @@ import { totpEnrolmentRoutes } from './totp-enrolment.js';
 import { passkeySignInRoutes } from './passkey-sign-in.js';
 import { webauthnRegistrationRoutes } from './webauthn-registration.js';
 import { webauthnScriptRoutes } from './webauthn-script.js';
+import { copyScriptRoutes } from './copy-script.js';
 
 export function portalRoutes(ctx: AppContext): Route[] {
-  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...settingsRoutes(ctx), ...passwordResetRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes(), ...webauthnRegistrationRoutes(ctx), ...passkeySignInRoutes(ctx), ...webauthnScriptRoutes()];
+  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...settingsRoutes(ctx), ...passwordResetRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes(), ...webauthnRegistrationRoutes(ctx), ...passkeySignInRoutes(ctx), ...webauthnScriptRoutes(), ...copyScriptRoutes()];
 }

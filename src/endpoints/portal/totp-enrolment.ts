@@ -15,6 +15,8 @@ import type { LoadedSession } from '../../authn/session/index.js';
 import { generateTotpSecret, matchTotp, totpUri } from '../../authn/totp.js';
 import { checkCsrf, errorPage, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from '../../util/paths.js';
+import { pageSecurityHeadersAllowing } from '../../http/headers.js';
+import { COPY_SCRIPT_HASH } from '../../portal/pages/copy-script.js';
 import { elevationUrl, sessionIsElevated } from './settings.js';
 
 const PENDING = 'totp_pending_secret';
@@ -78,7 +80,7 @@ function parsePending(policy: TotpPolicy, value: string | undefined): TotpParame
 
 async function render(pr: PortalRequest, policy: TotpPolicy, username: string, secret: Buffer, flow: Record<string, string>, status: number, error?: string): Promise<HttpResponse> {
   const uri = totpUri(secret, username, policy);
-  return page(
+  const answer = page(
     pr,
     status,
     renderTotpEnrolment({
@@ -99,6 +101,8 @@ async function render(pr: PortalRequest, policy: TotpPolicy, username: string, s
       },
     }),
   );
+  // The page's one script, the copy button's, allowed by its hash (src/portal/pages/copy-script.ts).
+  return { ...answer, headers: { ...answer.headers, ...pageSecurityHeadersAllowing({ scriptHashes: [COPY_SCRIPT_HASH] }) } };
 }
 
 async function confirm(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {

@@ -4,6 +4,7 @@ import { PORTAL_FIELDS as F } from './fields.js';
 import { formState } from './form-parts.js';
 import { renderLayout } from './layout.js';
 import { oneTimeCodeInput } from './one-time-code.js';
+import { copyButton, copyScriptTag } from './copy-script.js';
 
 export interface TotpEnrolmentModel {
   csrfToken: string;
@@ -55,13 +56,13 @@ export function renderTotpEnrolment(model: TotpEnrolmentModel): string {
     body: html`<p>Scan this QR code with your authenticator app. It will appear as <strong>${model.issuer}</strong> (${model.username}).</p>
 <div class="qr">${trustedHtml(model.qrSvg)}</div>
 <p>Can't scan it? Enter this key in your app instead:</p>
-<p><code class="secret">${groupsOfFour(model.secretBase32)}</code></p>
+<p><code class="secret">${groupsOfFour(model.secretBase32)}</code> ${copyButton(model.secretBase32, 'Copy the key')}</p>
 <p>On this device? <a href="${model.otpauthUri}">Open in your authenticator app</a></p>
 ${parameterChoice(model)}<form method="post" action="${model.action}">
 ${formState(model.csrfToken, model.hidden)}${oneTimeCodeInput(F.code, 'Enter a code from your app to finish', false)}
 <p><button type="submit">Enable</button></p>
 </form>
-`,
+${copyScriptTag()}`,
   });
 }
 
