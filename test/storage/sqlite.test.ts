@@ -47,6 +47,19 @@ t.test('sqlite: the data directory is created 0700, the journal is WAL', async (
   check.close();
 });
 
+t.test('sqlite: the token table carries the indexes its queries use, and no more (migration 0007)', async (t) => {
+  const storage = await openStorage({ local: { path: join(dir, 'indexes.sqlite3') }, encryption_key: encryptionKey }, { logger: silentLogger });
+  await storage.close();
+  const check = new Database(join(dir, 'indexes.sqlite3'));
+  const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'oauth2_token_sessions' ORDER BY name").all() as Array<{ name: string }>;
+  check.close();
+  t.strictSame(
+    indexes.map((i) => i.name),
+    ['oauth2_token_sessions_expires_at_idx', 'oauth2_token_sessions_request_id_idx', 'sqlite_autoindex_oauth2_token_sessions_1'],
+    'primary key, request id (families, logout), expiry (sweeper); the unused subject index is gone',
+  );
+});
+
 t.test('sqlite: migrate false on an empty database names the pending migrations', async (t) => {
   await t.rejects(
     openStorage({ local: { path: join(dir, 'empty.sqlite3') }, encryption_key: encryptionKey }, { logger: silentLogger, migrate: false }),

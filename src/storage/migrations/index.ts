@@ -10,6 +10,7 @@ import { authorizationInteractionsMigration } from './0003_authorization_interac
 import { sessionIdsMigration } from './0004_session_ids.js';
 import { webauthnMigration } from './0005_webauthn.js';
 import { oneTimeCodesMigration } from './0006_one_time_codes.js';
+import { tokenSubjectIndexMigration } from './0007_token_subject_index.js';
 
 export function migrationsFor(engine: StorageEngine): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ export function migrationsFor(engine: StorageEngine): Record<string, Migration> 
     '0004_session_ids': sessionIdsMigration,
     '0005_webauthn': webauthnMigration(engine),
     '0006_one_time_codes': oneTimeCodesMigration,
+    '0007_token_subject_index': tokenSubjectIndexMigration,
   };
 }
 
