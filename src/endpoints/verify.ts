@@ -21,12 +21,22 @@ import { cookieSettingsForHost, type SessionCookieSettings } from '../authn/sess
 import type { Awaitable } from '../util/awaitable.js';
 import { memoizeByObject } from '../util/memo.js';
 import { bearerChallenge } from '../oauth/bearer-token.js';
+import type { Logger } from '../observability/log.js';
+import type { MetricsRecorder } from '../observability/metrics.js';
 import { throttledLog } from '../observability/throttled-log.js';
+import type { Clock } from '../util/clock.js';
 import { buildStrategies } from './verify-strategies.js';
 import { ProxyView, VerifyCall } from './verify-views.js';
 
 export interface VerifyDeps {
   access: CompiledAccessControl;
+}
+
+/** What every endpoint's handler needs besides its own settings, taken from the context once. */
+interface VerifyHandlerDeps {
+  metrics: Pick<MetricsRecorder, 'recordAuthz'>;
+  logger: Logger;
+  clock: Clock;
 }
 
 export function verifyPath(name: string, implementation: AuthzImplementation): string {
@@ -37,9 +47,10 @@ export function verifyRoutes(ctx: AppContext, deps: VerifyDeps): Route[] {
   // The cookie domain of a target, asked on every request. Parsed targets are shared objects
   // (proxies/target-headers.ts remembers them), so the answer is remembered per target object.
   const cookieDomainOf = memoizeByObject((target: URL) => cookieSettingsForHost(target.host, ctx.portal.cookies));
+  const handlerDeps: VerifyHandlerDeps = { metrics: ctx.metrics, logger: ctx.logger, clock: ctx.clock };
   return Object.entries(ctx.config.server.endpoints.authz).map(([name, endpoint]) => {
     const path = verifyPath(name, endpoint.implementation);
-    const handler = verifyHandler(ctx, {
+    const handler = verifyHandler(handlerDeps, {
       name,
       path,
       implementation: endpoint.implementation,
@@ -73,14 +84,14 @@ function acceptsBearer(strategies: ReadonlyArray<{ name: string; schemes?: reado
 const EMPTY_IDENTITY_HEADERS: Readonly<Headers> = Object.freeze({ 'Remote-User': '', 'Remote-Groups': '', 'Remote-Name': '', 'Remote-Email': '' });
 
 /** One endpoint's handler. Synchronous on a cached bearer token (see util/awaitable.ts). */
-function verifyHandler(ctx: AppContext, endpoint: VerifyEndpoint): Handler {
+function verifyHandler(deps: VerifyHandlerDeps, endpoint: VerifyEndpoint): Handler {
   const { name, path, access, strategies, cookieDomainOf } = endpoint;
   const label = metricLabel(name);
   const kind = proxyKinds[endpoint.implementation];
   const badTarget = endpoint.implementation === 'Legacy' ? 401 : 400;
   // RFC 6750 §3: a request without credentials gets the challenge without an error code.
   const apiChallenge = endpoint.bearerRealm === null ? null : bearerChallenge({ realm: endpoint.bearerRealm });
-  const { metrics, logger, clock } = ctx;
+  const { metrics, logger, clock } = deps;
   // A proxy wired wrongly sends every request wrong: say why and what to change, at warn, but not once per request.
   const refusedLog = throttledLog(logger, 'warn', clock, { perWindow: 10, windowMs: 60_000 });
   const refused = (req: HttpRequest, reason: string): HttpResponse => {

@@ -20,12 +20,14 @@ import type { Storage } from '../../storage/types.js';
 import type { UsersBackend } from '../../users/index.js';
 import type { Clock } from '../../util/clock.js';
 import { OIDC_PATHS, PORTAL_PATHS } from '../../util/paths.js';
+import { portalDepsFrom, type PortalDeps } from '../portal/deps.js';
 import { errorPage, openPortalRequest, redirectTo, withQuery, type PortalRequest } from '../portal/portal-request.js';
 import { authorizationResponse } from './respond.js';
 
 /** What the endpoint needs, built once. */
 interface AuthorizationDeps {
-  ctx: AppContext;
+  /** The portal's slice: the browser's session, read as the portal's pages read it. */
+  portal: PortalDeps;
   oidc: OidcContext;
   storage: Storage;
   users: UsersBackend | null;
@@ -43,7 +45,7 @@ export function authorizationRoutes(ctx: AppContext): Route[] {
     signIdToken: grantIdTokenSigner({ keys: oidc.keys, issuer: oidc.issuer, config: oidc.config, users: ctx.users, random: ctx.random }),
   };
   const deps: AuthorizationDeps = {
-    ctx,
+    portal: portalDepsFrom(ctx),
     oidc,
     storage,
     users: ctx.users,
@@ -68,7 +70,7 @@ async function authorize(deps: AuthorizationDeps, req: HttpRequest): Promise<Htt
   const arrival = await arrive(deps, params, nowMs);
   if (!arrival.ok) return refuse(deps, req, arrival.error, arrival.destination, params.get('client_id'));
   const { interaction } = arrival;
-  const pr = await openPortalRequest(deps.ctx, req);
+  const pr = await openPortalRequest(deps.portal, req);
   const outcome = await decide(interaction, await personOf(deps, pr), deps.steps, nowMs);
   deps.logger.debug('authorization request', { path: OIDC_PATHS.authorization, client_id: interaction.record.client_id, outcome: outcome.step });
   return answer(deps, req, pr, interaction, outcome);

@@ -13,7 +13,10 @@ import { passkeySignInRoutes } from './passkey-sign-in.js';
 import { webauthnRegistrationRoutes } from './webauthn-registration.js';
 import { webauthnScriptRoutes } from './webauthn-script.js';
 import { copyScriptRoutes } from './copy-script.js';
+import { portalDepsFrom } from './deps.js';
 
+/** Every page takes the portal's slice of the context (deps.ts), built here once. */
 export function portalRoutes(ctx: AppContext): Route[] {
-  return [...signInRoutes(ctx), ...secondFactorRoutes(ctx), ...totpEnrolmentRoutes(ctx), ...settingsRoutes(ctx), ...passwordResetRoutes(ctx), ...logoutRoutes(ctx), ...consentRoutes(ctx), ...stylesheetRoutes(), ...webauthnRegistrationRoutes(ctx), ...passkeySignInRoutes(ctx), ...webauthnScriptRoutes(), ...copyScriptRoutes()];
+  const deps = portalDepsFrom(ctx);
+  return [...signInRoutes(deps), ...secondFactorRoutes(deps), ...totpEnrolmentRoutes(deps), ...settingsRoutes(deps), ...passwordResetRoutes(deps), ...logoutRoutes(deps), ...consentRoutes(deps), ...stylesheetRoutes(), ...webauthnRegistrationRoutes(deps), ...passkeySignInRoutes(deps), ...webauthnScriptRoutes(), ...copyScriptRoutes()];
 }

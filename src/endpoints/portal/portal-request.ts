@@ -3,7 +3,6 @@
  * https, the session (if any), and the CSRF cookie + form token. One place, so each page stays a
  * short list of its own steps.
  */
-import type { AppContext } from '../../context.js';
 import { HttpError } from '../../http/errors.js';
 import { PAGE_SECURITY_HEADERS } from '../../http/headers.js';
 import type { HttpRequest } from '../../http/request.js';
@@ -11,6 +10,7 @@ import { html, redirect, type Headers, type HttpResponse } from '../../http/resp
 import { CSRF_COOKIE_NAME, CSRF_FIELD_NAME, isCsrfCookieValue } from '../../authn/csrf.js';
 import { renderError } from '../../portal/pages/index.js';
 import { cookieIsSecure, cookieSettingsForHost, parseCookies, serializeCookie, type LoadedSession, type SessionCookieSettings } from '../../authn/session/index.js';
+import type { PortalDeps } from './deps.js';
 
 export interface PortalRequest {
   req: HttpRequest;
@@ -33,36 +33,36 @@ export function requestIsHttps(req: HttpRequest): boolean {
   return req.fromTrustedProxy && (req.header('x-forwarded-proto') ?? '').toLowerCase() === 'https';
 }
 
-export async function openPortalRequest(ctx: AppContext, req: HttpRequest): Promise<PortalRequest> {
+export async function openPortalRequest(deps: PortalDeps, req: HttpRequest): Promise<PortalRequest> {
   const host = requestHost(req);
-  const settings = cookieSettingsForHost(host, ctx.portal.cookies);
+  const settings = cookieSettingsForHost(host, deps.portal.cookies);
   if (!settings) throw new HttpError(400, `This portal is not configured for the host '${host}'.`);
   const https = requestIsHttps(req);
-  const nowMs = ctx.clock.nowMs();
+  const nowMs = deps.clock.nowMs();
   const cookieHeader = req.header('cookie');
-  const loaded = await ctx.portal.sessions.load(cookieHeader, settings, nowMs);
+  const loaded = await deps.portal.sessions.load(cookieHeader, settings, nowMs);
 
   const setCookies: string[] = [];
   const secure = cookieIsSecure(settings, https);
   let csrfCookie = parseCookies(cookieHeader).get(csrfCookieName(secure));
   if (!isCsrfCookieValue(csrfCookie)) {
-    csrfCookie = ctx.portal.csrf.newCookieValue();
+    csrfCookie = deps.portal.csrf.newCookieValue();
     setCookies.push(serializeCookie(csrfCookieName(secure), csrfCookie, { path: '/', httpOnly: true, secure, sameSite: 'Strict' }));
   }
-  return { req, settings, https, nowMs, loaded, csrfToken: ctx.portal.csrf.tokenFor(csrfCookie), setCookies };
+  return { req, settings, https, nowMs, loaded, csrfToken: deps.portal.csrf.tokenFor(csrfCookie), setCookies };
 }
 
 /**
  * A state-changing POST must carry the CSRF token of the browser's CSRF cookie, and — when the
  * browser says where it comes from — come from the portal's own origin.
  */
-export function checkCsrf(ctx: AppContext, pr: PortalRequest, form: URLSearchParams): void {
+export function checkCsrf(deps: PortalDeps, pr: PortalRequest, form: URLSearchParams): void {
   const origin = pr.req.header('origin');
   if (origin !== undefined && origin !== 'null' && origin !== new URL(pr.settings.authelia_url).origin && origin !== currentOrigin(pr)) {
     throw new HttpError(403, 'This form was sent from another site.');
   }
   const cookie = parseCookies(pr.req.header('cookie')).get(csrfCookieName(cookieIsSecure(pr.settings, pr.https)));
-  if (!ctx.portal.csrf.verify(cookie, form.get(CSRF_FIELD_NAME) ?? undefined)) {
+  if (!deps.portal.csrf.verify(cookie, form.get(CSRF_FIELD_NAME) ?? undefined)) {
     throw new HttpError(403, 'This form has expired. Go back, reload the page and try again.');
   }
 }

@@ -4,28 +4,28 @@
  * signed-out page, with the front-channel frames and their CSP when there are any, or a redirect
  * straight on. And the question to ask first when a sign-out cannot be tied to the person.
  */
-import type { AppContext } from '../../context.js';
 import { pageSecurityHeadersAllowing } from '../../http/headers.js';
 import { html, type HttpResponse } from '../../http/response.js';
 import { frameOrigins, type FrontChannelFrame } from '../../oidc/logout/index.js';
 import { renderLogoutConfirmation, renderSignedOut, SIGNED_OUT_SCRIPT_HASH } from '../../portal/pages/index.js';
 import { clearSessionSetCookie } from '../../authn/session/index.js';
+import type { PortalDeps } from './deps.js';
 import { page, redirectTo, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from './sign-in.js';
 
 /** Ends the request's session (every session of its sid) and answers; `continueUrl` is already checked by the caller. */
-export async function signOutAndAnswer(ctx: AppContext, pr: PortalRequest, continueUrl: string | null): Promise<HttpResponse> {
+export async function signOutAndAnswer(deps: PortalDeps, pr: PortalRequest, continueUrl: string | null): Promise<HttpResponse> {
   const loaded = pr.loaded;
   let frames: FrontChannelFrame[] = [];
   let clear = clearSessionSetCookie(pr.settings, pr.https);
   if (loaded) {
     if (loaded.session.sid !== undefined) {
-      const ended = await ctx.signOut.endSession(loaded.session.sid);
+      const ended = await deps.signOut.endSession(loaded.session.sid);
       frames = ended.frontChannel;
     }
     // Also the session itself: one stored before sessions had a sid ends here.
-    clear = await ctx.portal.sessions.destroy(loaded.id, pr.settings, pr.https);
-    ctx.logger.info('signed out', { username: loaded.session.username ?? undefined, sid: loaded.session.sid });
+    clear = await deps.portal.sessions.destroy(loaded.id, pr.settings, pr.https);
+    deps.logger.info('signed out', { username: loaded.session.username ?? undefined, sid: loaded.session.sid });
   }
   return signedOutAnswer(pr, frames, continueUrl, [clear]);
 }

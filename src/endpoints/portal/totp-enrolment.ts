@@ -5,7 +5,6 @@
  * sent by e-mail, settings.ts); replacing an existing authenticator also needs a two_factor
  * session. The algorithm, digits and period are the person's choice among `totp.allowed_*`.
  */
-import type { AppContext } from '../../context.js';
 import type { HttpRequest } from '../../http/request.js';
 import type { HttpResponse } from '../../http/response.js';
 import type { Route } from '../../http/router.js';
@@ -13,6 +12,7 @@ import { PORTAL_FIELDS, renderTotpEnrolment } from '../../portal/pages/index.js'
 import { qrCodeSvg } from '../../portal/pages/qr-code.js';
 import type { LoadedSession } from '../../authn/session/index.js';
 import { generateTotpSecret, matchTotp, totpUri } from '../../authn/totp.js';
+import type { PortalDeps } from './deps.js';
 import { checkCsrf, errorPage, flowParams, openPortalRequest, page, redirectTo, withQuery, type PortalRequest } from './portal-request.js';
 import { PORTAL_PATHS } from '../../util/paths.js';
 import { pageSecurityHeadersAllowing } from '../../http/headers.js';
@@ -23,43 +23,43 @@ const PENDING = 'totp_pending_secret';
 /** The parameters chosen for the pending secret: `SHA1:6:30`. */
 const PENDING_PARAMETERS = 'totp_pending_parameters';
 
-export function totpEnrolmentRoutes(ctx: AppContext): Route[] {
+export function totpEnrolmentRoutes(deps: PortalDeps): Route[] {
   return [
     {
       name: 'portal_totp_enrolment',
       path: PORTAL_PATHS.totpEnrolment,
       errorStyle: 'page',
-      methods: { GET: (req) => start(ctx, req), POST: (req) => confirm(ctx, req) },
+      methods: { GET: (req) => start(deps, req), POST: (req) => confirm(deps, req) },
     },
   ];
 }
 
 /** Who may enrol now: signed in, in an elevated session; and if an authenticator exists already, at two_factor. */
-async function mayEnrol(ctx: AppContext, pr: PortalRequest, flow: Record<string, string>): Promise<{ loaded: LoadedSession; username: string } | HttpResponse> {
-  if (ctx.portal.totp.disabled) return errorPage('Not available', 'One-time passwords are disabled on this portal.', 404);
+async function mayEnrol(deps: PortalDeps, pr: PortalRequest, flow: Record<string, string>): Promise<{ loaded: LoadedSession; username: string } | HttpResponse> {
+  if (deps.portal.totp.disabled) return errorPage('Not available', 'One-time passwords are disabled on this portal.', 404);
   const loaded = pr.loaded;
   const username = loaded?.session.username;
   if (!loaded || !username || loaded.session.level === 'none') return redirectTo(pr, withQuery(PORTAL_PATHS.home, flow));
-  const existing = await ctx.storage.totp.get(username);
+  const existing = await deps.storage.totp.get(username);
   if (existing && loaded.session.level !== 'two_factor') return redirectTo(pr, withQuery(PORTAL_PATHS.secondFactor, flow));
   // A password alone must never become a second factor: a code sent by e-mail first.
-  if (!sessionIsElevated(ctx, loaded, pr.nowMs)) return redirectTo(pr, elevationUrl('totp'));
+  if (!sessionIsElevated(deps, loaded, pr.nowMs)) return redirectTo(pr, elevationUrl('totp'));
   return { loaded, username };
 }
 
-async function start(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
-  const pr = await openPortalRequest(ctx, req);
+async function start(deps: PortalDeps, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(deps, req);
   const flow = flowParams(req.query);
-  const who = await mayEnrol(ctx, pr, flow);
+  const who = await mayEnrol(deps, pr, flow);
   if ('status' in who) return who;
-  const secret = generateTotpSecret(ctx.portal.totp);
-  const chosen = chosenParameters(ctx.portal.totp, req.query);
+  const secret = generateTotpSecret(deps.portal.totp);
+  const chosen = chosenParameters(deps.portal.totp, req.query);
   const session = { ...who.loaded.session, flow: { ...who.loaded.session.flow, [PENDING]: secret.toString('base64url'), [PENDING_PARAMETERS]: formatParameters(chosen) } };
-  await ctx.portal.sessions.save(who.loaded.id, session, pr.settings, pr.nowMs);
-  return render(pr, { ...ctx.portal.totp, ...chosen }, who.username, secret, flow, 200);
+  await deps.portal.sessions.save(who.loaded.id, session, pr.settings, pr.nowMs);
+  return render(pr, { ...deps.portal.totp, ...chosen }, who.username, secret, flow, 200);
 }
 
-type TotpPolicy = AppContext['portal']['totp'];
+type TotpPolicy = PortalDeps['portal']['totp'];
 type TotpParameters = Pick<TotpPolicy, 'algorithm' | 'digits' | 'period'>;
 
 /** The person's choice (query `algorithm`, `digits`, `period`) where `totp.allowed_*` allow it; else the defaults. */
@@ -105,21 +105,21 @@ async function render(pr: PortalRequest, policy: TotpPolicy, username: string, s
   return { ...answer, headers: { ...answer.headers, ...pageSecurityHeadersAllowing({ scriptHashes: [COPY_SCRIPT_HASH] }) } };
 }
 
-async function confirm(ctx: AppContext, req: HttpRequest): Promise<HttpResponse> {
-  const pr = await openPortalRequest(ctx, req);
+async function confirm(deps: PortalDeps, req: HttpRequest): Promise<HttpResponse> {
+  const pr = await openPortalRequest(deps, req);
   const form = await req.form();
-  checkCsrf(ctx, pr, form);
+  checkCsrf(deps, pr, form);
   const flow = flowParams(form);
-  const who = await mayEnrol(ctx, pr, flow);
+  const who = await mayEnrol(deps, pr, flow);
   if ('status' in who) return who;
   const pending = who.loaded.session.flow?.[PENDING];
   if (!pending) return redirectTo(pr, withQuery(PORTAL_PATHS.totpEnrolment, flow));
   const secret = Buffer.from(pending, 'base64url');
-  const policy = { ...ctx.portal.totp, ...parsePending(ctx.portal.totp, who.loaded.session.flow?.[PENDING_PARAMETERS]) };
+  const policy = { ...deps.portal.totp, ...parsePending(deps.portal.totp, who.loaded.session.flow?.[PENDING_PARAMETERS]) };
   const step = matchTotp((form.get(PORTAL_FIELDS.code) ?? '').trim(), secret, policy, pr.nowMs);
   if (step === null) return render(pr, policy, who.username, secret, flow, 400, 'That code does not match. Check the time on your device and try again.');
 
-  await ctx.storage.totp.save({
+  await deps.storage.totp.save({
     username: who.username,
     issuer: policy.issuer,
     algorithm: policy.algorithm,
@@ -129,10 +129,10 @@ async function confirm(ctx: AppContext, req: HttpRequest): Promise<HttpResponse>
     created_at_ms: pr.nowMs,
   });
   // The code that confirmed enrolment cannot be used again to sign in.
-  await ctx.storage.totp.markUsed(who.username, step, pr.nowMs);
+  await deps.storage.totp.markUsed(who.username, step, pr.nowMs);
   const { [PENDING]: _done, [PENDING_PARAMETERS]: _chosen, ...rest } = who.loaded.session.flow ?? {};
-  await ctx.portal.sessions.save(who.loaded.id, { ...who.loaded.session, flow: rest }, pr.settings, pr.nowMs);
-  ctx.logger.info('totp enrolled', { username: who.username });
+  await deps.portal.sessions.save(who.loaded.id, { ...who.loaded.session, flow: rest }, pr.settings, pr.nowMs);
+  deps.logger.info('totp enrolled', { username: who.username });
   const next = who.loaded.session.level === 'two_factor' ? PORTAL_PATHS.home : PORTAL_PATHS.secondFactor;
   return redirectTo(pr, withQuery(next, flow));
 }

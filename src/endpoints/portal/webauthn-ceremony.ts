@@ -4,16 +4,16 @@
  * the pages' CSP (exactly the one script allowed), and one sentence per failure.
  */
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../../context.js';
 import { pageSecurityHeadersAllowing } from '../../http/headers.js';
 import { html, type Headers, type HttpResponse } from '../../http/response.js';
 import { relyingPartyOf, type RelyingParty, type WebAuthnDeps, type WebAuthnErrorCode } from '../../authn/webauthn/index.js';
 import { sessionIdHash } from '../../authn/session/index.js';
 import { WEBAUTHN_CREDENTIAL_FIELD, WEBAUTHN_SCRIPT_HASH } from '../../portal/pages/webauthn-script.js';
+import type { PortalDeps } from './deps.js';
 import type { PortalRequest } from './portal-request.js';
 
-export function webauthnDeps(ctx: AppContext): WebAuthnDeps {
-  return { credentials: ctx.storage.webauthn, challenges: ctx.storage.webauthnChallenges, policy: ctx.portal.webauthn };
+export function webauthnDeps(deps: PortalDeps): WebAuthnDeps {
+  return { credentials: deps.storage.webauthn, challenges: deps.storage.webauthnChallenges, policy: deps.portal.webauthn };
 }
 
 /** The relying party is the portal the browser is on: `authelia_url` of the request's cookie domain. */
