@@ -51,7 +51,9 @@ export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
   const remoteSource = remote
     ? createRemoteIntrospection({ url: remote.url, client_id: remote.client_id, client_secret: remote.client_secret, timeoutSeconds: remote.timeout })
     : null;
-  const source: IntrospectionSource | null = remoteSource ? timed(remoteSource, metrics) : deps.oidc ? createLocalIntrospection({ storage: deps.storage, tokens: deps.oidc.tokens, keys: deps.oidc.keys }) : null;
+  // The local provider whose own tokens are introspected: none with a remote endpoint (or without a provider).
+  const local = remoteSource ? null : deps.oidc;
+  const source: IntrospectionSource | null = remoteSource ? timed(remoteSource, metrics) : local ? createLocalIntrospection({ storage: deps.storage, tokens: local.tokens, keys: local.keys }) : null;
 
   const introspection = source
     ? createIntrospectionCache(source, {
@@ -59,9 +61,9 @@ export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
         negativeTtlSeconds: settings.negative_ttl,
         maxEntries: settings.max_entries,
         // The cache never holds a whole token: local tokens by their storage signature, remote ones by a digest.
-        ...(remoteSource
-          ? { keyOf: (token: string) => hash('sha256', token, 'base64url') }
-          : { keyOf: (token: string) => accessTokenSignatureOf(deps.oidc!, token), claimedKeyOf: (token: string) => claimedAccessTokenSignatureOf(deps.oidc!, token) }),
+        ...(local
+          ? { keyOf: (token: string) => accessTokenSignatureOf(local, token), claimedKeyOf: (token: string) => claimedAccessTokenSignatureOf(local, token) }
+          : { keyOf: (token: string) => hash('sha256', token, 'base64url') }),
         metrics: { hit: () => metrics.recordIntrospectionCache('hit'), miss: () => metrics.recordIntrospectionCache('miss'), eviction: () => metrics.recordIntrospectionCache('eviction') },
         revocations: deps.revocations,
       })
@@ -72,7 +74,7 @@ export function createAuthzServices(deps: AuthzServicesDeps): AuthzServices {
     verifiers.bearer = createBearerVerifier({
       introspection,
       // A remote OP owns its clients; the local registry is checked on every request (a client removed from config loses access).
-      clients: remoteSource ? null : deps.oidc!.clients,
+      clients: local ? local.clients : null,
       users: deps.users,
       realm: deps.oidc?.issuer ?? 'Gatehouse',
       debugMessages: deps.oidc?.debugMessages ?? false,
