@@ -7,18 +7,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../observability/log.js';
 import type { MetricsRecorder } from '../observability/metrics.js';
-import { clientAddress, unmapIPv4, type TrustedProxies } from './forwarded.js';
-import { createRequest, sentMoreThanOnce, type ClientResolver, type HttpRequest } from './request.js';
-import { methodNotAllowed, notFound, repeatedHeader } from './errors.js';
+import type { TrustedProxies } from './forwarded.js';
+import { createRequest, type HttpRequest } from './request.js';
 import { CONNECT_ANSWER, clientErrorAnswer, writeRawAnswer } from './raw-answer.js';
 import { renderError } from './render-error.js';
-import { BASE_SECURITY_HEADERS } from './headers.js';
-import { allowedMethods, type Route, type Router, type RouteMatch } from './router.js';
-import { empty, type Headers, type HttpResponse } from './response.js';
-import { memoizeByObject } from '../util/memo.js';
+import type { Route, Router, RouteMatch } from './router.js';
+import type { HttpResponse } from './response.js';
 import { systemClock } from '../util/clock.js';
 import { throttledLog } from '../observability/throttled-log.js';
-import { isPreflight } from './cors.js';
+import { bodyBytes, createClientResolver, createDispatcher, errorStyleOf, isBare, wireHeaders } from './dispatch.js';
 
 export interface HttpServerOptions {
   router: Router;
@@ -100,62 +97,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   // handler asking later (after awaiting a body, say) still gets it if the client has gone.
   server.on('connection', (socket: Socket) => void socket.remoteAddress);
 
-  // A connection's peer does not change: decide once per socket whether it is a trusted proxy.
-  const trustedSockets = new WeakMap<Socket, boolean>();
-  const client: ClientResolver = {
-    fromTrustedProxy(raw) {
-      let trusted = trustedSockets.get(raw.socket);
-      if (trusted === undefined) {
-        trusted = options.trustedProxies(raw.socket.remoteAddress ?? '');
-        trustedSockets.set(raw.socket, trusted);
-      }
-      return trusted;
-    },
-    clientIp(raw) {
-      const peer = raw.socket.remoteAddress ?? '';
-      const forwardedFor = raw.headers['x-forwarded-for'];
-      if (forwardedFor === undefined) return unmapIPv4(peer);
-      return clientAddress(peer, Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, options.trustedProxies);
-    },
-  };
+  const client = createClientResolver(options.trustedProxies);
+  // Routing, the handler, the error and CORS headers (src/http/dispatch.ts), then `respond`.
+  const dispatch = createDispatcher(router, errorAnswer, respond);
 
-  /**
-   * Routes and answers one request. Synchronous when the handler answers at once (the verify path
-   * on a cached token): no promise, no microtask between the request and its answer.
-   */
   function handle(raw: IncomingMessage, res: ServerResponse): void {
-    const req = createRequest({ id: requestId, receivedAt: performance.now(), raw, client, maxBodyBytes: options.maxBodyBytes });
-    const match = router.match(req.method, req.path);
-    const route = match.kind === 'not_found' ? null : match.route;
-    const cors = route?.cors;
-    const origin = cors ? req.header('origin') : undefined;
-    // Fetch §3.2.2: the preflight is ours to answer (204) before any 405, unless the route handles OPTIONS itself.
-    const preflight = cors !== undefined && route !== null && route.methods.OPTIONS === undefined && isPreflight(req.method, origin, req.header('access-control-request-method'));
-    let answer: HttpResponse | Promise<HttpResponse>;
-    try {
-      // RFC 9112 §3.2: a server MUST answer 400 to a request with more than one Host (Node keeps the first).
-      if (raw.headers.host !== undefined && sentMoreThanOnce(raw.rawHeaders, 'host')) throw repeatedHeader('Host');
-      if (match.kind === 'not_found') throw notFound();
-      if (preflight) {
-        // A disallowed origin still gets its 204, without CORS headers: the browser then blocks the request.
-        answer = empty(204, cors.headersFor(origin, { methods: allowedMethods(match.route), requestHeaders: req.header('access-control-request-headers') }) ?? {});
-      } else {
-        if (match.kind === 'method_not_allowed') throw methodNotAllowed(match.allow);
-        answer = match.handler(req);
-      }
-    } catch (err) {
-      answer = errorAnswer(req, route, err);
-    }
-    // Errors included: a script must be able to read the OAuth error of a cross-origin call.
-    const corsHeaders = cors && !preflight ? cors.headersFor(origin, null) : null;
-    if (answer instanceof Promise) {
-      answer.then(
-        (settled) => respond(req, res, match, withHeaders(settled, corsHeaders)),
-        (err: unknown) => respond(req, res, match, withHeaders(errorAnswer(req, route, err), corsHeaders)),
-      );
-    } else {
-      respond(req, res, match, withHeaders(answer, corsHeaders));
-    }
+    dispatch(createRequest({ id: requestId, receivedAt: performance.now(), raw, client, maxBodyBytes: options.maxBodyBytes }), res);
   }
 
   /**
@@ -163,9 +110,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
    * (an error carrying that status), logged at warn and throttled; anything else at debug.
    */
   function errorAnswer(req: HttpRequest, route: Route | null, err: unknown): HttpResponse {
-    // No route: a browser (text/html in Accept) gets the portal's error page, anything else JSON.
-    const style = route?.errorStyle ?? (req.header('accept')?.includes('text/html') ? 'page' : 'api');
-    const response = renderError(err, style, { clientDebugMessages: options.clientDebugMessages });
+    const response = renderError(err, errorStyleOf(req, route), { clientDebugMessages: options.clientDebugMessages });
     const routeName = route?.name ?? 'not_found';
     // Past the grace period the client is gone and storage may be closing: expected, not a fault.
     if (response.status >= 500 && cutShort) logger.warn('request cut short by shutdown', { request_id: req.id, route: routeName, error: (err as Error)?.message });
@@ -176,12 +121,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
 
   /** Writes the answer, then counts and logs it. */
-  function respond(req: HttpRequest, res: ServerResponse, match: RouteMatch, response: HttpResponse): void {
+  function respond(res: ServerResponse, req: HttpRequest, match: RouteMatch, response: HttpResponse): void {
     if (--inFlight === 0 && idleWaiters.length > 0) idleWaiters.splice(0).forEach((wake) => wake());
     if (closing) res.setHeader('Connection', 'close');
     let status = response.status;
     try {
-      write(res, req.method, response, match.kind === 'found' && match.route.securityHeaders === false);
+      write(res, req.method, response, isBare(match));
     } catch (err) {
       // A header Node refuses (a character above U+00FF, say) must cost this answer, not the process.
       logger.error('answer could not be written', { request_id: req.id, error: (err as Error)?.message });
@@ -268,32 +213,9 @@ const MAX_CHECKING_INTERVAL_MS = 30_000;
 /** How long a shutdown waits, after cutting connections, for the handlers still running on them. */
 const HANDLERS_SETTLE_MS = 2_000;
 
-/** Adds CORS headers to an answer; `Vary` is appended to, not replaced. */
-function withHeaders(response: HttpResponse, extra: Record<string, string> | null): HttpResponse {
-  if (!extra) return response;
-  const headers = { ...response.headers, ...extra };
-  const vary = response.headers?.['Vary'];
-  if (vary !== undefined && extra['Vary'] !== undefined) headers['Vary'] = `${String(vary)}, ${extra['Vary']}`;
-  return { ...response, headers };
-}
-
-/**
- * Frozen header sets are shared answers (the verify endpoint's Remote-* sets, one per identity):
- * their written form, with `Content-Length: 0`, is made once rather than copied per request.
- * Node reads a header object given to `writeHead`; it never changes it.
- */
-const bodilessHeaders = memoizeByObject((headers: Readonly<Headers>): Readonly<Headers> => Object.freeze({ ...headers, 'Content-Length': 0 }));
-
 function write(res: ServerResponse, method: string, response: HttpResponse, bare: boolean): void {
-  if (bare && response.body === undefined && response.headers !== undefined && Object.isFrozen(response.headers)) {
-    res.writeHead(response.status, bodilessHeaders(response.headers) as Record<string, string | number | string[]>);
-    res.end();
-    return;
-  }
-  const body = response.body === undefined ? undefined : typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-  const headers: Record<string, string | number | readonly string[]> = bare ? { ...response.headers } : { ...BASE_SECURITY_HEADERS, ...response.headers };
-  headers['Content-Length'] = body ? body.length : 0;
-  res.writeHead(response.status, headers as Record<string, string | number | string[]>);
+  const body = bodyBytes(response);
+  res.writeHead(response.status, wireHeaders(response, body, bare) as Record<string, string | number | string[]>);
   res.end(method === 'HEAD' ? undefined : body);
 }
 
