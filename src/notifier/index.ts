@@ -3,7 +3,6 @@ import type { NotifierConfig } from '../config/schema/notifier.js';
 import type { Clock } from '../util/clock.js';
 import { createFilesystemNotifier } from './filesystem.js';
 import type { Notifier } from './notifier.js';
-import { createSmtpNotifier } from './smtp.js';
 
 export { NotifierError, subjectOf, type Message, type Notifier, type Recipient } from './notifier.js';
 
@@ -14,7 +13,12 @@ export { NotifierError, subjectOf, type Message, type Notifier, type Recipient }
  */
 export async function openNotifier(config: Readonly<NotifierConfig> | undefined, deps: { clock: Clock; trustedCertificates?: readonly string[] }): Promise<Notifier | null> {
   if (!config) return null;
-  const notifier = config.smtp ? createSmtpNotifier(config.smtp, deps.trustedCertificates ?? []) : config.filesystem ? createFilesystemNotifier(config.filesystem, deps) : null;
+  // nodemailer (~40 modules) is loaded only when SMTP is configured (issue #14: idle memory, start-up).
+  const notifier = config.smtp
+    ? (await import('./smtp.js')).createSmtpNotifier(config.smtp, deps.trustedCertificates ?? [])
+    : config.filesystem
+      ? createFilesystemNotifier(config.filesystem, deps)
+      : null;
   if (notifier && !config.disable_startup_check) {
     try {
       await notifier.startupCheck();

@@ -1,6 +1,6 @@
 /**
- * What is running, for `gatehouse_build_info{version,node}`: the version from the package.json
- * beside src/ or dist/ (every way of running Gatehouse ships it), and the Node.js version.
+ * What is running, for `gatehouse_build_info{version,node}`: the version from Gatehouse's own
+ * package.json (every way of running Gatehouse ships it beside src/ or dist/), and the Node.js version.
  */
 import { readFileSync } from 'node:fs';
 
@@ -13,11 +13,24 @@ export function readBuildInfo(): BuildInfo {
   return { version: packageVersion(), node: process.versions.node };
 }
 
+/**
+ * The nearest package.json above this module that is Gatehouse's: two folders up from
+ * src/observability/ or dist/observability/, one up from the bundled dist/main.js.
+ */
 function packageVersion(): string {
+  for (let dir = new URL('./', import.meta.url); ; ) {
+    const pkg = readPackage(new URL('package.json', dir));
+    if (pkg?.name === 'gatehouse') return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    const parent = new URL('../', dir);
+    if (parent.href === dir.href) return 'unknown';
+    dir = parent;
+  }
+}
+
+function readPackage(url: URL): { name?: unknown; version?: unknown } | null {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    return JSON.parse(readFileSync(url, 'utf8')) as { name?: unknown; version?: unknown };
   } catch {
-    return 'unknown';
+    return null;
   }
 }

@@ -4,9 +4,10 @@
  * user verification required, the user found from the credential and its user handle).
  * The signature counter must move forward (sign-count.ts), then storage moves it atomically.
  */
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { verifyAuthenticationResponse, AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { WebAuthnCredentialRecord } from '../../storage/types.js';
 import { consumeChallenge } from './challenge.js';
+import { simpleWebAuthn } from './library.js';
 import { WebAuthnError } from './errors.js';
 import type { RelyingParty } from './policy.js';
 import type { WebAuthnDeps } from './registration.js';
@@ -28,7 +29,7 @@ export interface BeginAuthenticationInput {
 export async function beginAuthentication(deps: WebAuthnDeps, input: BeginAuthenticationInput): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const excluded = new Set(input.excluded ?? []);
   const allowed = input.ceremony === 'second_factor' && input.username !== null ? (await deps.credentials.list(input.username)).filter((c) => !excluded.has(c.credential_id)) : [];
-  const options = await generateAuthenticationOptions({
+  const options = await (await simpleWebAuthn()).generateAuthenticationOptions({
     rpID: input.rp.id,
     allowCredentials: allowed.map((c) => ({ id: c.credential_id, transports: c.transports })),
     timeout: deps.policy.timeoutMs,
@@ -72,7 +73,7 @@ export async function finishAuthentication(deps: WebAuthnDeps, input: FinishAuth
 
   let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
-    verified = await verifyAuthenticationResponse({
+    verified = await (await simpleWebAuthn()).verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge.challenge,
       expectedOrigin: input.rp.origin,

@@ -4,12 +4,13 @@
  * that challenge, the portal's origin and RP id; the credential stored under the user's name for it.
  */
 import { randomBytes } from 'node:crypto';
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { verifyRegistrationResponse, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { StorageConflictError } from '../../storage/errors.js';
 import type { WebAuthnChallenges, WebAuthnCredentialRecord, WebAuthnCredentials } from '../../storage/types.js';
 import { WebAuthnError } from './errors.js';
 import type { RelyingParty, WebAuthnPolicy } from './policy.js';
 import { consumeChallenge } from './challenge.js';
+import { simpleWebAuthn } from './library.js';
 
 export interface WebAuthnDeps {
   credentials: WebAuthnCredentials;
@@ -29,7 +30,7 @@ export interface BeginRegistrationInput {
 export async function beginRegistration(deps: WebAuthnDeps, input: BeginRegistrationInput): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const handle = await deps.credentials.userHandle(input.username, randomBytes(32).toString('base64url'));
   const existing = await deps.credentials.list(input.username);
-  const options = await generateRegistrationOptions({
+  const options = await (await simpleWebAuthn()).generateRegistrationOptions({
     rpName: deps.policy.rpName,
     rpID: input.rp.id,
     userName: input.username,
@@ -66,7 +67,7 @@ export async function finishRegistration(deps: WebAuthnDeps, input: FinishRegist
   if (challenge.username !== input.username) throw new WebAuthnError('challenge_invalid', 'the challenge was made for another user');
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
-    verified = await verifyRegistrationResponse({
+    verified = await (await simpleWebAuthn()).verifyRegistrationResponse({
       response,
       expectedChallenge: challenge.challenge,
       expectedOrigin: input.rp.origin,

@@ -126,7 +126,7 @@ async function change(deps: ResetDeps, req: HttpRequest): Promise<HttpResponse> 
   if (username === null) return errorPage('Link not valid', INVALID_LINK, 400);
   const password = form.get(PORTAL_FIELDS.password) ?? '';
   const user = await deps.users.lookup(username);
-  const problems = password !== (form.get('password_repeat') ?? '') ? ['The two passwords are not the same.'] : passwordProblems(password, reset.policy, user ? [user.username, user.display_name, ...user.emails] : [username]);
+  const problems = password !== (form.get('password_repeat') ?? '') ? ['The two passwords are not the same.'] : await passwordProblems(password, reset.policy, user ? [user.username, user.display_name, ...user.emails] : [username]);
   if (problems.length > 0) return newPasswordPage(pr, reset, token, username, 400, problems);
   // The link is used before the password is written: of two racing submissions, one changes it.
   if ((await reset.resets.consume(token, pr.nowMs)) === null) return errorPage('Link not valid', INVALID_LINK, 400);
