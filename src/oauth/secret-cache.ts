@@ -40,6 +40,8 @@ export interface SecretCache {
   verify(client_id: string, digest: PasswordDigest, secret: string): Promise<boolean>;
   /** Whether `secret` verified against `digest` recently (a cache hit): no digest is checked. */
   remembers(client_id: string, digest: PasswordDigest, secret: string): boolean;
+  /** The key this presentation is remembered under (client_id and a keyed hash, never the secret): equal presentations, equal keys. */
+  keyOf(client_id: string, digest: PasswordDigest, secret: string): string;
   /** Forgets every success (e.g. after a configuration reload). */
   clear(): void;
 }
@@ -105,6 +107,7 @@ export function createSecretCache(options: SecretCacheOptions = {}): SecretCache
       return true;
     },
     remembers: (client_id, digest, secret) => live(keyOf(client_id, digest, secret), nowMs()) !== undefined,
+    keyOf,
     clear: () => cache.clear(),
   };
 }
