@@ -5,7 +5,8 @@
  * the signature, so a database leak yields no usable token, and a forged token fails before any
  * storage look-up.
  */
-import { createHmac, createSecretKey, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from '../util/random-pool.js';
 
 /**
  * The kind tag inside an opaque token (`at`, `rt`, `ac`): the wire format's, not storage's
@@ -44,7 +45,7 @@ export function createOpaqueTokenStrategy(hmacSecret: string): OpaqueTokenStrate
 
   return {
     generate(kind) {
-      const body = `${TOKEN_PREFIX}_${kind}_${randomBytes(RANDOM_BYTES).toString('base64url')}`;
+      const body = `${TOKEN_PREFIX}_${kind}_${pooledRandomBytes(RANDOM_BYTES).toString('base64url')}`;
       const signature = sign(body);
       return { token: `${body}.${signature}`, signature };
     },

@@ -4,7 +4,8 @@
  * `nonce || ciphertext || tag`. The associated data names the row (`<row type>:<row key>`), so a
  * blob copied into another row fails to decrypt instead of impersonating it.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createSecretKey } from 'node:crypto';
+import { pooledRandomBytes } from '../util/random-pool.js';
 import type { JsonObject } from './types.js';
 
 const NONCE_BYTES = 12;
@@ -29,10 +30,11 @@ export function deriveKey(encryptionKey: string): Buffer {
 }
 
 export function createFieldCipher(encryptionKey: string): FieldCipher {
-  const key = deriveKey(encryptionKey);
+  // A KeyObject made once: raw bytes would be imported again by every cipher (the token hot path).
+  const key = createSecretKey(deriveKey(encryptionKey));
   return {
     seal(plaintext, aad) {
-      const nonce = randomBytes(NONCE_BYTES);
+      const nonce = pooledRandomBytes(NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
       cipher.setAAD(Buffer.from(aad, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
