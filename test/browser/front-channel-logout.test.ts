@@ -107,7 +107,7 @@ t.test('OIDC Front-Channel Logout 1.0 §2, §4: Chromium loads every RP\'s logou
   };
   const idToken = await signInTo('one', one, true);
   await signInTo('two', two, false);
-  const sid = JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()).sid as string;
+  const { sid } = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()) as { sid: string };
 
   const end = new URL('/api/oidc/end-session', base);
   end.search = new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: `${one.origin}/bye`, state: 'st-fc' }).toString();

@@ -76,7 +76,7 @@ async function portalWithKey(t: Test, webauthn: Record<string, unknown> = {}) {
     await page.waitForURL(/\/settings\/elevation\?next=webauthn/);
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await page.waitForURL(/sent=1/);
-    const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(mail, 'utf8'))![1]!;
+    const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(mail, 'utf8'))![1];
     await page.getByLabel('Code from the e-mail').fill(code);
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.waitForURL(`${base}/settings/webauthn`);
@@ -110,8 +110,8 @@ t.test('security key: register (elevated), second factor, passkey sign-in (headl
   t.equal(registered?.user_verified, true);
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   t.equal(credentials.length, 1, 'the authenticator holds it');
-  t.equal(credentials[0]!.rpId, 'localhost');
-  t.equal(credentials[0]!.isResidentCredential, true);
+  t.equal(credentials[0].rpId, 'localhost');
+  t.equal(credentials[0].isResidentCredential, true);
 
   // A second key needs a unique name.
   await page.getByLabel('Name of the new key').fill('Virtual key');
@@ -131,7 +131,7 @@ t.test('security key: register (elevated), second factor, passkey sign-in (headl
   const twoFactor = (await storage.sessions.listForUser('alice', Date.now())).map((s) => s.data);
   t.same(twoFactor.map((d) => [d['level'], d['amr']]), [['two_factor', ['pwd', 'hwk', 'user', 'mfa']]], 'RFC 8176: password, hardware key, user verified, multi-factor');
   t.equal(await storage.preferences.secondFactorMethod('alice'), 'webauthn', 'the method is remembered');
-  t.ok((await storage.webauthn.get(registered!.credential_id))?.last_used_at_ms, 'last use recorded');
+  t.ok((await storage.webauthn.get(registered.credential_id))?.last_used_at_ms, 'last use recorded');
 
   // 4. Passkey sign-in: no username, the authenticator says who (user verification required).
   await signOut();

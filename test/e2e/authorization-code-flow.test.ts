@@ -73,7 +73,7 @@ async function idTokenClaims(issuer: string, code: string): Promise<Record<strin
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CALLBACK }).toString(),
   });
   const tokens = (await res.json()) as { id_token?: string };
-  return JSON.parse(Buffer.from(tokens.id_token!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(tokens.id_token!.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 }
 
 /** The callback URL reached by following the flow (sign-in and consent on the way). */

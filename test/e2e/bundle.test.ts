@@ -22,7 +22,7 @@ t.before(() => {
 /** Every module specifier dist/main.js names, static or dynamic. */
 function specifiersOf(source: string): string[] {
   const found = new Set<string>();
-  for (const m of source.matchAll(/\b(?:from|import)\s*\(?\s*"([^"]+)"/g)) found.add(m[1]!);
+  for (const m of source.matchAll(/\b(?:from|import)\s*\(?\s*"([^"]+)"/g)) found.add(m[1]);
   return [...found];
 }
 
@@ -61,7 +61,7 @@ t.test('the bundle serves: health, its package version in gatehouse_build_info, 
     if (child.exitCode !== null || Date.now() > until) throw new Error(`gatehouse did not start: ${output}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  const url = JSON.parse(output.split('\n').find((l) => l.includes('"listening"'))!).url as string;
+  const { url } = JSON.parse(output.split('\n').find((l) => l.includes('"listening"'))!) as { url: string };
   t.equal((await fetch(`${url}/api/health`)).status, 200);
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   t.match(metrics, new RegExp(`gatehouse_build_info\\{[^}]*version="${version.replaceAll('.', '\\.')}"[^}]*\\} 1\\n`), 'the version is read from package.json beside dist/');

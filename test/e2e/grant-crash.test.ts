@@ -59,8 +59,8 @@ function serve(dir: string): Child {
         resolve((JSON.parse(line) as { url: string }).url);
       }
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     void exited.then(() => reject(new Error(`gatehouse exited: ${output}`)));
   });
   url.catch(() => undefined);
@@ -154,14 +154,14 @@ async function crashRounds(t: Test, engine: StorageEngine): Promise<string> {
     let stop = false;
     const load = Array.from({ length: CHAINS }, async (_, i) => {
       if (held[i] === null) {
-        const answer = await exchange(url, fresh[i]!);
+        const answer = await exchange(url, fresh[i]);
         if (answer === null) return void killedInFlight++;
         if (answer.status !== 200) return void t.fail(`round ${round}, chain ${i}: exchange answered ${JSON.stringify(answer)}`);
         held[i] = answer.json['refresh_token']!;
         issued++;
       }
       while (!stop) {
-        const answer = await post(url, { grant_type: 'refresh_token', refresh_token: held[i]! });
+        const answer = await post(url, { grant_type: 'refresh_token', refresh_token: held[i] });
         if (answer === null) return void killedInFlight++;
         if (answer.status !== 200) return void t.fail(`round ${round}, chain ${i}: refresh answered ${JSON.stringify(answer)} while serving`);
         held[i] = answer.json['refresh_token']!;

@@ -74,13 +74,8 @@ export async function startGrantServer(
   });
   const server = await startTestServer(t, over);
   const location = locationOf(engine, server.dir, options.database, schema);
-  let raw: Kysely<Database> | undefined;
-  t.teardown(() => raw?.destroy());
-  const rawDb = (): Kysely<Database> => {
-    if (!raw) throw new Error('not connected');
-    return raw;
-  };
-  raw = (await connect(location)).db;
+  const raw = (await connect(location)).db;
+  t.teardown(() => raw.destroy());
   const oidc = server.app.context.oidc!;
   const post = async (body: Record<string, string>): Promise<TokenAnswer> => {
     const res = await fetch(`${server.url}/api/oidc/token`, {
@@ -125,7 +120,7 @@ export async function startGrantServer(
     ...server,
     engine,
     location,
-    db: rawDb(),
+    db: raw,
     ...(engine === 'postgres' ? { schema } : {}),
     seedCode,
     exchange,
@@ -143,7 +138,7 @@ export async function startGrantServer(
     async liveInFamily(token) {
       const record = await recordOf(token);
       if (!record) return [];
-      const rows = await sql<{ kind: string; signature: string }>`SELECT kind, signature FROM oauth2_token_sessions WHERE request_id = ${record.request_id} AND active = 1 AND revoked = 0 ORDER BY kind, signature`.execute(rawDb());
+      const rows = await sql<{ kind: string; signature: string }>`SELECT kind, signature FROM oauth2_token_sessions WHERE request_id = ${record.request_id} AND active = 1 AND revoked = 0 ORDER BY kind, signature`.execute(raw);
       return rows.rows.map((r) => `${r.kind}/${r.signature}`);
     },
   };

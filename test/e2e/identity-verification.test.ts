@@ -42,7 +42,7 @@ async function signIn(b: BrowserClient): Promise<Page> {
 }
 
 /** The code in the last message the notifier wrote. */
-const codeIn = (mail: string): string => /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(mail, 'utf8'))![1]!;
+const codeIn = (mail: string): string => /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(mail, 'utf8'))![1];
 
 async function requestCode(b: BrowserClient, mail: string, next = 'totp'): Promise<string> {
   const page = await b.get(`/settings/elevation?next=${next}`);
@@ -54,7 +54,7 @@ async function requestCode(b: BrowserClient, mail: string, next = 'totp'): Promi
 async function enrol(t: Test, b: BrowserClient, nowMs: number): Promise<Buffer> {
   const enrolPage = await b.get('/settings/totp');
   t.equal(enrolPage.status, 200, 'the enrolment page, once elevated');
-  const uri = new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(enrolPage.body)![1]!.replace(/&amp;/g, '&')));
+  const uri = new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(enrolPage.body)![1].replace(/&amp;/g, '&')));
   const secret = Buffer.from(Secret.fromBase32(uri.searchParams.get('secret')!).bytes);
   const done = await b.submit(enrolPage, '/settings/totp', { code: totpCodeAt(secret, { algorithm: 'SHA1', digits: 6, period: 30 }, nowMs) });
   t.equal(done.status, 303, 'enrolled');
@@ -208,7 +208,7 @@ t.test('totp.allowed_*: the person chooses among the allowed parameters; anythin
   const refused = await b.get('/settings/totp?algorithm=MD5&digits=7&period=1');
   t.match(refused.body, /algorithm=SHA1&amp;digits=6&amp;period=30/, 'a value not allowed is the default');
   const chosen = await b.get('/settings/totp?algorithm=SHA256&digits=8&period=60');
-  const uri = new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(chosen.body)![1]!.replace(/&amp;/g, '&')));
+  const uri = new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(chosen.body)![1].replace(/&amp;/g, '&')));
   t.same([uri.searchParams.get('algorithm'), uri.searchParams.get('digits'), uri.searchParams.get('period')], ['SHA256', '8', '60']);
   const secret = Buffer.from(Secret.fromBase32(uri.searchParams.get('secret')!).bytes);
   const done = await b.submit(chosen, '/settings/totp', { code: totpCodeAt(secret, { algorithm: 'SHA256', digits: 8, period: 60 }, clock.nowMs()) });

@@ -190,7 +190,7 @@ t.test('OIDC RP-Initiated Logout 1.0 §2: a forged or foreign id_token_hint, an 
   const s = await start(t);
   const tokens = await signInTo(s);
   const [header, payload] = tokens.id_token!.split('.');
-  const tampered = `${header}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sid: 'someone-else' })).toString('base64url')}.${tokens.id_token!.split('.')[2]}`;
+  const tampered = `${header}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sid: 'someone-else' })).toString('base64url')}.${tokens.id_token!.split('.')[2]}`;
   const cases: Array<[string, Record<string, string>, string]> = [
     ['forged (payload changed, signature kept)', { id_token_hint: tampered }, 'The id_token_hint is not an ID Token issued by this provider. (invalid_request)'],
     ['unregistered post_logout_redirect_uri', { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example.com/' }, "The post_logout_redirect_uri is not registered for the client &#39;app&#39;. (invalid_request)"],

@@ -77,7 +77,7 @@ t.test('authorization_code (RFC 6749 §4.1.3) and refresh_token (RFC 6749 §6) w
     },
     {
       rule: 'RFC 6749 §5.2: an unknown code → invalid_grant',
-      seed: async () => 'gatehouse_ac_not-a-real-code',
+      seed: () => Promise.resolve('gatehouse_ac_not-a-real-code'),
       redeem: (code) => client.authorizationCodeGrant(webapp, callback(code)),
       description: 'The authorization code is invalid, expired or was issued to another client.',
     },

@@ -257,7 +257,7 @@ t.test('JWT client authentication at the token endpoint (RFC 7523, OIDC Core §9
     },
     {
       rule: 'not a JWT at all',
-      body: async () => `${form('a.b.c')}&client_id=pkjwt`,
+      body: () => Promise.resolve(`${form('a.b.c')}&client_id=pkjwt`),
       description: 'The client assertion is not a valid signed JWT (RFC 7519, RFC 7515).',
     },
     {

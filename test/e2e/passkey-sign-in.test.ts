@@ -47,7 +47,7 @@ async function start(t: Test, extra: Record<string, unknown> = {}) {
 
 /** The challenge in the passkey form's data-options. */
 const challengeOf = (page: Page): string => {
-  const options = /data-options="([^"]*)"/.exec(page.body)![1]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+  const options = /data-options="([^"]*)"/.exec(page.body)![1].replaceAll('&quot;', '"').replaceAll('&amp;', '&');
   return (JSON.parse(options) as { challenge: string }).challenge;
 };
 

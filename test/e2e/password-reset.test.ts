@@ -45,7 +45,7 @@ async function askLink(b: BrowserClient, mail: string, username = 'alice'): Prom
   if (existsSync(mail)) rmSync(mail);
   const answer = await b.submit(await b.get('/reset-password'), '/reset-password', { username });
   if (answer.status !== 200) throw new Error(`reset: ${answer.status}`);
-  return existsSync(mail) ? new URL(/^(http:\/\/\S+)$/m.exec(readFileSync(mail, 'utf8'))![1]!).pathname + new URL(/^(http:\/\/\S+)$/m.exec(readFileSync(mail, 'utf8'))![1]!).search : '';
+  return existsSync(mail) ? new URL(/^(http:\/\/\S+)$/m.exec(readFileSync(mail, 'utf8'))![1]).pathname + new URL(/^(http:\/\/\S+)$/m.exec(readFileSync(mail, 'utf8'))![1]).search : '';
 }
 
 t.test('forgot password → link by e-mail → a new password that meets the policy → sessions ended', async (t) => {

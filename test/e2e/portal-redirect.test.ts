@@ -159,7 +159,7 @@ t.test('second factor: rd carried through /login/2fa ends at the exact Location 
       const b = browser();
       const { answer } = await signIn(b, c.rd, VIA_PROXY);
       t.equal(answer.status, 303);
-      t.equal(answer.location, `/login/2fa?${new URLSearchParams({ rd: c.rd })}`, 'on to the second factor, rd URL-encoded');
+      t.equal(answer.location, `/login/2fa?${new URLSearchParams({ rd: c.rd }).toString()}`, 'on to the second factor, rd URL-encoded');
       t.match(answer.location, HEADER_SAFE);
       const form = await b.get(answer.location!, VIA_PROXY);
       t.equal(form.status, 200);

@@ -46,7 +46,7 @@ async function start(t: Test, extra: Record<string, unknown> = {}) {
 /** Identity verification: the code the filesystem notifier wrote, typed in (test/e2e/identity-verification.test.ts has the rules). */
 async function elevate(b: BrowserClient, dir: string): Promise<void> {
   await b.submit(await b.get('/settings/elevation?next=totp'), '/settings/elevation/send', {});
-  const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(join(dir, 'notification.txt'), 'utf8'))![1]!;
+  const code = /^ {4}([A-Z0-9]+)$/m.exec(readFileSync(join(dir, 'notification.txt'), 'utf8'))![1];
   await b.submit(await b.get('/settings/elevation?next=totp'), '/settings/elevation', { code });
 }
 
@@ -81,7 +81,7 @@ t.test('CSRF: a missing or foreign token, or a foreign Origin, is refused with 4
   t.equal(missing.status, 403);
   const other = browser();
   const otherPage = await other.get('/');
-  const foreign = await b.post('/login', { username: 'alice', password: 'correct horse', csrf_token: hiddenFields(otherPage.body)['csrf_token']! });
+  const foreign = await b.post('/login', { username: 'alice', password: 'correct horse', csrf_token: hiddenFields(otherPage.body)['csrf_token'] });
   t.equal(foreign.status, 403, "another browser's token does not fit this browser's cookie");
   const page = await b.get('/');
   const crossSite = await b.post('/login', { ...hiddenFields(page.body), username: 'alice', password: 'correct horse' }, { origin: 'https://evil.example' });
@@ -112,12 +112,12 @@ t.test('first factor: one answer for unknown user and wrong password; success ro
 
   const signedIn = await b.get('/');
   t.equal(signedIn.status, 302, 'a signed-in person is sent on to the default redirection URL');
-  const loaded = await server.app.context.portal.sessions.load(b.cookieHeader(), server.app.context.portal.cookies[0]!, T0);
+  const loaded = await server.app.context.portal.sessions.load(b.cookieHeader(), server.app.context.portal.cookies[0], T0);
   t.match(loaded?.session, { username: 'alice', level: 'one_factor', amr: ['pwd'], auth_time_s: Math.floor(T0 / 1000) });
 
   t.equal((await b.submit(form, '/login', { username: 'alice', password: 'correct horse' })).status, 303);
   t.not(b.cookies.get('authelia_session'), first, 'every successful factor issues a new session id');
-  const stale = await server.app.context.portal.sessions.load(`authelia_session=${first}`, server.app.context.portal.cookies[0]!, T0);
+  const stale = await server.app.context.portal.sessions.load(`authelia_session=${first}`, server.app.context.portal.cookies[0], T0);
   t.equal(stale, null, 'the previous session id is gone (no fixation)');
 });
 
@@ -167,7 +167,7 @@ t.test('TOTP: enrol with one valid code, then sign in with password + code; repl
 
   const enrol = await b.get('/settings/totp');
   t.equal(enrol.status, 200);
-  const uri = decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(enrol.body)![1]!.replace(/&amp;/g, '&').replace(/&#38;/g, '&'));
+  const uri = decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(enrol.body)![1].replace(/&amp;/g, '&').replace(/&#38;/g, '&'));
   const otpauth = new URL(uri);
   t.equal(otpauth.searchParams.get('issuer'), 'Gatehouse');
   t.match(enrol.body, /<svg[^>]+role="img"/, 'a QR code rendered server-side as SVG');
@@ -177,7 +177,7 @@ t.test('TOTP: enrol with one valid code, then sign in with password + code; repl
   const badCode = await b.submit(enrol, '/settings/totp', { code: '000000' === totpCodeAt(secret, policy, T0) ? '111111' : '000000' });
   t.equal(badCode.status, 400, 'a wrong code does not enrol');
   const retry = await b.get('/settings/totp');
-  const secret2 = Buffer.from(Secret.fromBase32(new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(retry.body)![1]!.replace(/&#38;/g, '&'))).searchParams.get('secret')!).bytes);
+  const secret2 = Buffer.from(Secret.fromBase32(new URL(decodeURIComponent(/href="(otpauth:\/\/[^"]+)"/.exec(retry.body)![1].replace(/&#38;/g, '&'))).searchParams.get('secret')!).bytes);
   const enrolCode = totpCodeAt(secret2, policy, T0);
   const enrolled = await b.submit(retry, '/settings/totp', { code: enrolCode });
   t.equal(enrolled.status, 303);
@@ -201,7 +201,7 @@ t.test('TOTP: enrol with one valid code, then sign in with password + code; repl
   const code = totpCodeAt(secret2, policy, clock.nowMs());
   const ok = await b.submit(form, '/login/2fa', { code });
   t.equal(ok.status, 303);
-  const loaded = await server.app.context.portal.sessions.load(b.cookieHeader(), server.app.context.portal.cookies[0]!, clock.nowMs());
+  const loaded = await server.app.context.portal.sessions.load(b.cookieHeader(), server.app.context.portal.cookies[0], clock.nowMs());
   t.match(loaded?.session, { username: 'alice', level: 'two_factor', amr: ['pwd', 'otp', 'mfa'] });
 
   // A second browser tries the same code in the same time step.
@@ -243,8 +243,8 @@ t.test("the level asked for is the target's access_control rule: an enrolled sec
     ['one_factor: straight on after the password', 'https://one.localhost/app?x=1', 'https://one.localhost/app?x=1'],
     ["one_factor for the user's group (decided with the subject)", 'https://dev.localhost/', 'https://dev.localhost/'],
     ['bypass: straight on', 'https://open.localhost/', 'https://open.localhost/'],
-    ['two_factor: on to the second factor', 'https://two.localhost/app', `/login/2fa?${new URLSearchParams({ rd: 'https://two.localhost/app' })}`],
-    ['deny (default_policy): the second factor, as without a target', 'https://other.localhost/', `/login/2fa?${new URLSearchParams({ rd: 'https://other.localhost/' })}`],
+    ['two_factor: on to the second factor', 'https://two.localhost/app', `/login/2fa?${new URLSearchParams({ rd: 'https://two.localhost/app' }).toString()}`],
+    ['deny (default_policy): the second factor, as without a target', 'https://other.localhost/', `/login/2fa?${new URLSearchParams({ rd: 'https://other.localhost/' }).toString()}`],
   ];
   for (const [rule, rd, location] of cases) {
     const b = browser();
@@ -255,7 +255,7 @@ t.test("the level asked for is the target's access_control rule: an enrolled sec
   const b = browser();
   await signIn(b, 'alice', 'correct horse', { rd: 'https://one.localhost/' });
   const stepUp = await b.get(`/?rd=${encodeURIComponent('https://two.localhost/')}`);
-  t.equal(stepUp.location, `/login/2fa?${new URLSearchParams({ rd: 'https://two.localhost/' })}`, 'a one-factor session asked for a two_factor target steps up');
+  t.equal(stepUp.location, `/login/2fa?${new URLSearchParams({ rd: 'https://two.localhost/' }).toString()}`, 'a one-factor session asked for a two_factor target steps up');
   const again = await b.get(`/?rd=${encodeURIComponent('https://one.localhost/x')}`);
   t.equal(again.location, 'https://one.localhost/x', 'and is let through to a one_factor one');
 });

@@ -112,7 +112,7 @@ t.test('RFC 9126 §5: require_pushed_authorization_requests, globally and per cl
   ] as const) {
     const env = await start(t, opts);
     await codeFlowWithPar(t, env);
-    const plain = await env.browser.get(`${OIDC_PATHS.authorization}?${new URLSearchParams(PLAIN)}`);
+    const plain = await env.browser.get(`${OIDC_PATHS.authorization}?${new URLSearchParams(PLAIN).toString()}`);
     t.equal(plain.status, 302, `${name}: the plain request is redirected with an error`);
     const location = new URL(plain.location!);
     t.equal(location.origin + location.pathname, CALLBACK);
@@ -135,7 +135,7 @@ t.test('RFC 9126 §4: an expired pushed request is refused (fixed clock)', async
   const env = await start(t, { clock });
   const { body } = await push(env.par, PLAIN);
   clock.advance(300_001);
-  const page = await env.browser.get(`${OIDC_PATHS.authorization}?${new URLSearchParams({ client_id: 'app', request_uri: String(body['request_uri']) })}`);
+  const page = await env.browser.get(`${OIDC_PATHS.authorization}?${new URLSearchParams({ client_id: 'app', request_uri: String(body['request_uri']) }).toString()}`);
   t.equal(page.status, 400);
   t.equal(page.location, null);
   t.match(page.body, '(invalid_request_uri)');
@@ -145,7 +145,7 @@ t.test("RFC 9126 §4: a request_uri is bound to the client that pushed it", asyn
   const env = await start(t);
   const { body } = await push(env.par, PLAIN);
   const uri = String(body['request_uri']);
-  const other = await env.browser.get(`${OIDC_PATHS.authorization}?${new URLSearchParams({ client_id: 'other', request_uri: uri })}`);
+  const other = await env.browser.get(`${OIDC_PATHS.authorization}?${new URLSearchParams({ client_id: 'other', request_uri: uri }).toString()}`);
   t.equal(other.status, 400);
   t.match(other.body, '(invalid_request_uri)');
 });
@@ -174,7 +174,7 @@ t.test('RFC 9126 §2.1: the push is a form POST, authenticated like the token en
     t.equal(res.headers.get('cache-control'), 'no-store', `${name}: no-store`);
   }
 
-  const duplicated = await fetch(env.par, { method: 'POST', headers: { authorization: basic('app', SECRET), 'content-type': FORM }, body: `${new URLSearchParams(PLAIN)}&scope=openid` });
+  const duplicated = await fetch(env.par, { method: 'POST', headers: { authorization: basic('app', SECRET), 'content-type': FORM }, body: `${new URLSearchParams(PLAIN).toString()}&scope=openid` });
   t.equal(duplicated.status, 400);
   t.match(await duplicated.json(), { error: 'invalid_request', error_description: "The 'scope' parameter must not be included more than once." }, 'RFC 6749 §3.1: duplicate parameters');
 

@@ -76,7 +76,7 @@ async function firstAnswer(url: string): Promise<{ status: number; location: str
 
 t.test('RFC 9101 §4: an RS256 request object built by openid-client is accepted', async (t) => {
   const { issuer, config, rsaKey } = await start(t);
-  const url = await oidc.buildAuthorizationUrlWithJAR(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }, rsaKey as unknown as oidc.CryptoKey);
+  const url = await oidc.buildAuthorizationUrlWithJAR(config, { redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456' }, rsaKey);
   t.ok(url.searchParams.get('request'), 'the parameters travel in a request object');
   // Followed as a browser would (the object's jti is single use, so it is sent once).
   const done = await followAuthorization(new BrowserClient(issuer), url.href, CALLBACK, JOHN);
@@ -129,7 +129,7 @@ t.test('OIDC Registration §2: a client that registered no request_object_signin
 t.test('RFC 9101 §6.2, OIDC Core §6.2: a request_uri that is not a pushed request → request_uri_not_supported at the redirect URI, with state', async (t) => {
   const { issuer } = await start(t);
   const query = new URLSearchParams({ client_id: 'plain', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'state-123456', request_uri: 'https://client.example/ro.jwt' });
-  const answer = await firstAnswer(`${issuer}/api/oidc/authorization?${query}`);
+  const answer = await firstAnswer(`${issuer}/api/oidc/authorization?${query.toString()}`);
   t.equal(answer.status, 302);
   const location = new URL(answer.location!);
   t.equal(`${location.origin}${location.pathname}`, CALLBACK);
@@ -139,7 +139,7 @@ t.test('RFC 9101 §6.2, OIDC Core §6.2: a request_uri that is not a pushed requ
   t.equal(location.searchParams.get('error_description'), "The 'request_uri' parameter is only supported with pushed authorization requests.");
 
   query.delete('redirect_uri');
-  const nowhere = await firstAnswer(`${issuer}/api/oidc/authorization?${query}`);
+  const nowhere = await firstAnswer(`${issuer}/api/oidc/authorization?${query.toString()}`);
   t.equal(nowhere.status, 400, 'no redirect URI outside the object: shown to the person');
   t.match(nowhere.body, /request_uri_not_supported/);
   t.equal(nowhere.location, null);

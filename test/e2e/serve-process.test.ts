@@ -14,8 +14,8 @@ const main = join(process.cwd(), 'dist', 'main.js');
 function run(args: string[], cwd: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [main, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -49,7 +49,7 @@ t.test('serve: health 200 on the embedded default; secrets generated once (0600)
 
   const first = run(['serve', '--config', 'config.yml'], dir);
   await waitFor(first, () => /"msg":"listening"/.test(first.output()));
-  const url = JSON.parse(first.output().split('\n').find((l) => l.includes('"listening"'))!).url as string;
+  const { url } = JSON.parse(first.output().split('\n').find((l) => l.includes('"listening"'))!) as { url: string };
   const health = await fetch(`${url}/api/health`);
   t.equal(health.status, 200);
   t.same(await health.json(), { status: 'OK' });

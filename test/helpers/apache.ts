@@ -131,8 +131,9 @@ function stop(child: ChildProcess): Promise<void> {
 /**
  * Ready: Apache logged that it resumes normal operations (AH00489, a notice it logs at every
  * LogLevel, after binding) and every port accepts. 'port taken': it could not bind (AH00072).
+ * Otherwise why it did not start.
  */
-async function waitUntilReady(child: ChildProcess, ports: readonly number[], errorLog: () => string): Promise<'ready' | 'port taken' | string> {
+async function waitUntilReady(child: ChildProcess, ports: readonly number[], errorLog: () => string): Promise<'ready' | 'port taken' | `exited with ${number}` | `not ready within ${number} ms`> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {

@@ -39,9 +39,9 @@ export class BrowserClient {
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
       const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '';
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
@@ -54,7 +54,7 @@ export class BrowserClient {
 export function hiddenFields(markup: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of markup.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    out[decode(m[1]!)] ??= decode(m[2]!);
+    out[decode(m[1])] ??= decode(m[2]);
   }
   return out;
 }

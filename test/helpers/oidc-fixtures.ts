@@ -53,7 +53,7 @@ export function issuerJwks(): JwkConfig[] {
 
 /** A client exactly as the config schema resolves it (defaults applied). */
 export function oidcClient(fields: Record<string, unknown> = {}): OidcClientConfig {
-  return oidcClientSchema.parse({ client_id: 'app', client_secret: 'secret-of-app', redirect_uris: ['https://app.example.com/cb'], ...fields }) as OidcClientConfig;
+  return oidcClientSchema.parse({ client_id: 'app', client_secret: 'secret-of-app', redirect_uris: ['https://app.example.com/cb'], ...fields });
 }
 
 /** A port that was free a moment ago (the issuer must name it before the server starts). */

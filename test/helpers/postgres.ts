@@ -64,7 +64,7 @@ function fromUrl(url: string): TestPostgres {
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres',
-    stop: async () => undefined,
+    stop: () => Promise.resolve(),
   };
 }
 
@@ -138,9 +138,10 @@ async function startCluster(bin: string): Promise<TestPostgres> {
       user: USER,
       password: PASSWORD,
       database: DATABASE,
-      async stop() {
+      stop() {
         process.off('exit', stopNow);
         stopNow();
+        return Promise.resolve();
       },
     };
   } catch (err) {

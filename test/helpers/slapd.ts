@@ -97,8 +97,8 @@ export async function startSlapd(t: Test, options: { ldif?: string } = {}): Prom
   const start = async (): Promise<void> => {
     output = '';
     const proc = spawn(SLAPD_BIN, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/ ldaps://127.0.0.1:${ldapsPort}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child = proc;
     for (let i = 0; i < 200; i++) {
       if (proc.exitCode !== null) throw new Error(`slapd exited with ${proc.exitCode}: ${output}`);

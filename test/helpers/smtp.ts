@@ -88,7 +88,7 @@ export async function startSmtpServer(t: Test, options: { noStartTls?: boolean }
     received,
     async nextMail(after = received.length) {
       while (received.length <= after) await new Promise<void>((wake) => waiting.push(wake));
-      return received[after]!;
+      return received[after];
     },
     close,
   };

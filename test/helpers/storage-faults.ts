@@ -51,13 +51,13 @@ export class StatementFaults implements KyselyPlugin {
     return args.node;
   }
 
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     if (this.#target !== null && args.queryId === this.#target) {
       this.#target = null;
       this.#armed = null;
-      throw new InjectedFault(`injected after ${this.fired}`);
+      return Promise.reject(new InjectedFault(`injected after ${this.fired}`));
     }
-    return args.result;
+    return Promise.resolve(args.result);
   }
 }
 
