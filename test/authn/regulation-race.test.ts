@@ -57,7 +57,7 @@ async function openInstance(t: Test, config: StorageConfig, usersPath: string): 
 async function race(t: Test, engine: string, instances: Instance[]): Promise<void> {
   const outcomes = await Promise.all(
     Array.from({ length: ATTEMPTS }, (_, i) => {
-      const at = instances[i % instances.length]!;
+      const at = instances[i % instances.length];
       return checkFirstFactor({ username: 'john', password: `guess-${i}`, ip: `192.0.2.${i % 250}`, nowMs: NOW_MS }, { users: at.users, regulator: at.regulator, timing: NO_DELAY });
     }),
   );
@@ -68,14 +68,14 @@ async function race(t: Test, engine: string, instances: Instance[]): Promise<voi
   t.equal(outcomes.filter((o) => !o.ok && o.reason === 'invalid_credentials').length, verified, 'each verified guess answers invalid_credentials');
   t.equal(outcomes.filter((o) => !o.ok && o.reason === 'banned').length, ATTEMPTS - verified, 'every other attempt is refused unchecked');
   t.equal(bans, 1, 'one ban reported: gatehouse_regulation_bans_total + 1');
-  const { storage } = instances[0]!;
+  const { storage } = instances[0];
   t.equal(await storage.authLog.countFailures({ username: 'john', sinceMs: 0 }), SETTINGS.max_retries, 'only the verified attempts are logged');
   t.same(await storage.authLog.activeBan('user', 'john', NOW_MS), { expires_at_ms: NOW_MS + SETTINGS.ban_time * 1000, reason: 'too many failed authentication attempts' });
 
-  const right = await checkFirstFactor({ username: 'john', password: 'secret', ip: '192.0.2.1', nowMs: NOW_MS + 1000 }, { users: instances[0]!.users, regulator: instances[0]!.regulator, timing: NO_DELAY });
+  const right = await checkFirstFactor({ username: 'john', password: 'secret', ip: '192.0.2.1', nowMs: NOW_MS + 1000 }, { users: instances[0].users, regulator: instances[0].regulator, timing: NO_DELAY });
   t.same(right, { ok: false, reason: 'banned' }, 'the right password is refused while banned');
   t.equal(instances.reduce((n, i) => n + i.verified(), 0), verified, '…without being verified');
-  const later = await checkFirstFactor({ username: 'john', password: 'secret', ip: '192.0.2.1', nowMs: NOW_MS + SETTINGS.ban_time * 1000 }, { users: instances[0]!.users, regulator: instances[0]!.regulator, timing: NO_DELAY });
+  const later = await checkFirstFactor({ username: 'john', password: 'secret', ip: '192.0.2.1', nowMs: NOW_MS + SETTINGS.ban_time * 1000 }, { users: instances[0].users, regulator: instances[0].regulator, timing: NO_DELAY });
   t.equal(later.ok, true, 'and accepted once ban_time has passed');
 }
 

@@ -24,7 +24,7 @@ async function setUp(t: Test, settings: Partial<RegulationSettings> = {}): Promi
 
 /** One attempt whose check answers `successful`: whether it placed a ban (a refused attempt places none). */
 async function attempt(r: Regulator, username: string, atMs: number, ip: string, successful: boolean): Promise<{ banned: boolean }> {
-  const outcome = await r.attempt({ username, ip, auth_type: '1fa', nowMs: atMs }, async () => ({ successful, value: null }));
+  const outcome = await r.attempt({ username, ip, auth_type: '1fa', nowMs: atMs }, () => Promise.resolve({ successful, value: null }));
   return { banned: !outcome.refused && outcome.banned };
 }
 const fail = (r: Regulator, username: string, atMs: number, ip = IP) => attempt(r, username, atMs, ip, false);
@@ -112,7 +112,7 @@ t.test('a ban is logged at warn with who and until when', async (t) => {
 /** A fake monotonic clock: sleeping advances it, so timing is asserted without waiting. */
 function fakeTiming(minimumMs: number, jitterMs = 0): { clock: ReturnType<typeof fixedClock>; timing: UniformTimingOptions } {
   const clock = fixedClock(0);
-  return { clock, timing: { minimumMs, jitterMs, now: clock.nowMs, sleep: async (ms) => clock.advance(ms) } };
+  return { clock, timing: { minimumMs, jitterMs, now: () => clock.nowMs(), sleep: (ms) => { clock.advance(ms); return Promise.resolve(); } } };
 }
 
 t.test('withUniformTiming: waits up to the floor whatever the outcome; never shortens a slow attempt', async (t) => {
@@ -125,10 +125,9 @@ t.test('withUniformTiming: waits up to the floor whatever the outcome; never sho
   ];
   for (const [name, costMs, succeeds, expectedMs] of cases) {
     clock.set(0);
-    const run = withUniformTiming(async () => {
+    const run = withUniformTiming(() => {
       clock.advance(costMs);
-      if (!succeeds) throw new Error('boom');
-      return 'ok';
+      return succeeds ? Promise.resolve('ok') : Promise.reject(new Error('boom'));
     }, timing);
     if (succeeds) t.equal(await run, 'ok', `${name}: value`);
     else await t.rejects(run, { message: 'boom' }, `${name}: error rethrown`);
@@ -138,7 +137,7 @@ t.test('withUniformTiming: waits up to the floor whatever the outcome; never sho
   const totals = new Set<number>();
   for (let i = 0; i < 50; i++) {
     jittered.clock.set(0);
-    await withUniformTiming(async () => 1, jittered.timing);
+    await withUniformTiming(() => Promise.resolve(1), jittered.timing);
     totals.add(jittered.clock.nowMs());
   }
   t.ok([...totals].every((ms) => ms >= 500 && ms <= 600), 'jitter stays within [minimumMs, minimumMs + jitterMs]');
@@ -147,7 +146,7 @@ t.test('withUniformTiming: waits up to the floor whatever the outcome; never sho
 
 t.test('withUniformTiming: real clock and sleep by default', async (t) => {
   const started = performance.now();
-  t.equal(await withUniformTiming(async () => 'ok', { minimumMs: 30, jitterMs: 0 }), 'ok');
+  t.equal(await withUniformTiming(() => Promise.resolve('ok'), { minimumMs: 30, jitterMs: 0 }), 'ok');
   t.ok(performance.now() - started >= 29, 'waited for the floor');
 });
 
@@ -215,9 +214,9 @@ t.test('attempt: beyond max_retries attempts under way, the check does not run; 
   t.same((await Promise.all(under)).map((o) => !o.refused && o.banned), [false, true], 'the second settled failure bans');
   t.same(await slow(), { refused: true, until_ms: NOW_MS + 300 * SECOND }, 'then refused with the ban');
 
-  await t.rejects(regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, async () => { throw new Error('ldap down'); }), { message: 'ldap down' });
+  await t.rejects(regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, () => Promise.reject(new Error('ldap down'))), { message: 'ldap down' });
   t.equal(await storage.authLog.countFailures({ username: 'jane', sinceMs: 0 }), 0, 'an error is not a failure');
-  const next = await regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, async () => ({ successful: true, value: 'ok' }));
+  const next = await regulator.attempt({ username: 'jane', ip: IP, auth_type: '1fa', nowMs: NOW_MS }, () => Promise.resolve({ successful: true, value: 'ok' }));
   t.same(next, { refused: false, successful: true, value: 'ok', banned: false }, 'and its slot is free again');
 });
 
@@ -232,10 +231,10 @@ t.test('a storage failure while settling keeps the verdict: the right password s
   };
   const regulator = createRegulator(DEFAULTS, { authLog, logger });
   const input = { username: 'john', ip: IP, auth_type: '1fa' as const, nowMs: NOW_MS };
-  const right = await regulator.attempt(input, async () => ({ successful: true, value: 'ok' }));
+  const right = await regulator.attempt(input, () => Promise.resolve({ successful: true, value: 'ok' }));
   t.same(right, { refused: false, successful: true, value: 'ok', banned: false }, 'the verdict, not a thrown storage error');
   t.match(logger.records().at(-1), { level: 'warn', msg: 'regulation: an attempt could not be settled', successful: true, error: 'disk full' });
-  for (let i = 0; i < 3; i++) t.equal((await regulator.attempt(input, async () => ({ successful: false, value: null }))).refused, false, `failure ${i + 1} is checked`);
+  for (let i = 0; i < 3; i++) t.equal((await regulator.attempt(input, () => Promise.resolve({ successful: false, value: null }))).refused, false, `failure ${i + 1} is checked`);
   failSettle = false;
-  t.equal((await regulator.attempt(input, async () => ({ successful: true, value: 'ok' }))).refused, true, 'three unsettled failures stay pending and count against max_retries; the released success does not');
+  t.equal((await regulator.attempt(input, () => Promise.resolve({ successful: true, value: 'ok' }))).refused, true, 'three unsettled failures stay pending and count against max_retries; the released success does not');
 });

@@ -27,7 +27,7 @@ const validate = ['crypto', 'hash', 'validate'];
 function digestOf(stdout: string): string {
   const match = /^Digest: (\S+)$/m.exec(stdout);
   if (!match) throw new Error(`no digest in ${stdout}`);
-  return match[1]!;
+  return match[1];
 }
 
 const fastOptions: Record<string, string[]> = {
@@ -45,11 +45,11 @@ const expectedShape: Record<string, RegExp> = {
 
 for (const algorithm of Object.keys(fastOptions)) {
   t.test(`generate ${algorithm} --password, then validate the printed digest`, async (t) => {
-    const generated = await run(...generate, algorithm, ...fastOptions[algorithm]!, '--password', 'hunter2 hunter2');
+    const generated = await run(...generate, algorithm, ...fastOptions[algorithm], '--password', 'hunter2 hunter2');
     t.equal(generated.code, 0, generated.stderr);
     t.match(generated.stdout, /^Digest: \S+\n$/, 'prints only the digest');
     const digest = digestOf(generated.stdout);
-    t.match(digest, expectedShape[algorithm]!, 'the options reached the digest');
+    t.match(digest, expectedShape[algorithm], 'the options reached the digest');
 
     const good = await run(...validate, '--password', 'hunter2 hunter2', digest);
     t.same(good, { code: 0, stdout: 'The password matches the digest.\n', stderr: '' });
@@ -63,7 +63,7 @@ t.test('generate --random prints the value, then its digest (spec FAQ spelling -
   t.equal(generated.code, 0, generated.stderr);
   const match = /^Random Value: ([A-Za-z0-9\-._~]{40})\nDigest: (\$pbkdf2-sha512\$1000\$\S+)\n$/.exec(generated.stdout);
   t.ok(match, generated.stdout);
-  const checked = await run(...validate, '--password', match![1]!, match![2]!);
+  const checked = await run(...validate, '--password', match![1], match![2]);
   t.equal(checked.code, 0, 'the printed random value matches the printed digest');
 });
 

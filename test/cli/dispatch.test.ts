@@ -11,9 +11,9 @@ function memoryIO(): CliIO & { stdout: string[]; stderr: string[] } {
 const ran: string[] = [];
 const commands: Command[] = [
   { words: ['crypto', 'hash', 'generate'], summary: 'hash', help: 'HELP generate', options: { cost: { type: 'string' } }, allowPositionals: true,
-    run: async (args) => { ran.push(`generate ${args.positionals.join(',')} ${String(args.values['cost'])}`); return 0; } },
+    run: (args) => { ran.push(`generate ${args.positionals.join(',')} ${String(args.values['cost'])}`); return Promise.resolve(0); } },
   { words: ['crypto', 'rand'], summary: 'rand', help: 'HELP rand', options: {}, allowPositionals: false,
-    run: async () => { throw new UsageError('--length must be a whole number'); } },
+    run: () => Promise.reject(new UsageError('--length must be a whole number')) },
 ];
 
 t.test('the longest matching command runs with its options and positionals', async (t) => {

@@ -79,7 +79,7 @@ t.test('OIDC Back-Channel Logout 1.0 §2.5: sessions revoke --sid ends the sessi
   const revoked = await cli(['sessions', 'revoke', '--sid', sid], s.dir);
   t.same({ code: revoked.code, out: revoked.out }, { code: 0, out: 'ended 1 session, revoked 1 grant\n' }, revoked.err);
   t.equal(s.tokens.length, 1, 'the Logout Token was delivered before the command exited');
-  t.equal(JSON.parse(Buffer.from(s.tokens[0]!.split('.')[1]!, 'base64url').toString()).sid, sid);
+  t.equal((JSON.parse(Buffer.from(s.tokens[0].split('.')[1], 'base64url').toString()) as { sid?: unknown }).sid, sid);
   t.equal((await client.tokenIntrospection(s.config, s.grant.access_token)).active, false, 'the grant is revoked');
   t.match((await s.browser.get('/')).body, 'name="password"', 'the browser is signed out');
   const again = await cli(['sessions', 'revoke', '--user', 'alice'], s.dir);

@@ -26,20 +26,20 @@ t.test('default algorithm per key: RSA → RS256, EC by curve (RFC 7518 3.4)', a
   for (const [name, key, alg, kty] of cases) {
     const set = await loadIssuerKeys([{ key }]);
     const [loaded] = set.keys;
-    t.equal(loaded!.alg, alg, name);
-    t.equal(loaded!.publicJwk.kty, kty, `${name} kty`);
-    t.equal(loaded!.publicJwk.use, 'sig', `${name} use`);
-    t.match(loaded!.kid, /^[0-9a-f]{12}$/, `${name} default kid is short hex`);
+    t.equal(loaded.alg, alg, name);
+    t.equal(loaded.publicJwk.kty, kty, `${name} kty`);
+    t.equal(loaded.publicJwk.use, 'sig', `${name} use`);
+    t.match(loaded.kid, /^[0-9a-f]{12}$/, `${name} default kid is short hex`);
   }
 });
 
 t.test('the default kid is the start of the RFC 7638 thumbprint, stable across loads', async (t) => {
   const a = await loadIssuerKeys([{ key: ecPem['P-256'] }]);
   const b = await loadIssuerKeys([{ key: ecPem['P-256'] }]);
-  t.equal(a.keys[0]!.kid, b.keys[0]!.kid);
+  t.equal(a.keys[0].kid, b.keys[0].kid);
   const configured = await loadIssuerKeys([{ key: ecPem['P-256'], key_id: 'main' }]);
-  t.equal(configured.keys[0]!.kid, 'main', 'key_id wins');
-  t.equal(configured.keys[0]!.publicJwk.kid, 'main');
+  t.equal(configured.keys[0].kid, 'main', 'key_id wins');
+  t.equal(configured.keys[0].publicJwk.kid, 'main');
 });
 
 t.test("RFC 7638 §3: defaultKeyId is the first 12 hex digits of jose's SHA-256 thumbprint, the id start-up derives", async (t) => {
@@ -47,7 +47,7 @@ t.test("RFC 7638 §3: defaultKeyId is the first 12 hex digits of jose's SHA-256 
     const thumbprint = await calculateJwkThumbprint(await exportJWK(createPublicKey(pem)), 'sha256');
     const expected = Buffer.from(base64url.decode(thumbprint)).toString('hex').slice(0, 12);
     t.equal(defaultKeyId(readPrivateKey(pem).key), expected, `${name}: jose's thumbprint`);
-    t.equal((await loadIssuerKeys([{ key: pem }])).keys[0]!.kid, expected, `${name}: the kid start-up derives`);
+    t.equal((await loadIssuerKeys([{ key: pem }])).keys[0].kid, expected, `${name}: the kid start-up derives`);
   }
 });
 
@@ -83,8 +83,8 @@ t.test('a second key for the same algorithm is reachable only by kid (rotation)'
   t.equal(set.select('RS256', 'old').kid, 'old');
   t.equal(set.select('PS256').kid, 'new');
   t.throws(() => set.select('PS256', 'old'), { message: "the issuer key 'old' signs with RS256, not PS256" });
-  t.equal(set.keys[1]!.publicJwk.alg, 'RS256', 'a key that signs with one algorithm publishes it');
-  t.equal(set.keys[0]!.publicJwk.alg, undefined, 'a key serving several algorithms publishes none (RFC 7517 4.4)');
+  t.equal(set.keys[1].publicJwk.alg, 'RS256', 'a key that signs with one algorithm publishes it');
+  t.equal(set.keys[0].publicJwk.alg, undefined, 'a key serving several algorithms publishes none (RFC 7517 4.4)');
 });
 
 t.test('the JWKS never holds private members (RFC 7517 section 9.3)', async (t) => {
@@ -97,14 +97,14 @@ t.test('the JWKS never holds private members (RFC 7517 section 9.3)', async (t) 
   for (const jwk of document.keys) {
     for (const member of PRIVATE_MEMBERS) t.notOk(member in jwk, `${String(jwk['kid'])} has no '${member}'`);
   }
-  t.same(Object.keys(document.keys[0]!).sort(), ['e', 'kid', 'kty', 'n', 'use']);
-  t.same(Object.keys(document.keys[1]!).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+  t.same(Object.keys(document.keys[0]).sort(), ['e', 'kid', 'kty', 'n', 'use']);
+  t.same(Object.keys(document.keys[1]).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
 });
 
 t.test('a certificate chain adds x5c (leaf first), x5t and x5t#S256 (RFC 7517 4.7-4.9)', async (t) => {
   const chainPem = fixture('rsa-2048.chain.pem');
   const set = await loadIssuerKeys([{ key: fixture('rsa-2048.key.pem'), certificate_chain: chainPem }]);
-  const jwk = set.keys[0]!.publicJwk;
+  const jwk = set.keys[0].publicJwk;
   const leaf = new X509Certificate(fixture('rsa-2048.leaf.crt.pem'));
   const ca = new X509Certificate(fixture('ca.crt.pem'));
   t.same(jwk.x5c, [leaf.raw.toString('base64'), ca.raw.toString('base64')]);
@@ -112,9 +112,9 @@ t.test('a certificate chain adds x5c (leaf first), x5t and x5t#S256 (RFC 7517 4.
   t.equal(jwk.x5t, base64url.encode(createHash('sha1').update(leaf.raw).digest()));
 
   const selfSigned = await loadIssuerKeys([{ key: fixture('rsa-2048.key.pem'), certificate_chain: fixture('rsa-2048.self-signed.crt.pem') }]);
-  t.equal(selfSigned.keys[0]!.publicJwk.x5c!.length, 1);
+  t.equal(selfSigned.keys[0].publicJwk.x5c!.length, 1);
   const none = await loadIssuerKeys([{ key: fixture('rsa-2048.key.pem') }]);
-  t.notOk('x5c' in none.keys[0]!.publicJwk, 'no chain, no x5c');
+  t.notOk('x5c' in none.keys[0].publicJwk, 'no chain, no x5c');
 });
 
 t.test('each of the nine algorithms verifies against the published JWKS (RFC 7515, jose)', async (t) => {

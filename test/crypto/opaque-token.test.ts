@@ -9,7 +9,7 @@ const FORMAT = /^gatehouse_(at|rt|ac)_[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
 
 /** Flips one character to another of the base64url alphabet that is not the same. */
 function flip(token: string, index: number): string {
-  const char = token[index]!;
+  const char = token[index];
   return token.slice(0, index) + (char === 'A' ? 'B' : 'A') + token.slice(index + 1);
 }
 

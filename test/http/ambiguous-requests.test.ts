@@ -23,7 +23,7 @@ function post(path: string, headerLines: readonly string[], body: string): strin
 t.test('hasDuplicateHeader: case-insensitive, over raw headers; singleHeader answers 400 for a repeat', async (t) => {
   const requestWith = (rawHeaders: string[]) => {
     const headers: Record<string, string> = {};
-    for (let i = 0; i < rawHeaders.length; i += 2) headers[rawHeaders[i]!.toLowerCase()] ??= rawHeaders[i + 1]!;
+    for (let i = 0; i < rawHeaders.length; i += 2) headers[rawHeaders[i].toLowerCase()] ??= rawHeaders[i + 1];
     const raw = { url: '/', method: 'GET', headers, rawHeaders } as unknown as IncomingMessage;
     return createRequest({ id: () => 'id', receivedAt: 0, raw, client: { fromTrustedProxy: () => false, clientIp: () => '' }, maxBodyBytes: 1024 });
   };
@@ -69,9 +69,9 @@ t.test('back channel: two Authorization headers → 400 invalid_request (RFC 674
     }
   }
   // The control: one Authorization header is served.
-  const once = await rawExchange(port, post(OIDC_PATHS.token, [`Authorization: ${machineForm.authorization}`, `Content-Type: ${FORM}`], bodies[OIDC_PATHS.token]!));
+  const once = await rawExchange(port, post(OIDC_PATHS.token, [`Authorization: ${machineForm.authorization}`, `Content-Type: ${FORM}`], bodies[OIDC_PATHS.token]));
   t.equal(once.status, 200, 'one Authorization header: a token');
-  t.type(JSON.parse(once.body).access_token, 'string');
+  t.type((JSON.parse(once.body) as { access_token?: unknown }).access_token, 'string');
 });
 
 t.test('back channel: two Content-Type headers → 400 invalid_request, before the body is read', async (t) => {
@@ -93,7 +93,7 @@ t.test('userinfo: a repeated Authorization or Content-Type → 400 invalid_reque
   t.match(get.headers['www-authenticate'], /^Bearer realm="[^"]+", error="invalid_request"/);
   const form = await rawExchange(port, post(OIDC_PATHS.userinfo, [`Content-Type: application/json`, `Content-Type: ${FORM}`], 'access_token=aaa'));
   t.equal(form.status, 400);
-  t.equal(JSON.parse(form.body).error_description, 'The Content-Type header must not be sent more than once.');
+  t.equal((JSON.parse(form.body) as { error_description?: unknown }).error_description, 'The Content-Type header must not be sent more than once.');
   const once = await rawExchange(port, requestBytes([`GET ${OIDC_PATHS.userinfo} HTTP/1.1`, 'Host: 127.0.0.1', 'Authorization: Bearer aaa', 'Connection: close']));
   t.equal(once.status, 401, 'the control: one (unknown) token is invalid_token, not a repeat');
 });

@@ -145,7 +145,7 @@ t.test(`a request not fully received within timeouts.read (${READ_SECONDS} s) is
   ];
   const exchanges = await Promise.all(cases.map(([, client]) => runSlowClient(port, client, readMs + 10_000)));
   cases.forEach(([name, client], i) => {
-    const { text, closedAfterMs } = exchanges[i]!;
+    const { text, closedAfterMs } = exchanges[i];
     t.equal(lastStatus(text), 408, `${name}: 408 Request Timeout`);
     if (client.timedFrom === 'first answer') t.match(text, /^HTTP\/1\.1 204 /, `${name}: the first request was answered`);
     t.match(text.slice(text.lastIndexOf('HTTP/1.1 ')), /\r\nConnection: close\r\n/, `${name}: the 408 closes the connection`);

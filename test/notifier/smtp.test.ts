@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import { openNotifier, NotifierError } from '../../src/notifier/index.js';
 import { transportOptions } from '../../src/notifier/smtp.js';
@@ -101,7 +102,6 @@ t.test('addresses: schemes, default ports, TLS options', async (t) => {
 t.test('the password may come from a _FILE secret', async (t) => {
   const { writeFileSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-smtp-secret-'));
   t.teardown(async () => (await import('node:fs')).rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'password'), 'from-a-file\n');
@@ -121,7 +121,6 @@ t.test('the server does not start while its SMTP server is down, and says why', 
 
 t.test('the filesystem notifier: each message replaces the file, 0600; an unwritable directory fails the start-up check', async (t) => {
   const { readFileSync, statSync } = await import('node:fs');
-  const { join } = await import('node:path');
   const dir = t.testdir({});
   const filename = join(dir, 'notification.txt');
   const clock = { nowMs: () => Date.UTC(2026, 0, 1) };

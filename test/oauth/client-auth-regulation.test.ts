@@ -147,7 +147,7 @@ function suite(t: Test, engine: string, open: () => Promise<Storage>): void {
       reserveAttempt: (...a: Parameters<Storage['authLog']['reserveAttempt']>) => (writes.reserve++, storage.authLog.reserveAttempt(...a)),
       settleAttempt: (...a: Parameters<Storage['authLog']['settleAttempt']>) => (writes.settle++, storage.authLog.settleAttempt(...a)),
     };
-    const w = world({ ...storage, authLog } as Storage);
+    const w = world({ ...storage, authLog });
     t.ok(await w.services.authenticateClient(basic('app', 'right-secret'), IP), 'first use: verified, regulated');
     t.same(writes, { reserve: 1, settle: 1 });
     for (let i = 0; i < 20; i++) await w.services.authenticateClient(basic('app', 'right-secret'), IP);

@@ -8,7 +8,7 @@ import type { JsonObject } from '../../../src/storage/index.js';
 import { NOW_MS, SETTINGS, openWorld, signedIn, type World } from './fixtures.js';
 
 const SECOND = 1000;
-const cookieOf = (setCookie: string): string => setCookie.split(';')[0]!;
+const cookieOf = (setCookie: string): string => setCookie.split(';')[0];
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 async function setUp(t: Test): Promise<World & { manager: SessionManager }> {

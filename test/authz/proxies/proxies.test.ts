@@ -147,7 +147,7 @@ t.test('isBrowserRequest: Accept text/html and not an XMLHttpRequest', async (t)
     ['X-Requested-With compared case-insensitively', { Accept: 'text/html', 'X-Requested-With': 'xmlhttprequest' }, false],
     ['another X-Requested-With value', { Accept: 'text/html', 'X-Requested-With': 'com.example.app' }, true],
   ];
-  for (const [name, headers, want] of cases) t.equal(isBrowserRequest(view(headers).header), want, name);
+  for (const [name, headers, want] of cases) t.equal(isBrowserRequest((h) => view(headers).header(h)), want, name);
 });
 
 t.test('the registry holds the four implementations', async (t) => {

@@ -41,6 +41,6 @@ t.test('resolvePushedRequest: stored parameters replace the query, single use, b
   await par.create({ request_uri: `${PAR_URN_PREFIX}two`, client_id: 'app', expires_at_ms: NOW + 1000, parameters: {} });
   await par.create({ request_uri: `${PAR_URN_PREFIX}three`, client_id: 'app', expires_at_ms: NOW + 1000, parameters: {} });
   for (const [name, q, nowMs, error, description] of cases) {
-    await t.rejects(resolvePushedRequest(new URLSearchParams(q), { par, nowMs }), { message: `${error}: ${description}`, error, description } as Error & { error: string; description: string }, name);
+    await t.rejects(resolvePushedRequest(new URLSearchParams(q), { par, nowMs }), { message: `${error}: ${description}`, error, description }, name);
   }
 });

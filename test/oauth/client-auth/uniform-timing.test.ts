@@ -35,7 +35,7 @@ const requestOf = (id: string, secret: string): ClientAuthRequest => ({ authoriz
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
 /** Wall-clock milliseconds of one failed authentication. */
@@ -100,7 +100,7 @@ t.test('every failure after a secret was presented verifies exactly one digest o
 });
 
 t.test('a full verification queue is 503 temporarily_unavailable with Retry-After, known or unknown client alike', async (t) => {
-  const busy = async (): Promise<boolean> => { throw new HashVerificationBusyError('full'); };
+  const busy = (): Promise<boolean> => Promise.reject(new HashVerificationBusyError('full'));
   const deps = { clients, secrets: createSecretCache({ verify: busy }) };
   const expected = {
     error: 'temporarily_unavailable',

@@ -23,7 +23,7 @@ for (const c of cases) {
   t.test(`${c.outcome.outcome} → ${c.answer === 'tokens' ? 'the minted tokens' : `400 ${c.answer.error}`}`, async (t) => {
     const logger = memoryLogger('info');
     const seen: unknown[] = [];
-    const tokens = { redeem: async (r: unknown) => (seen.push(r), c.outcome) } as unknown as TokenSessions;
+    const tokens = { redeem: (r: unknown) => (seen.push(r), Promise.resolve(c.outcome)) } as unknown as TokenSessions;
     const call = redeem({ storage: { tokens }, logger } as unknown as GrantDeps, presented, WORDING, minted, { nowMs: 5, reuseGraceMs: 7 });
     if (c.answer === 'tokens') t.same(await call, minted.response);
     else {

@@ -29,17 +29,17 @@ const authorize: AuthorizeDeps = {
 };
 
 async function fixture(t: Test): Promise<{ storage: Storage; steps: StepDeps; issued: AuthorizationGrant[] }> {
-  const storage = await openStorage({ local: { path: ':memory:' }, encryption_key: 'an-encryption-key-for-interaction-tests' } as never, { logger: silentLogger });
+  const storage = await openStorage({ local: { path: ':memory:' }, encryption_key: 'an-encryption-key-for-interaction-tests' }, { logger: silentLogger });
   t.teardown(() => storage.close());
   const issued: AuthorizationGrant[] = [];
   const steps: StepDeps = {
     policies: {},
     consents: storage.consents,
     interactions: storage.interactions,
-    subjectOf: async (_client, username) => `subject-of-${username}`,
-    issue: async (grant) => {
+    subjectOf: (_client, username) => Promise.resolve(`subject-of-${username}`),
+    issue: (grant) => {
       issued.push(grant);
-      return { code: `code-${issued.length}`, ...(grant.state ? { state: grant.state } : {}), iss: 'https://issuer.example' };
+      return Promise.resolve({ code: `code-${issued.length}`, ...(grant.state ? { state: grant.state } : {}), iss: 'https://issuer.example' });
     },
   };
   return { storage, steps, issued };
@@ -48,7 +48,7 @@ async function fixture(t: Test): Promise<{ storage: Storage; steps: StepDeps; is
 function person(level: 'one_factor' | 'two_factor', auth_time_s: number, extra: Partial<Person['user']> = {}): Person {
   return {
     session: { username: 'alice', level, auth_time_s, amr: ['pwd'], remember_me: false, created_at_ms: NOW, last_activity_at_ms: NOW },
-    user: { username: 'alice', display_name: 'Alice', emails: ['alice@example.com'], groups: [], disabled: false, ...extra } as Person['user'],
+    user: { username: 'alice', display_name: 'Alice', emails: ['alice@example.com'], groups: [], disabled: false, ...extra },
   };
 }
 

@@ -21,7 +21,7 @@ async function endpoint(t: Test, statuses: Array<number | 'hang'>): Promise<{ ur
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
       received.push({ method: req.method ?? '', contentType: req.headers['content-type'] ?? '', body });
-      const status = statuses[Math.min(received.length - 1, statuses.length - 1)]!;
+      const status = statuses[Math.min(received.length - 1, statuses.length - 1)];
       if (status !== 'hang') res.writeHead(status, { 'cache-control': 'no-store' }).end();
     });
   });
@@ -38,7 +38,7 @@ function world() {
     options: { timeoutMs: 300, attempts: 3, backoffMs: 1000 },
     metrics: { recordBackchannelLogout: (_client: string, outcome: BackChannelOutcome) => outcomes.push(outcome) },
     logger,
-    sleep: async (ms: number) => void pauses.push(ms),
+    sleep: (ms: number) => { pauses.push(ms); return Promise.resolve(); },
   };
   return { deps, outcomes, pauses, logger };
 }
