@@ -87,7 +87,7 @@ t.test('an unknown key is placed at its line:column, inside a set-aside section 
   const lines = text.split('\n');
   const at = (needle: string): Pick<ConfigProblem, 'line' | 'column'> => {
     const line = lines.findIndex((l) => l.includes(needle));
-    return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
+    return { line: line + 1, column: lines[line].indexOf(needle) + 1 };
   };
   t.same(error.problems, [
     { path: 'session.redis.pasword', message: "is an unknown key: did you mean 'password'?", ...at('pasword:') },
@@ -114,13 +114,13 @@ t.test('closestName: within 2 edits (1 up to 4 letters), the nearest, ties alpha
 
 t.test('a key not implemented warns once, however many clients write it', async (t) => {
   const config = baseConfig();
-  (config['identity_providers'] as Record<string, Record<string, unknown>>)['oidc']!['clients'] = [
+  (config['identity_providers'] as Record<string, Record<string, unknown>>)['oidc']['clients'] = [
     merge(baseClient(), { claims_policy: 'a' }),
     merge(baseClient(), { client_id: 'other', claims_policy: 'b' }),
   ];
   const { config: parsed, warnings } = parse(config);
   t.same(warnings, [notImplemented(`${O}.clients[].claims_policy`)]);
-  t.notOk('claims_policy' in parsed.identity_providers!.oidc!.clients[0]!, 'not in the model');
+  t.notOk('claims_policy' in parsed.identity_providers!.oidc!.clients[0], 'not in the model');
 });
 
 t.test("a key whose value asks for nothing ('', none, [], or a map of those) is what Gatehouse does: no warning", async (t) => {
@@ -152,13 +152,13 @@ t.test('the issue #12 keys: each accepted, each warned about once (password_rese
     checkWarning('authentication_backend.refresh_interval', NOT_IMPLEMENTED_REFRESH_INTERVAL),
   ]);
   t.equal(parsed.log.file_path, '/config/authelia.log', 'log.file_path is implemented');
-  t.equal(parsed.identity_providers!.oidc!.clients[0]!.sector_identifier_uri, undefined, "sector_identifier_uri: '' is unset");
+  t.equal(parsed.identity_providers!.oidc!.clients[0].sector_identifier_uri, undefined, "sector_identifier_uri: '' is unset");
 });
 
 t.test("'' is unset for the optional client strings Authelia's template writes empty", async (t) => {
   const keys = ['sector_identifier_uri', 'lifespan', ...['authorization', 'id_token', 'access_token', 'userinfo', 'introspection'].map((r) => `${r}_signed_response_key_id`)];
   const { config } = parse(withClient(Object.fromEntries(keys.map((k) => [k, '']))));
-  const client = config.identity_providers!.oidc!.clients[0]! as unknown as Record<string, unknown>;
+  const client = config.identity_providers!.oidc!.clients[0] as unknown as Record<string, unknown>;
   for (const key of keys) t.equal(client[key], undefined, key);
   t.same(problemsOf(withClient({ sector_identifier_uri: 'http://pairwise.example.com' })), [
     `${O}.clients[0].sector_identifier_uri: must be an https URL (http only for localhost) but is 'http://pairwise.example.com'`,

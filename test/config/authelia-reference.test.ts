@@ -62,12 +62,12 @@ t.test('the Authelia 4.39 reference configuration loads, with one warning per ke
   // What it does configure, Gatehouse uses.
   t.equal(issuerOf(config), 'https://auth.example.com', "the issuer is the first cookie's authelia_url, as in Authelia");
   t.same(config.identity_providers!.oidc!.clients.map((c) => c.client_id), ['myapp', 'spa', 'machine']);
-  t.equal(config.identity_providers!.oidc!.clients[0]!.sector_identifier_uri, undefined, "sector_identifier_uri: '' is unset");
+  t.equal(config.identity_providers!.oidc!.clients[0].sector_identifier_uri, undefined, "sector_identifier_uri: '' is unset");
   t.equal(config.log.file_path, '/config/authelia.log');
   t.equal(config.storage.postgres!.host, 'postgres');
   t.equal(config.access_control.rules.length, 10);
-  t.same(config.access_control.rules[8]!.domain_regex, ['^(?P<User>\\w+)\\.example\\.com$'], "Go's named group, kept for the rule compiler");
-  t.equal(config.session.cookies[0]!.remember_me, 86_400);
+  t.same(config.access_control.rules[8].domain_regex, ['^(?P<User>\\w+)\\.example\\.com$'], "Go's named group, kept for the rule compiler");
+  t.equal(config.session.cookies[0].remember_me, 86_400);
   t.same([config.totp.algorithm, config.totp.digits, config.totp.period], ['SHA1', 6, 30]);
   t.same(config.notifier!.smtp!.address, { scheme: 'submission:', host: 'smtp.example.com', port: 587 }, 'notifier, identity_validation and password_policy are implemented (issue #15)');
   t.equal(config.identity_validation.elevated_session.characters, 8);

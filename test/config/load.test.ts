@@ -66,7 +66,7 @@ t.test('the model is deeply frozen', async (t) => {
   const { config } = parse(MINIMAL);
   t.ok(Object.isFrozen(config));
   t.ok(Object.isFrozen(config.server.trusted_proxies));
-  t.ok(Object.isFrozen(config.server.endpoints.authz['forward-auth']!.authn_strategies[0]));
+  t.ok(Object.isFrozen(config.server.endpoints.authz['forward-auth'].authn_strategies[0]));
 });
 
 /** The 003 sample ("Configuration"), with a real 2048-bit key and a valid chain in place of the placeholders. */
@@ -193,9 +193,9 @@ t.test('the 003 sample loads, with a deprecation warning per legacy name', async
   const oidc = config.identity_providers!.oidc!;
   t.same(oidc.lifespans, { access_token: 3600, authorize_code: 60, id_token: 3600, refresh_token: 5400, custom: {} });
   t.equal(oidc.jwks.length, 1);
-  t.equal(oidc.jwks[0]!.algorithm, 'RS256');
-  t.equal(oidc.jwks[0]!.key, fixture('issuer-rsa.key').replace(/\n$/, '') + '\n');
-  const client = oidc.clients[0]!;
+  t.equal(oidc.jwks[0].algorithm, 'RS256');
+  t.equal(oidc.jwks[0].key, fixture('issuer-rsa.key').replace(/\n$/, '') + '\n');
+  const client = oidc.clients[0];
   t.equal(client.client_id, 'myapp');
   t.equal(client.client_name, 'My Application');
   t.equal(client.sector_identifier_uri, undefined, "sector_identifier '' means none");
@@ -209,7 +209,7 @@ t.test('both key-name generations give the same model', async (t) => {
   const legacy = parse(SPEC_SAMPLE);
   const current = parse(SPEC_SAMPLE_NEW_NAMES);
   t.same(current.warnings, []);
-  const stripAlgorithmSet = (value: unknown) => JSON.parse(JSON.stringify(value, (k, v) => (k === 'algorithm_set' ? undefined : v)));
+  const stripAlgorithmSet = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'algorithm_set' ? undefined : v)));
   t.same(stripAlgorithmSet(legacy.config), stripAlgorithmSet(current.config));
 });
 
@@ -353,7 +353,7 @@ t.test('every legacy client and provider name maps to its 4.38 name', async (t) 
   for (const [old, value, now, expected] of renames) {
     const extra = old === 'token_endpoint_auth_signing_algorithm' ? { client_secret: 'plaintext-secret', token_endpoint_auth_method: 'client_secret_jwt' } : {};
     const { config, warnings } = parse(withClient({ [old]: value, ...extra }));
-    const client = config.identity_providers!.oidc!.clients[0]! as unknown as Record<string, unknown>;
+    const client = config.identity_providers!.oidc!.clients[0] as unknown as Record<string, unknown>;
     t.equal(client[now], expected, `${old} → ${now}`);
     t.same(warnings, [`${C}.${old} is deprecated: use ${C}.${now} instead`]);
   }

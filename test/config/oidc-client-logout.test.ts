@@ -48,7 +48,7 @@ for (const c of cases) {
 }
 
 t.test('defaults: no logout URIs, sessions not required', async (t) => {
-  const client = parse(withClient({})).config.identity_providers!.oidc!.clients[0]!;
+  const client = parse(withClient({})).config.identity_providers!.oidc!.clients[0];
   t.same(client.post_logout_redirect_uris, []);
   t.equal(client.backchannel_logout_uri, undefined);
   t.equal(client.frontchannel_logout_uri, undefined);

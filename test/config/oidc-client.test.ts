@@ -216,7 +216,7 @@ t.test('duplicate client ids', async (t) => {
 });
 
 t.test('derived defaults', async (t) => {
-  const client = (overrides: Record<string, unknown>) => parse(withClient(overrides)).config.identity_providers!.oidc!.clients[0]!;
+  const client = (overrides: Record<string, unknown>) => parse(withClient(overrides)).config.identity_providers!.oidc!.clients[0];
   t.same(client({}).response_modes, ['form_post', 'query'], '004: code → form_post, query');
   t.same(client({ response_types: ['code id_token'], grant_types: ['authorization_code', 'implicit'] }).response_modes, ['form_post', 'fragment'], '004: hybrid → form_post, fragment');
   t.same(client({}).grant_types, ['refresh_token', 'authorization_code'], '003 grant_types default');

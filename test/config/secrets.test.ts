@@ -41,7 +41,7 @@ t.test('a secret file fills its key, trailing newline trimmed; AUTHELIA_ prefix 
   const { config, warnings } = parse(withClient({}), { env });
   t.equal(config.identity_providers!.oidc!.hmac_secret, HMAC);
   t.equal(config.storage.encryption_key, 'e'.repeat(32));
-  t.equal(config.identity_providers!.oidc!.jwks[0]!.key, fixture('issuer-rsa.key').replace(/\n$/, ''));
+  t.equal(config.identity_providers!.oidc!.jwks[0].key, fixture('issuer-rsa.key').replace(/\n$/, ''));
   t.same(warnings, ['identity_providers.oidc.issuer_private_key is deprecated: use identity_providers.oidc.jwks[0].key instead'], 'a key from a file migrates like one written inline');
 });
 

@@ -33,7 +33,7 @@ t.test('server: durations, schemes case-insensitively, introspection cache, remo
     }),
   ).config;
   t.same(server.timeouts, { read: 10, write: 60, idle: 90 });
-  t.same(server.endpoints.authz['forward-auth']!.authn_strategies, [{ name: 'HeaderProxyAuthorization', schemes: ['Basic', 'Bearer'] }]);
+  t.same(server.endpoints.authz['forward-auth'].authn_strategies, [{ name: 'HeaderProxyAuthorization', schemes: ['Basic', 'Bearer'] }]);
   t.same(server.endpoints.introspection_cache, { max_ttl: 60, negative_ttl: 10, max_entries: 10_000 });
   t.same(server.endpoints.remote_introspection, { url: 'https://idp.example.com/introspect', client_id: 'gw', client_secret: 'secret-value', timeout: 5 });
 });
@@ -185,11 +185,11 @@ t.test('access_control: normalised rules', async (t) => {
     }),
   ).config;
   t.equal(access_control.default_policy, 'one_factor');
-  t.same(access_control.rules[1]!.subject, [['group:admins'], ['user:bob', 'group:dev']]);
-  t.same(access_control.rules[2]!.subject, [['oauth2:client:robot']]);
-  t.same(access_control.rules[2]!.domain_regex, ['^(?<user>\\w+)\\.example\\.com$']);
-  t.same(access_control.rules[2]!.query, [[{ key: 'debug', operator: 'present', value: undefined }, { key: 'mode', operator: 'equal', value: 'x' }]]);
-  t.same(access_control.rules[0]!.methods, []);
+  t.same(access_control.rules[1].subject, [['group:admins'], ['user:bob', 'group:dev']]);
+  t.same(access_control.rules[2].subject, [['oauth2:client:robot']]);
+  t.same(access_control.rules[2].domain_regex, ['^(?<user>\\w+)\\.example\\.com$']);
+  t.same(access_control.rules[2].query, [[{ key: 'debug', operator: 'present', value: undefined }, { key: 'mode', operator: 'equal', value: 'x' }]]);
+  t.same(access_control.rules[0].methods, []);
 });
 
 t.test('access_control problems', async (t) => {

@@ -146,7 +146,7 @@ type Signer = (keys: IssuerKeySet, client: OidcClientConfig) => Promise<unknown>
 const SIGNERS: Record<'authorization' | 'id_token' | 'userinfo' | 'introspection', Signer> = {
   authorization: (keys, client) => signJarmResponse({ keys, issuer: 'https://auth.example.com' }, client, { code: 'c' }, 0),
   // oidc/id-token.ts signIdToken's key choice.
-  id_token: async (keys, client) => keys.select(idTokenAlgOf(client), client.id_token_signed_response_key_id),
+  id_token: (keys, client) => Promise.resolve().then(() => keys.select(idTokenAlgOf(client), client.id_token_signed_response_key_id)),
   userinfo: async (keys, client) => {
     const alg = signingAlgOf(client.userinfo_signed_response_alg);
     return alg === null ? null : signResponse(keys, { alg, kid: client.userinfo_signed_response_key_id, claims: {} });

@@ -56,7 +56,7 @@ const PROMETHEUS_OWN = new Set(['up']);
 /** The metric names in a PromQL expression: identifiers not followed by `(` nor inside `{…}` or `[…]`, nor strings. */
 function metricNames(expr: string): string[] {
   const bare = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, '{}').replace(/\[[^\]]*\]/g, '[]').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '');
-  const names = [...bare.matchAll(/([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g)].filter((m) => m[2] === undefined).map((m) => m[1]!);
+  const names = [...bare.matchAll(/([A-Za-z_:][A-Za-z0-9_:]*)(\s*\()?/g)].filter((m) => m[2] === undefined).map((m) => m[1]);
   return names.filter((n) => !NOT_METRICS.has(n) && !/^\d/.test(n) && !/^(le|e)$/.test(n));
 }
 
@@ -77,8 +77,8 @@ function ruleExprs(): string[] {
 function exported(text: string): Set<string> {
   const names = new Set<string>();
   for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
-    names.add(name!);
-    if (type === 'histogram' || type === 'summary') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name! + suffix);
+    names.add(name);
+    if (type === 'histogram' || type === 'summary') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name + suffix);
   }
   return names;
 }

@@ -21,9 +21,9 @@ export function mentionedSrcPaths(markdown: string): string[] {
 export function relativeLinks(markdown: string): Array<{ label: string; target: string }> {
   const links: Array<{ label: string; target: string }> = [];
   for (const m of markdown.matchAll(/\[([^\]]+)\]\(([^)\s]+)\)/g)) {
-    const target = m[2]!;
+    const target = m[2];
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
-    links.push({ label: m[1]!, target: target.replace(/#.*$/, '') });
+    links.push({ label: m[1], target: target.replace(/#.*$/, '') });
   }
   return links;
 }

@@ -23,7 +23,7 @@ const PORTS = [9091, 9959, 8443, 8480];
 export function fencedBlocks(markdown: string, info: string): string[] {
   const blocks: string[] = [];
   const fence = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
-  for (const m of markdown.matchAll(fence)) if (m[1]!.trim() === info) blocks.push(m[2]!);
+  for (const m of markdown.matchAll(fence)) if (m[1].trim() === info) blocks.push(m[2]);
   return blocks;
 }
 
@@ -77,7 +77,7 @@ t.test('the quick start, as written: a browser and curl against the demo app beh
   const dir = tempDir(t, 'gatehouse-quickstart-');
   copyRepository(dir);
   const script = fencedBlocks(README, 'sh quickstart').join('\n');
-  const expected = fencedBlocks(README, 'text quickstart-output')[0]!;
+  const expected = fencedBlocks(README, 'text quickstart-output')[0];
 
   // Its own process group: the script leaves Gatehouse and Caddy running in the background, as a
   // person following the README would; the group is ended afterwards.

@@ -139,7 +139,7 @@ async function revoke(peer: Peer, c: { id: string; secret: string }, token: stri
 async function present(peer: Peer, path: string, token: string): Promise<{ status: number; challenge: string | null; env: Map<string, string> }> {
   const res = await fetch(`${peer.apache.origin()}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
-  return { status: res.status, challenge: res.headers.get('www-authenticate'), env: res.status === 200 ? parseEnvPage(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) : new Map() };
+  return { status: res.status, challenge: res.headers.get('www-authenticate'), env: res.status === 200 ? parseEnvPage(text.replaceAll('&quot;', '"').replaceAll('&amp;', '&')) : new Map<string, string>() };
 }
 
 const peer = await start(t);

@@ -15,8 +15,8 @@ const ATTR = /\s+([^\s=>]+)(?:="([^"]*)")?/g;
 /** Every start tag in the markup, with its attributes (values as written, still escaped). */
 export function tags(markup: string): Tag[] {
   return [...markup.matchAll(TAG)].map((m) => ({
-    name: m[1]!.toLowerCase(),
-    attrs: Object.fromEntries([...m[2]!.matchAll(ATTR)].map((a) => [a[1]!.toLowerCase(), a[2] ?? ''])),
+    name: m[1].toLowerCase(),
+    attrs: Object.fromEntries([...m[2].matchAll(ATTR)].map((a) => [a[1].toLowerCase(), a[2] ?? ''])),
     raw: m[0],
   }));
 }
@@ -51,7 +51,7 @@ export function forms(markup: string): string[] {
 /** Problems with label/control pairing: a label pointing nowhere, or a visible control without a label. */
 export function labelProblems(markup: string): string[] {
   const all = tags(markup);
-  const ids = all.filter((t) => t.attrs.id !== undefined).map((t) => t.attrs.id!);
+  const ids = all.filter((t) => t.attrs.id !== undefined).map((t) => t.attrs.id);
   const labelled = all.filter((t) => t.name === 'label').map((t) => t.attrs.for ?? '');
   const problems: string[] = [];
   for (const target of labelled) {

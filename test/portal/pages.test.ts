@@ -119,7 +119,7 @@ t.test('CSP: no inline style, no script, no on* handlers, no javascript: URLs (s
 });
 
 t.test('the TOTP enrolment page carries one script, external, whose integrity is the hash its CSP allows (CSP3 §8.3)', async (t) => {
-  const out = PAGES['totp-enrolment']!.render('Plain', TOKEN);
+  const out = PAGES['totp-enrolment'].render('Plain', TOKEN);
   t.equal(count(out, /<script\b/), 1);
   t.match(out, `<script src="/static/copy.js" integrity="sha256-${createHash('sha256').update(COPY_SCRIPT, 'utf8').digest('base64')}" defer></script>`);
   t.equal(COPY_SCRIPT_HASH, `'sha256-${createHash('sha256').update(COPY_SCRIPT, 'utf8').digest('base64')}'`);
@@ -201,7 +201,7 @@ t.test('second factor: one-time code input, enrol link only when given, sign-out
   t.match(withEnrol, '<a href="/totp/enrol?a=1&amp;b=2">Set up one-time codes</a>');
   t.notMatch(enrolled, /Set up one-time codes/);
   t.match(withEnrol, '<p role="alert" class="error">The code is not valid.</p>');
-  const signOut = forms(enrolled)[1]!;
+  const signOut = forms(enrolled)[1];
   t.match(signOut, /^<form method="post" action="\/logout"/);
   t.same(hiddenFields(signOut), [['csrf_token', TOKEN]], 'sign-out carries only the CSRF token');
   t.match(signOut, 'Sign out</button>');
@@ -263,9 +263,9 @@ t.test('consent: client, scopes in plain words, audience when present, remember 
   t.match(renderConsent({ ...base, audience: [], rememberAllowed: true }), '<label for="remember">Remember this consent</label>');
   const [form, ...others] = forms(full);
   t.equal(others.length, 0, 'one form');
-  t.match(form!, '<button type="submit" name="decision" value="accept">Allow</button>');
-  t.match(form!, '<button type="submit" name="decision" value="deny" class="secondary">Deny</button>');
-  t.ok(form!.indexOf('value="accept"') < form!.indexOf('value="deny"'), 'accept first: it is the Enter-key default');
+  t.match(form, '<button type="submit" name="decision" value="accept">Allow</button>');
+  t.match(form, '<button type="submit" name="decision" value="deny" class="secondary">Deny</button>');
+  t.ok(form.indexOf('value="accept"') < form.indexOf('value="deny"'), 'accept first: it is the Enter-key default');
 });
 
 t.test('signed out: says so and links back to the portal', async (t) => {
@@ -296,15 +296,15 @@ t.test('signed in: who, which level, enrol link only without TOTP, sign-out form
     t.match(out, '<dt>Username</dt><dd>john</dd>', name);
     t.match(out, `<dt>Signed in with</dt><dd>${level}</dd>`, name);
     t.equal(out.includes('<a href="/totp/enrol">Set up one-time codes</a>'), enrolLink, `${name}: enrol link`);
-    t.match(forms(out)[0]!, /^<form method="post" action="\/logout"/, `${name}: sign-out form`);
+    t.match(forms(out)[0], /^<form method="post" action="\/logout"/, `${name}: sign-out form`);
   }
 });
 
 t.test('OIDC Front-Channel Logout 1.0 §4: the signed-out page runs its one script only when it has somewhere to go, and the CSP hash is of exactly that script', async (t) => {
   const page = renderSignedOut({ portalUrl: '/', frames: [{ client_id: 'a', src: 'https://a.example.com/fc?sid=1' }], continueUrl: HOSTILE });
-  const scripts = [...page.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]!);
+  const scripts = [...page.matchAll(/<script>([^<]*)<\/script>/g)].map((m) => m[1]);
   t.equal(scripts.length, 1);
-  t.equal(`'sha256-${createHash('sha256').update(scripts[0]!, 'utf8').digest('base64')}'`, SIGNED_OUT_SCRIPT_HASH);
+  t.equal(`'sha256-${createHash('sha256').update(scripts[0], 'utf8').digest('base64')}'`, SIGNED_OUT_SCRIPT_HASH);
   t.notMatch(page, '<script>alert', 'the continue URL is escaped');
   t.match(page, '<iframe class="front-channel" src="https://a.example.com/fc?sid=1" title="Signing out of a" hidden></iframe>');
   t.notMatch(renderSignedOut({ portalUrl: '/', frames: [{ client_id: 'a', src: 'https://a.example.com/fc' }] }), '<script>', 'no redirect to follow: no script');

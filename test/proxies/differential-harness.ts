@@ -237,11 +237,11 @@ export function judge(o: Observation): Verdict {
     if (o.backend.length !== 1) problems.push(`the back end received ${o.backend.length} requests`);
     if (o.decisions.length !== 1) problems.push(`Gatehouse made ${o.decisions.length} decisions for one served request`);
     const decision = o.decisions[0];
-    const got = o.backend[0]!;
+    const got = o.backend[0];
     if (decision !== undefined) {
       if (decision['decision'] !== 'allow') problems.push(`served although Gatehouse decided ${String(decision['decision'])}`);
       const backendHost = hostWithoutPort((headerIn(got.headers, 'host') ?? '').toLowerCase());
-      const decidedHost = hostWithoutPort(String(decision['target_host'] ?? ''));
+      const decidedHost = hostWithoutPort(fieldText(decision['target_host']));
       if (backendHost !== decidedHost) problems.push(`host: the back end got '${backendHost}', Gatehouse decided on '${decidedHost}'`);
       // RFC 9110 §9.1: methods are case-sensitive; a `methods` rule must judge the method served.
       if (decision['method'] !== got.method) problems.push(`method: the back end got '${got.method}', Gatehouse decided for '${String(decision['method'])}'`);
@@ -280,6 +280,12 @@ function outcomeOf(o: Observation): Outcome {
 
 function headerIn(headers: BackendRequest['headers'], name: string): string | undefined {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1];
+}
+
+/** A logged field as String() prints it; `absent` when the record has none. */
+export function fieldText(value: unknown, absent = ''): string {
+  const present: unknown = value ?? absent; // `unknown`, not `{}`: a log field may be any JSON value
+  return String(present);
 }
 
 /** `host[:port]` → host; a bracketed IPv6 literal keeps its brackets. */
@@ -341,7 +347,7 @@ function printableBytes(bytes: string): string {
 
 /** One line per observation for failure messages: what the client, the back end and Gatehouse saw. */
 export function summarize(o: Observation): string {
-  const decisions = o.decisions.map((d) => `${String(d['decision'])} ${String(d['target_host'])}${String(d['target_path'] ?? '(no target_path)')}`).join(', ') || 'none';
+  const decisions = o.decisions.map((d) => `${String(d['decision'])} ${String(d['target_host'])}${fieldText(d['target_path'], '(no target_path)')}`).join(', ') || 'none';
   const refusals = o.refusals.map((r) => String(r['reason'] ?? r['status'])).join(', ') || 'none';
   const backend = o.backend.map((b) => `${printableBytes(b.requestLine.slice(0, 200))} Host: ${printableBytes(headerIn(b.headers, 'host') ?? '(none)')}`).join(', ') || 'nothing';
   return `${o.proxy} answered ${o.answer.statusLine || o.answer.error || '(nothing)'}; the back end received: ${backend}; Gatehouse decided: ${decisions}; refused: ${refusals}`;

@@ -12,6 +12,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { clientCredentialsToken, signIn } from './harness.js';
 import {
+  fieldText,
   judge,
   logCursor,
   observe,
@@ -96,7 +97,7 @@ async function confirmedBypasses(t: Test, send: Send): Promise<void> {
       await t.test(`${name}: ${path}`, async (t) => {
         const o = await notServed(t, get(`item 3 ${name}`, path, APP));
         t.notOk(o.decisions.some((d) => d['decision'] === 'allow'), 'not allowed anonymously', { observed: summarize(o) });
-        t.notOk(o.decisions.some((d) => String(d['target_path'] ?? '').startsWith('/public')), 'not decided as /public', { observed: summarize(o) });
+        t.notOk(o.decisions.some((d) => fieldText(d['target_path']).startsWith('/public')), 'not decided as /public', { observed: summarize(o) });
       });
     }
   });

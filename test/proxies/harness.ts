@@ -208,7 +208,7 @@ export async function signIn(g: GatehouseUnderTest, rd: string): Promise<{ cooki
       ...(body !== undefined ? { body } : {}),
     }).then((answer) => {
       for (const line of [answer.headers['set-cookie'] ?? []].flat()) {
-        const pair = line.split(';')[0]!;
+        const pair = line.split(';')[0];
         jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
       }
       return answer;
@@ -219,7 +219,7 @@ export async function signIn(g: GatehouseUnderTest, rd: string): Promise<{ cooki
   if (done.status !== 303) throw new Error(`sign-in answered ${done.status}: ${done.body}`);
   const session = [done.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('authelia_session='));
   if (!session) throw new Error('sign-in set no session cookie');
-  return { cookie: session.split(';')[0]!, setCookie: session, location: done.headers.location };
+  return { cookie: session.split(';')[0], setCookie: session, location: done.headers.location };
 }
 
 /** Gatehouse's own answer to the ForwardAuth question, asked directly as Caddy would ask it. */

@@ -63,7 +63,7 @@ t.test('dynamic.yml: the protected router uses the middleware, the portal router
   t.same(http.routers['app']?.middlewares, ['gatehouse', 'gatehouse-strip-underscores']);
   t.equal(http.routers['gatehouse']?.rule, 'Host(`auth.example.com`)');
   t.equal(http.routers['gatehouse']?.middlewares, undefined, 'the portal itself is not behind forward auth');
-  const gatehouseUrl = http.services[http.routers['gatehouse']!.service]?.loadBalancer.servers[0]?.url;
+  const gatehouseUrl = http.services[http.routers['gatehouse'].service]?.loadBalancer.servers[0]?.url;
   t.equal(new URL(String(http.middlewares['gatehouse']?.forwardAuth?.address)).origin, gatehouseUrl, 'the middleware asks the same Gatehouse that serves the portal');
 });
 
@@ -83,6 +83,6 @@ t.test('docker-compose.yml: the labels say the same as dynamic.yml', async (t) =
   for (const name of UNDERSCORE_SPELLINGS) t.equal(labels.get(`traefik.http.middlewares.gatehouse-strip-underscores.headers.customRequestHeaders.${name}`), '', `${name} removed`);
   t.equal(labels.get('traefik.http.routers.gatehouse.rule'), 'Host(`auth.example.com`)');
   t.equal(labels.get('traefik.http.routers.gatehouse.middlewares'), undefined);
-  const { address } = (load('dynamic.yml') as Dynamic).http.middlewares['gatehouse']!.forwardAuth!;
+  const { address } = (load('dynamic.yml') as Dynamic).http.middlewares['gatehouse'].forwardAuth!;
   t.equal(labels.get(`${prefix}.address`), address, 'same address as the file-provider form');
 });

@@ -23,14 +23,14 @@ export const logoutContract: ContractSection = (t, h, s) => {
 
     const listed = await s().sessions.listForUser('gina', NOW);
     t.same(listed.map((x) => [x.id_hash, x.sid, x.username, x.expires_at_ms]), [[a, 'sid-gina-1', 'gina', NOW + 1000], [b, 'sid-gina-2', 'gina', NOW + 2000]], 'soonest to end first');
-    t.same(listed[0]!.data, { username: 'gina', sid: 'sid-gina-1', level: 'one_factor' }, 'decrypted');
+    t.same(listed[0].data, { username: 'gina', sid: 'sid-gina-1', level: 'one_factor' }, 'decrypted');
     t.same((await s().sessions.listForUser('gina', NOW + 1000)).map((x) => x.sid), ['sid-gina-2'], 'an expired session is not listed');
     t.same((await s().sessions.findBySid('sid-hank', NOW)).map((x) => x.id_hash), [c]);
     t.same(await s().sessions.findBySid('sid-unknown', NOW), []);
 
     const [row] = await h.query('SELECT sid, data FROM portal_sessions WHERE id_hash = ?', [a]);
-    t.equal(row!['sid'], 'sid-gina-1');
-    t.notOk(Buffer.from(row!['data'] as Uint8Array).toString('latin1').includes('gina'), 'the data is encrypted');
+    t.equal(row['sid'], 'sid-gina-1');
+    t.notOk(Buffer.from(row['data'] as Uint8Array).toString('latin1').includes('gina'), 'the data is encrypted');
 
     t.equal(await s().sessions.deleteBySid('sid-gina-1'), 1);
     t.equal(await s().sessions.get(a, NOW), null);
@@ -51,7 +51,7 @@ export const logoutContract: ContractSection = (t, h, s) => {
     ], 'a grant recorded again changes nothing');
 
     const [first, second] = await Promise.all([s().sessionClients.end('sid-1'), s().sessionClients.end('sid-1')]);
-    t.equal(first!.length + second!.length, 2, 'of two racing sign-outs, each row goes to exactly one');
+    t.equal(first.length + second.length, 2, 'of two racing sign-outs, each row goes to exactly one');
     t.same(await s().sessionClients.list('sid-1'), []);
     t.same((await s().sessionClients.list('sid-2')).map((e) => e.request_id), ['req-c'], 'another session is untouched');
     await s().sessionClients.end('sid-2');

@@ -28,9 +28,9 @@ export const regulationContract: ContractSection = (t, h, s) => {
     t.same(await log.reserveAttempt(person('rita', '192.0.2.52'), w, NOW), { reserved: false, banned_until_ms: null }, 'three under way: a fourth is refused before any check');
     t.equal(await log.countFailures({ username: 'rita', sinceMs: 0 }), 0, 'pending attempts are not failures yet');
     t.same(await rowsOf('rita'), [[0, 1], [0, 1], [0, 1]], 'the refused attempt is not logged');
-    t.same(await log.settleAttempt(ids[0]!, { successful: false }, w, banAt(NOW)), { banned: [] });
-    t.same(await log.settleAttempt(ids[1]!, { successful: false }, w, banAt(NOW)), { banned: [] });
-    t.same(await log.settleAttempt(ids[2]!, { successful: false }, w, banAt(NOW)), { banned: [{ kind: 'user', value: 'rita', failures: 3 }] });
+    t.same(await log.settleAttempt(ids[0], { successful: false }, w, banAt(NOW)), { banned: [] });
+    t.same(await log.settleAttempt(ids[1], { successful: false }, w, banAt(NOW)), { banned: [] });
+    t.same(await log.settleAttempt(ids[2], { successful: false }, w, banAt(NOW)), { banned: [{ kind: 'user', value: 'rita', failures: 3 }] });
     t.same(await log.activeBan('user', 'rita', NOW), { expires_at_ms: NOW + BAN_MS, reason: 'too many failed authentication attempts' });
     t.same(await log.reserveAttempt(person('rita', '192.0.2.50', NOW + 1), w, NOW + 1), { reserved: false, banned_until_ms: NOW + BAN_MS }, 'banned: refused with the expiry');
     t.same(await rowsOf('rita'), [[0, 0], [0, 0], [0, 0]]);
@@ -47,8 +47,8 @@ export const regulationContract: ContractSection = (t, h, s) => {
     const w = window([{ kind: 'ip', value: '198.51.100.7' }], 2);
     const ids = [];
     for (const u of ['a', 'b']) ids.push(idOf(await log.reserveAttempt(person(u, '198.51.100.7'), w, NOW)));
-    t.same((await log.settleAttempt(ids[0]!, { successful: false }, w, banAt(NOW))).banned, []);
-    t.same((await log.settleAttempt(ids[1]!, { successful: false }, w, banAt(NOW))).banned, [{ kind: 'ip', value: '198.51.100.7', failures: 2 }]);
+    t.same((await log.settleAttempt(ids[0], { successful: false }, w, banAt(NOW))).banned, []);
+    t.same((await log.settleAttempt(ids[1], { successful: false }, w, banAt(NOW))).banned, [{ kind: 'ip', value: '198.51.100.7', failures: 2 }]);
     await log.ban({ kind: 'ip', value: '198.51.100.8', expires_at_ms: NOW + 10, reason: 'manual' });
     const w8 = window([{ kind: 'ip', value: '198.51.100.8' }], 1);
     t.equal((await log.reserveAttempt(person('c', '198.51.100.8'), w8, NOW + 10)).reserved, true, 'free at the expiry instant');

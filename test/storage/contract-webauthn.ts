@@ -47,7 +47,7 @@ export const webauthnContract: ContractSection = (t, h, s) => {
 
   t.test('webauthn: the public key is sealed at rest and bound to its credential', async (t) => {
     const rows = await h.query('SELECT public_key FROM webauthn_credentials WHERE credential_id = ?', ['cred-a']);
-    const stored = Buffer.from(rows[0]!['public_key'] as Uint8Array);
+    const stored = Buffer.from(rows[0]['public_key'] as Uint8Array);
     t.notOk(stored.includes(Buffer.from('cose public key')), 'not in the clear');
     await s().webauthn.add(credential('cred-moved'));
     await h.query('UPDATE webauthn_credentials SET public_key = ? WHERE credential_id = ?', [stored, 'cred-moved']);
@@ -77,7 +77,7 @@ export const webauthnContract: ContractSection = (t, h, s) => {
     const handles = await Promise.all(['h1', 'h2', 'h3'].map((p) => s().webauthn.userHandle('carol', p)));
     t.equal(new Set(handles).size, 1, 'racing first calls answer one handle');
     t.equal(await s().webauthn.userHandle('carol', 'h9'), handles[0], 'kept');
-    t.equal(await s().webauthn.usernameForHandle(handles[0]!), 'carol');
+    t.equal(await s().webauthn.usernameForHandle(handles[0]), 'carol');
     t.equal(await s().webauthn.usernameForHandle('unknown'), null);
   });
 

@@ -24,7 +24,7 @@ t.test('a sealed value is nonce(12) || ciphertext || tag(16), fresh nonce each t
 t.test('every mismatch is a StorageDecryptError, never garbage', async (t) => {
   const blob = cipher.seal(Buffer.from('secret'), AAD);
   const flipped = Buffer.from(blob);
-  flipped[14] = flipped[14]! ^ 1;
+  flipped[14] = flipped[14] ^ 1;
   const cases: Array<[string, () => Buffer]> = [
     ['another row (AAD)', () => cipher.open(blob, 'access_token:sig-2')],
     ['another row type (AAD)', () => cipher.open(blob, 'refresh_token:sig-1')],

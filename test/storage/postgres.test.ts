@@ -53,7 +53,7 @@ t.test('postgres: tables live in the configured schema, created when missing', a
   const tables = await raw.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [postgres.schema]);
   t.ok(tables.rows.some((r: { table_name: string }) => r.table_name === 'oauth2_token_sessions'));
   t.ok(tables.rows.some((r: { table_name: string }) => r.table_name === 'gatehouse_migrations'));
-  const elsewhere = await raw.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'oauth2_token_sessions'");
+  const elsewhere = await raw.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'oauth2_token_sessions'");
   t.equal(elsewhere.rows[0].n, 0, 'nothing leaks into public');
 });
 

@@ -28,11 +28,11 @@ t.test('contract', async (t) => {
     location,
     encryptionKey,
     open: (o = {}) => openStorage({ ...location, encryption_key: o.encryption_key ?? encryptionKey }, { logger: silentLogger, migrate: o.migrate ?? true }),
-    query: async (text, params = []) => {
+    query: (text, params = []) => {
       const statement = rawDb().prepare(text);
-      if (statement.reader) return statement.all(...params) as Array<Record<string, unknown>>;
+      if (statement.reader) return Promise.resolve(statement.all(...params) as Array<Record<string, unknown>>);
       statement.run(...params);
-      return [];
+      return Promise.resolve([]);
     },
   });
 });

@@ -245,9 +245,7 @@ function sweeperSuite(t: Test, openFresh: OpenFresh): void {
   t.test('sweepNow() answers without the failing store', async (t) => {
     const storage = await open(t);
     await seed(storage);
-    const tokens = withDeleteExpired(storage.tokens, async () => {
-      throw new Error('connection terminated');
-    });
+    const tokens = withDeleteExpired(storage.tokens, () => Promise.reject(new Error('connection terminated')));
     const sweeper = start(t, startExpirySweeper({ storage: { ...storage, tokens }, clock: fixedClock(NOW), logger: silentLogger, intervalMs: NEVER_MS, ...RETENTION }));
     t.same(await sweeper.sweepNow(), { par: 1, interactions: 1, jwt_blacklist: 1, sessions: 1, session_clients: 1, consents: 1, totp_history: 1, webauthn_challenges: 1, one_time_codes: 1, authentication_logs: 1 });
   });

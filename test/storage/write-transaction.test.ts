@@ -7,7 +7,7 @@ import { MAX_ATTEMPTS, StorageContentionError, writeTransaction } from '../../sr
 const db = openSqlite(':memory:');
 t.teardown(() => db.destroy());
 await sql`CREATE TABLE marks (n integer)`.execute(db);
-const marks = async (): Promise<number> => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM marks`.execute(db)).rows[0]!.n);
+const marks = async (): Promise<number> => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM marks`.execute(db)).rows[0].n);
 const failing = (code: string): Error => Object.assign(new Error(code), { code });
 
 t.test('a deadlock or serialisation failure runs the work again, from a rolled-back start', async (t) => {

@@ -151,7 +151,7 @@ t.test('pooling: parallel sign-ins share at most pooling.count service connectio
   let peak = 0;
   const watch = setInterval(() => (peak = Math.max(peak, backend.pool.stats().open)), 1);
   const users = SEED_USERS.filter((u) => u.uid !== 'carol');
-  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => users[i % users.length]!).map((u, i) => backend.checkPassword(u.uid, i % 5 === 0 ? 'wrong' : u.password)));
+  const results = await Promise.all(Array.from({ length: 30 }, (_, i) => users[i % users.length]).map((u, i) => backend.checkPassword(u.uid, i % 5 === 0 ? 'wrong' : u.password)));
   clearInterval(watch);
   t.same(results, Array.from({ length: 30 }, (_, i) => i % 5 !== 0));
   t.ok(peak <= 3, `at most 3 open (peak ${peak})`);
