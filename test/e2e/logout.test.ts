@@ -14,7 +14,7 @@ import { hashPassword } from '../../src/crypto/password-hash/index.js';
 import { startBackChannelEndpoint } from '../helpers/back-channel-endpoint.js';
 import { BrowserClient, hiddenFields } from '../helpers/browser-client.js';
 import { followAuthorization } from '../helpers/authorization-flow.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePorts } from '../helpers/free-port.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 
 const CALLBACK = 'http://localhost:8080/callback';
@@ -23,8 +23,7 @@ const SECRET = 'app-secret-0123456789-abcdefghij';
 
 async function start(t: Test) {
   const dir = tempDir(t);
-  const port = await freePort();
-  const downPort = await freePort();
+  const [port, downPort] = (await freePorts(2)) as [number, number];
   const issuer = `http://localhost:${port}`;
   const users = join(dir, 'users.yml');
   const digest = await hashPassword('correct horse', { algorithm: 'pbkdf2', variant: 'sha256', iterations: 1000 });

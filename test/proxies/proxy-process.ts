@@ -9,7 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
-import { freePort } from '../helpers/free-port.js';
+import { freePorts } from '../helpers/free-port.js';
 import { tempDir } from '../helpers/server.js';
 import {
   caddyTestGlobals,
@@ -55,9 +55,9 @@ export async function startNginx(t: Test, upstreams: { gatehouse: string; app: s
     const substitutions = nginxSnippetSubstitutions(text);
     writeFileSync(join(snippetsDir, name), substitutions.length > 0 ? substitute(text, substitutions) : text);
   }
-  const port = await freePort();
+  const [port, httpPort] = (await freePorts(2)) as [number, number];
   const substituted = substitute(readFileSync(join(EXAMPLES_DIR, 'nginx/site.conf'), 'utf8'), [
-    ...nginxTestSubstitutions({ ...upstreams, httpsPort: port, httpPort: await freePort(), snippetsDir }),
+    ...nginxTestSubstitutions({ ...upstreams, httpsPort: port, httpPort, snippetsDir }),
     NGINX_SCHEME_SUBSTITUTION,
   ]);
   const site = applyVariant(substituted, variant);
@@ -86,10 +86,10 @@ export async function startNginx(t: Test, upstreams: { gatehouse: string; app: s
 export async function startCaddy(t: Test, upstreams: { gatehouse: string; app: string }, variant?: (config: string) => string): Promise<RunningProxy> {
   const binary = requireBinary('caddy');
   const dir = tempDir(t, 'gatehouse-caddy-');
-  const port = await freePort();
+  const [port, httpPort] = (await freePorts(2)) as [number, number];
   const storageDir = join(dir, 'data');
   const shipped = readFileSync(join(EXAMPLES_DIR, 'caddy/Caddyfile'), 'utf8');
-  const config = caddyTestGlobals({ httpPort: await freePort(), httpsPort: port, storageDir }) + applyVariant(substitute(shipped, caddyTestSubstitutions(upstreams)), variant);
+  const config = caddyTestGlobals({ httpPort, httpsPort: port, storageDir }) + applyVariant(substitute(shipped, caddyTestSubstitutions(upstreams)), variant);
   const path = join(dir, 'Caddyfile');
   writeFileSync(path, config);
   const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'xdg-data') };
