@@ -9,9 +9,9 @@
  */
 import t from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { launchChromium } from '../helpers/chromium.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -44,10 +44,27 @@ function hasCaddy(): boolean {
   }
 }
 
-/** This checkout as `git clone` would give it, plus untracked files, without node_modules, dist and data. */
+/** What .gitignore leaves out, for a tree that is not a git checkout. */
+const IGNORED = new Set(['.git', 'node_modules', 'dist', 'data', '.tap', 'coverage', 'test-output']);
+
+/**
+ * The files of this checkout as `git clone` would give them, plus untracked ones. The copies that
+ * .ci/node-line makes for the Node 22 and 24 runs are such a list already, without `.git`: there
+ * every file counts but what .gitignore names.
+ */
+function repositoryFiles(): string[] {
+  if (existsSync(join(ROOT, '.git'))) {
+    return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  }
+  return readdirSync(ROOT, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.log'))
+    .map((entry) => relative(ROOT, join(entry.parentPath, entry.name)))
+    .filter((file) => !IGNORED.has(file.split(sep)[0]));
+}
+
+/** This checkout (see repositoryFiles), with this checkout's node_modules and dist linked in. */
 function copyRepository(to: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of files) {
+  for (const file of repositoryFiles()) {
     const from = join(ROOT, file);
     if (!existsSync(from)) continue;
     mkdirSync(dirname(join(to, file)), { recursive: true });
