@@ -7,12 +7,18 @@
  * is reserved before it is verified (Regulator.attempt), racing requests never verify more than
  * `max_retries` secrets per window, on every replica together.
  *
- * Only guesses are regulated: a secret the secret cache remembers (it holds verified secrets only)
- * and `none` are answered at once, so a busy client pays no reservation, and a ban on guessing does
- * not lock out the client that holds its secret (until the cache forgets it).
+ * Only guesses reserve attempts: a secret the secret cache remembers (it holds verified secrets
+ * only) and `none` are answered without the reservation's writes, so a busy client pays none. A
+ * ban still applies to a remembered secret: were it honoured during a ban, a banned guesser would
+ * be told "right" (200) or "wrong" (a refusal that costs no digest check) for every guess, an
+ * oracle faster than no regulation at all. Whether the client_id or address is banned is read from
+ * storage at most once per `BAN_RECHECK_MS` per client_id and address, and at once again after
+ * this process refused or banned anyone. A ban therefore locks out the holder of the secret too,
+ * as a sign-in ban locks out the person (Authelia's regulation).
  *
- * Equal guesses in flight are one guess: requests presenting the same client_id and secret while
- * one of them holds a reservation wait for its verdict instead of reserving attempts of their own.
+ * Equal guesses in flight are one guess: requests presenting the same client_id and secret from the
+ * same address while one of them holds a reservation wait for its verdict instead of reserving
+ * attempts of their own.
  * A client's burst at a cold cache (32 connections with the right secret) would otherwise reserve
  * 32 attempts, and every one past `max_retries` would be refused as a wrong secret. When the first
  * succeeds, the others are answered from the secret cache; when it fails, they get its answer
@@ -31,6 +37,11 @@ import type { ClientRegistry } from './clients.js';
 import { OAuthError } from './errors.js';
 import type { SecretCache } from './secret-cache.js';
 
+/** How long "not banned" is believed for a remembered secret's client_id and address before storage is asked again. */
+export const BAN_RECHECK_MS = 1000;
+/** Client_id and address pairs whose "not banned" is remembered; beyond this the memory starts afresh. */
+const MAX_BAN_CHECKS = 10_000;
+
 export type AuthenticateClient = (request: ClientAuthRequest) => Promise<AuthenticatedClient>;
 /** `ip`: the request's source address as the HTTP layer resolved it (forwarded headers from trusted proxies only). */
 export type RegulatedAuthenticateClient = (request: ClientAuthRequest, ip: string) => Promise<AuthenticatedClient>;
@@ -47,10 +58,12 @@ interface Claim {
   client_id: string;
   /** The secret cache's key for this client_id and secret; null when no secret was presented. */
   guess: string | null;
+  /** The secret verified recently (a secret cache hit). */
+  remembered: boolean;
   /** The refusal then carries the Basic challenge, as a wrong secret's does. */
   basicTried: boolean;
-  /** Nothing to guess or nothing guessed: `none` (public clients), or a secret that verified recently. */
-  unguessed: boolean;
+  /** `none` (a public client): nothing to guess. */
+  none: boolean;
 }
 
 /** The client_id the request claims; null when it names none or is malformed (authenticate answers it, unregulated). */
@@ -66,12 +79,28 @@ function claimOf(request: ClientAuthRequest, deps: ClientAuthRegulationDeps): Cl
   const digest = deps.clients.get(client_id)?.secret ?? null;
   const guess = secret !== undefined && digest !== null ? deps.secrets.keyOf(client_id, digest, secret) : null;
   const remembered = secret !== undefined && digest !== null && deps.secrets.remembers(client_id, digest, secret);
-  return { client_id, guess, basicTried: presented.module.name === 'client_secret_basic', unguessed: presented.module.name === 'none' || remembered };
+  return { client_id, guess, remembered, basicTried: presented.module.name === 'client_secret_basic', none: presented.module.name === 'none' };
 }
 
 export function regulateClientAuthentication(authenticate: AuthenticateClient, deps: ClientAuthRegulationDeps): RegulatedAuthenticateClient {
-  /** The regulated attempt of each guess in flight, by the secret cache's key. */
+  /** The regulated attempt of each guess in flight, by address and the secret cache's key. */
   const guesses = new Map<string, Promise<AuthenticatedClient>>();
+  /** When storage last said this client_id and address were not banned (clock ms). */
+  const notBanned = new Map<string, number>();
+
+  const bannedNow = async (claim: Claim, ip: string): Promise<boolean> => {
+    const key = `${claim.client_id}\u0000${ip}`;
+    const nowMs = deps.clock.nowMs();
+    const checkedAtMs = notBanned.get(key);
+    if (checkedAtMs !== undefined && nowMs >= checkedAtMs && nowMs - checkedAtMs < BAN_RECHECK_MS) return false;
+    if ((await deps.regulator.banned(claim.client_id, ip, nowMs)) !== null) {
+      notBanned.delete(key);
+      return true;
+    }
+    if (notBanned.size >= MAX_BAN_CHECKS) notBanned.clear();
+    notBanned.set(key, nowMs);
+    return false;
+  };
 
   const regulated = async (request: ClientAuthRequest, ip: string, claim: Claim): Promise<AuthenticatedClient> => {
     const attempt = await deps.regulator.attempt<AuthenticatedClient | OAuthError>({ username: claim.client_id, ip, auth_type: 'client', nowMs: deps.clock.nowMs() }, async () => {
@@ -82,6 +111,8 @@ export function regulateClientAuthentication(authenticate: AuthenticateClient, d
         throw err; // not a verdict on the credentials: the reservation is released
       }
     });
+    // A ban this process saw (refused by one, or placed one): every "not banned" is asked again.
+    if (attempt.refused || attempt.banned) notBanned.clear();
     if (attempt.refused) throw clientAuthFailure(CLIENT_AUTH_FAILED, claim.basicTried);
     if (attempt.value instanceof OAuthError) throw attempt.value;
     return attempt.value;
@@ -89,12 +120,17 @@ export function regulateClientAuthentication(authenticate: AuthenticateClient, d
 
   return async (request, ip) => {
     const claim = claimOf(request, deps);
-    // A secret the cache remembers is no guess (only verified secrets are cached), and `none` has
-    // none to guess: answered without the reservation's two writes, the common case of a busy
-    // client or resource server (5× the introspection throughput).
-    if (claim === null || claim.unguessed) return authenticate(request);
+    if (claim === null || claim.none) return authenticate(request);
+    // A secret the cache remembers is no guess (only verified secrets are cached): answered without
+    // the reservation's two writes, the common case of a busy client or resource server (5× the
+    // introspection throughput), unless the client_id or address is banned.
+    if (claim.remembered) {
+      if (await bannedNow(claim, ip)) throw clientAuthFailure(CLIENT_AUTH_FAILED, claim.basicTried);
+      return authenticate(request);
+    }
     if (claim.guess === null) return regulated(request, ip, claim);
-    const earlier = guesses.get(claim.guess);
+    const guess = `${ip}\u0000${claim.guess}`;
+    const earlier = guesses.get(guess);
     if (earlier !== undefined) {
       const verdict = await earlier.then(
         () => 'accepted' as const,
@@ -105,10 +141,9 @@ export function regulateClientAuthentication(authenticate: AuthenticateClient, d
       if (verdict === 'refused') throw clientAuthFailure(CLIENT_AUTH_FAILED, claim.basicTried);
     }
     const attempt = regulated(request, ip, claim);
-    const key = claim.guess;
-    guesses.set(key, attempt);
+    guesses.set(guess, attempt);
     const settle = (): void => {
-      if (guesses.get(key) === attempt) guesses.delete(key);
+      if (guesses.get(guess) === attempt) guesses.delete(guess);
     };
     attempt.then(settle, settle);
     return attempt;

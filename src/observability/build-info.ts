@@ -2,7 +2,7 @@
  * What is running, for `gatehouse_build_info{version,node}`: the version from Gatehouse's own
  * package.json (every way of running Gatehouse ships it beside src/ or dist/), and the Node.js version.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface BuildInfo {
   version: string;
@@ -14,13 +14,17 @@ export function readBuildInfo(): BuildInfo {
 }
 
 /**
- * The nearest package.json above this module that is Gatehouse's: two folders up from
- * src/observability/ or dist/observability/, one up from the bundled dist/main.js.
+ * The nearest package.json above this module: two folders up from src/observability/ or
+ * dist/observability/, one up from the bundled dist/main.js. The walk stops at the first one
+ * found, so a package.json planted higher up (outside the install) is never read.
  */
 function packageVersion(): string {
   for (let dir = new URL('./', import.meta.url); ; ) {
-    const pkg = readPackage(new URL('package.json', dir));
-    if (pkg?.name === 'gatehouse') return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    const path = new URL('package.json', dir);
+    if (existsSync(path)) {
+      const pkg = readPackage(path);
+      return pkg?.name === 'gatehouse' && typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    }
     const parent = new URL('../', dir);
     if (parent.href === dir.href) return 'unknown';
     dir = parent;

@@ -40,7 +40,7 @@ const basic = (id: string, secret: string) => ({
 
 let hour = 0;
 /** Services on their own hour of the shared storage; each digest check takes 20 ms, so a burst overlaps it. */
-function world() {
+function world(settings: Partial<RegulationSettings> = {}) {
   const clock = fixedClock(NOW_MS + hour++ * 3_600_000);
   let verified = 0;
   let bans = 0;
@@ -54,7 +54,7 @@ function world() {
     logger: silentLogger,
     clock,
     secretCache: { verify, ttlSeconds: 3600 },
-    regulation: { settings: SETTINGS, authLog: storage.authLog, onBan: () => bans++ },
+    regulation: { settings: { ...SETTINGS, ...settings }, authLog: storage.authLog, onBan: () => bans++ },
   });
   const burst = (secret: string, n = BURST) => Promise.allSettled(Array.from({ length: n }, () => services.authenticateClient(basic('app', secret), '198.51.100.7')));
   return { services, burst, verified: () => verified, bans: () => bans };
@@ -89,4 +89,17 @@ t.test('RFC 6749 §5.2: different wrong guesses racing are still each reserved: 
   t.equal(w.bans(), 1);
   const rightDuringBan = await w.burst('right-secret', 4);
   t.strictSame(rightDuringBan.map(errorOf), Array(4).fill('invalid_client'), 'banned: the right secret gets the wrong secret’s answer, shared or not');
+});
+
+t.test('mode ip: equal presentations share a verdict only from the same address; a banned address does not refuse another', async (t) => {
+  const w = world({ modes: ['ip'] });
+  const banned = '192.0.2.66';
+  for (let i = 0; i < 3; i++) await t.rejects(w.services.authenticateClient(basic('app', `guess-${i}`), banned), { error: 'invalid_client' } as unknown as Error);
+  t.equal(w.bans(), 1, 'the address is banned');
+  const [fromBanned, fromElsewhere] = await Promise.allSettled([
+    w.services.authenticateClient(basic('app', 'right-secret'), banned),
+    w.services.authenticateClient(basic('app', 'right-secret'), '198.51.100.8'),
+  ]);
+  t.equal(errorOf(fromBanned), 'invalid_client', 'the banned address is refused');
+  t.equal(fromElsewhere.status, 'fulfilled', 'the same secret at the same moment from another address is its own guess, and accepted');
 });

@@ -140,7 +140,7 @@ function suite(t: Test, engine: string, open: () => Promise<Storage>): void {
     t.ok(await w.services.authenticateClient({ authorization: undefined, params: new URLSearchParams('client_id=spa') }, ip), 'a public client (none) still authenticates');
   });
 
-  t.test(`${engine}: a remembered secret and a public client are answered without the reservation's writes; a remembered secret passes a ban on guesses`, async (t) => {
+  t.test(`${engine}: a remembered secret and a public client are answered without the reservation's writes; a ban refuses a remembered secret too (no right/wrong oracle while banned)`, async (t) => {
     const writes = { reserve: 0, settle: 0 };
     const authLog = {
       ...storage.authLog,
@@ -159,7 +159,17 @@ function suite(t: Test, engine: string, open: () => Promise<Storage>): void {
     t.equal(w.bans(), 1, 'guesses are regulated as before: banned');
     await t.rejects(w.services.authenticateClient(basic('app', 'guess-4'), IP), like(WRONG_SECRET), 'a further guess is refused unverified');
     t.equal(w.verified(), 4);
-    t.ok(await w.services.authenticateClient(basic('app', 'right-secret'), IP), 'the remembered secret still works: the ban stops guessing, it does not lock out the holder of the secret');
+    await t.rejects(
+      w.services.authenticateClient(basic('app', 'right-secret'), IP),
+      like(WRONG_SECRET),
+      'banned: the remembered secret gets the answer a wrong guess gets, so a banned guesser cannot tell a right guess by its 200',
+    );
+    t.equal(w.verified(), 4, 'unverified');
+    t.ok(await w.services.authenticateClient({ authorization: undefined, params: new URLSearchParams('client_id=spa') }, IP), 'mode user: another client (none) is not banned');
+    w.clock.advance(300 * SECOND);
+    t.ok(await w.services.authenticateClient(basic('app', 'right-secret'), IP), 'once ban_time has passed, the remembered secret works again');
+    t.equal(w.verified(), 4, 'from the cache');
+    t.same(writes, { reserve: 5, settle: 4 }, 'a refused reservation is not settled; the remembered secret reserved nothing');
   });
 
   t.test(`${engine}: 100 racing wrong secrets verify max_retries and ban once`, async (t) => {
