@@ -12,7 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { tempDir } from './server.js';
 
 export const APACHE_MODULES_DIR = process.env['GATEHOUSE_APACHE_MODULES'] ?? '/usr/lib/apache2/modules';
@@ -34,6 +34,8 @@ export interface ApacheOptions {
   sites: (env: { dir: string; ports: readonly number[]; htdocs: string }) => string;
   /** `LogLevel` (default `warn`, and `info` for mod_auth_openidc and mod_oauth2 when loaded). */
   logLevel?: string;
+  /** Where each start's ports come from (default: `freePorts`, distinct ports free a moment ago); tests of the retry inject taken ones. */
+  takePorts?: (count: number) => Promise<number[]>;
 }
 
 export interface RunningApache {
@@ -94,8 +96,7 @@ export async function startApache(t: Test, options: ApacheOptions): Promise<Runn
 
   // A port free a moment ago may be taken before Apache binds it: then new ports, a new start.
   for (let attempt = 1; ; attempt++) {
-    const ports: number[] = [];
-    for (let i = 0; i < (options.ports ?? 1); i++) ports.push(await freePort());
+    const ports = await (options.takePorts ?? freePorts)(options.ports ?? 1);
     const config = configFor(ports);
     writeFileSync(configPath, config);
     rmSync(errorLogPath, { force: true });

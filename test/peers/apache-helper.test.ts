@@ -1,26 +1,26 @@
 /**
- * The private Apache of test/helpers/apache.ts: a port taken between freePort() and Apache's bind
- * is retried on new ports; a configuration Apache refuses fails with its words.
+ * The private Apache of test/helpers/apache.ts: a port taken before Apache binds it is retried on
+ * new ports; a configuration Apache refuses fails with its words.
  */
 import t from 'tap';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { startApache } from '../helpers/apache.js';
+import { freePorts } from '../helpers/free-port.js';
 
 t.test('a port taken before Apache binds it: started again on new ports', async (t) => {
-  // The first port Apache is given is taken while its configuration is written (the bind is done
-  // long before apache2 has started and read it).
-  let grabbed = 0;
+  // The first start is given a port another process holds (as when a port free a moment ago is
+  // taken before Apache binds it); the next starts get free ones.
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => squatter.close());
+  const grabbed = (squatter.address() as AddressInfo).port;
+  let starts = 0;
   const apache = await startApache(t, {
     modules: [],
-    sites: ({ ports }) => {
-      if (grabbed === 0) {
-        grabbed = ports[0]!;
-        const squatter = createServer().listen(ports[0], '127.0.0.1');
-        t.teardown(() => squatter.close());
-      }
-      return '';
-    },
+    sites: () => '',
+    takePorts: (count) => (starts++ === 0 ? Promise.resolve([grabbed]) : freePorts(count)),
   });
+  t.equal(starts, 2, 'one start refused on the taken port, one more on a free one');
   t.not(apache.ports[0], grabbed);
   const res = await fetch(`${apache.origin()}/nothing`);
   t.equal(res.status, 404, 'the Apache that started answers');
