@@ -63,7 +63,7 @@ t.test('generate --random prints the value, then its digest (spec FAQ spelling -
   t.equal(generated.code, 0, generated.stderr);
   const match = /^Random Value: ([A-Za-z0-9\-._~]{40})\nDigest: (\$pbkdf2-sha512\$1000\$\S+)\n$/.exec(generated.stdout);
   t.ok(match, generated.stdout);
-  const checked = await run(...validate, '--password', match![1], match![2]);
+  const checked = await run(...validate, `--password=${match![1]}`, match![2]);
   t.equal(checked.code, 0, 'the printed random value matches the printed digest');
 });
 
